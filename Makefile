@@ -1,0 +1,68 @@
+# Glasswing's two commands:
+#   make lab    set up whatever is missing, then start JupyterLab on notebooks/ (Glasswing kernel by default)
+#   make test   set up whatever is missing, then run every test suite
+# Each step leaves a stamp and reruns only when its inputs change, so a second run takes seconds.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .cache/stamps
+NODE_STAMP := node_modules/.glasswing-installed
+NPM := npm --no-audit --no-fund
+export npm_config_nodedir := /usr
+
+LIB_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
+
+.PHONY: help setup lab test lint tensorflow build chromium clean
+
+help:
+	@echo "make lab    start JupyterLab on notebooks/ (sets everything up first)"
+	@echo "make test   run every test suite (sets everything up first)"
+	@echo "make setup  only set up: node modules, Python venv, native TensorFlow, builds, kernel, extension"
+
+setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+test: setup
+	node scripts/test-all.mjs
+
+lint: $(NODE_STAMP)
+	node_modules/.bin/prettier --check src kernel/src extension/src test bench scripts
+	node_modules/.bin/tsc -p tsconfig.json
+
+# Node modules, exactly as the lock file says. Install scripts of tfjs-node and zeromq are skipped by
+# package.json's allowScripts: zeromq ships prebuilt binaries, tfjs-node is provisioned below.
+$(NODE_STAMP): package.json package-lock.json kernel/package.json extension/package.json
+	$(NPM) ci
+	touch $@
+
+# The project virtualenv: JupyterLab and the Jupyter clients, pinned in requirements.txt.
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The native TensorFlow library, from the tensorflow-cpu wheel on PyPI (no other host is reachable).
+tensorflow: $(NODE_STAMP) $(VENV)/.installed
+	PYTHON=$(PY) bash scripts/provision-tensorflow.sh
+
+build: dist/index.js
+
+dist/index.js: $(LIB_SOURCES) tsconfig.build.json tsconfig.base.json $(NODE_STAMP)
+	node_modules/.bin/tsc -p tsconfig.build.json
+	touch $@
+
+# Chromium for the browser tests: Debian's package (a downloaded browser build cannot be fetched here).
+chromium: /usr/bin/chromium
+/usr/bin/chromium:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium
+
+clean:
+	rm -rf dist kernel/dist extension/lib $(STAMPS)

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Provisions the native TensorFlow library for @tensorflow/tfjs-node without the package's own
+# install script (which downloads libtensorflow from a storage host that is not reachable here).
+#
+# The TensorFlow C API ships inside the PyPI wheel `tensorflow-cpu` (or `tensorflow` for CUDA):
+# we take libtensorflow_cc.so.2, libtensorflow_framework.so.2 and the headers out of the wheel,
+# lay them out where the binding expects them, and build the binding from source against the
+# machine's own Node headers. Idempotent: a second run with nothing changed does nothing.
+#
+#   GLASSWING_DEVICE=cpu (default)  tensorflow-cpu wheel -> node_modules/@tensorflow/tfjs-node
+#   GLASSWING_DEVICE=gpu            tensorflow wheel + its nvidia-* CUDA wheels
+#                                   -> node_modules/@tensorflow/tfjs-node-gpu
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+tf_version=2.21.0
+tfjs_version=4.22.0
+device=${GLASSWING_DEVICE:-cpu}
+wheels="$root/.cache/wheels"
+python=${PYTHON:-python3}
+
+case "$device" in
+  cpu) package=tfjs-node; wheel_name=tensorflow-cpu; wheel_glob="tensorflow_cpu-$tf_version-*.whl" ;;
+  gpu) package=tfjs-node-gpu; wheel_name=tensorflow; wheel_glob="tensorflow-$tf_version-*.whl" ;;
+  *) echo "provision-tensorflow: GLASSWING_DEVICE must be 'cpu' or 'gpu', got '$device'." >&2; exit 2 ;;
+esac
+
+pkg_dir="$root/node_modules/@tensorflow/$package"
+stamp="$pkg_dir/deps/.glasswing-$wheel_name-$tf_version"
+
+if [ "$device" = gpu ] && [ ! -d "$pkg_dir" ]; then
+  # Not a dependency of the default install: the GPU package is only fetched when asked for.
+  # Its install script is skipped (it would download libtensorflow too).
+  npm install --no-save --ignore-scripts "@tensorflow/tfjs-node-gpu@$tfjs_version"
+fi
+if [ ! -d "$pkg_dir" ]; then
+  echo "provision-tensorflow: $pkg_dir is missing; run 'npm ci' first." >&2
+  exit 1
+fi
+
+binding=$(ls "$pkg_dir"/lib/napi-v*/tfjs_binding.node 2>/dev/null | head -n 1 || true)
+if [ -f "$stamp" ] && [ -n "$binding" ]; then
+  echo "provision-tensorflow: native TensorFlow $tf_version already in place for $package."
+  exit 0
+fi
+
+mkdir -p "$wheels"
+wheel=$(ls "$wheels"/$wheel_glob 2>/dev/null | head -n 1 || true)
+if [ -z "$wheel" ]; then
+  echo "provision-tensorflow: downloading the $wheel_name==$tf_version wheel from PyPI (about 280 MB, cached in .cache/wheels)..."
+  "$python" -m pip download --quiet --no-deps --only-binary=:all: -d "$wheels" "$wheel_name==$tf_version"
+  wheel=$(ls "$wheels"/$wheel_glob | head -n 1)
+fi
+
+echo "provision-tensorflow: unpacking the TensorFlow C library from $(basename "$wheel")..."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+unzip -q "$wheel" 'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
+  'tensorflow/include/*' -d "$work"
+
+rm -rf "$pkg_dir/deps"
+mkdir -p "$pkg_dir/deps/lib"
+mv "$work/tensorflow/include" "$pkg_dir/deps/include"
+mv "$work/tensorflow/libtensorflow_cc.so.2" "$pkg_dir/deps/lib/libtensorflow.so.2"
+mv "$work/tensorflow/libtensorflow_framework.so.2" "$pkg_dir/deps/lib/libtensorflow_framework.so.2"
+(
+  cd "$pkg_dir/deps/lib"
+  ln -sf libtensorflow.so.2 libtensorflow.so
+  ln -sf libtensorflow.so.2 libtensorflow_cc.so.2 # the library's SONAME
+  ln -sf libtensorflow_framework.so.2 libtensorflow_framework.so
+)
+
+if [ "$device" = gpu ]; then
+  # The CUDA build of TensorFlow loads cuDNN, cuBLAS and friends at run time; they come as wheels.
+  echo "provision-tensorflow: fetching the CUDA libraries that tensorflow[and-cuda]==$tf_version names..."
+  cuda_dir="$pkg_dir/deps/cuda"
+  "$python" -m pip install --quiet --target "$cuda_dir" "tensorflow[and-cuda]==$tf_version" --no-deps \
+    $("$python" -m pip download --quiet --no-deps -d "$work/meta" "tensorflow==$tf_version" >/dev/null &&
+      unzip -p "$work"/meta/*.whl '*/METADATA' | sed -n "s/^Requires-Dist: \(nvidia-[^;]*\); extra == \"and-cuda\"/\1/p" | tr -d ' ')
+  for lib in "$cuda_dir"/nvidia/*/lib; do ln -sf "$lib"/*.so* "$pkg_dir/deps/lib/" 2>/dev/null || true; done
+fi
+
+echo "provision-tensorflow: building the $package binding from source against /usr/include/node..."
+(
+  cd "$pkg_dir"
+  "$root/node_modules/.bin/node-pre-gyp" install --build-from-source --nodedir=/usr --silent >/dev/null
+)
+touch "$stamp"
+echo "provision-tensorflow: done; the '$package' backend is ready."

@@ -1,0 +1,23 @@
+/**
+ * Glasswing: an interpretability DSL for TensorFlow.js models, made for Jupyter notebooks.
+ *
+ * @example
+ * import * as gw from 'glasswing'
+ * await gw.ready()
+ * gw.backend()   // { backend: 'tensorflow', device: 'cpu', tensorflowVersion: '2.21.0', ... }
+ */
+import { ensureBackend, type BackendInfo } from './backend'
+
+export { backend, explainBackendError, type BackendInfo, type BackendName } from './backend'
+export { GlasswingError, describeValue, type GlasswingErrorDetails } from './errors'
+
+/**
+ * Chooses and starts the compute backend (native TensorFlow when it loads). Every gw.* computation
+ * awaits this itself; call it directly to see which backend a session will use.
+ *
+ * @example
+ * const { backend, tensorflowVersion } = await gw.ready()
+ */
+export function ready(): Promise<BackendInfo> {
+  return ensureBackend()
+}
