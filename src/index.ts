@@ -21,3 +21,4 @@ export { GlasswingError, describeValue, type GlasswingErrorDetails } from './err
 export function ready(): Promise<BackendInfo> {
   return ensureBackend()
 }
+export * from './display'

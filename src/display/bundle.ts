@@ -1,0 +1,36 @@
+/**
+ * Rich display: how Glasswing results show themselves in a notebook.
+ *
+ * A result offers a MIME bundle under `Symbol.for('Jupyter.display')` (the convention Deno's kernel
+ * uses); the Glasswing kernel sends that bundle as the cell's `execute_result`. Every bundle carries the
+ * view's JSON payload, a static `image/png` for GitHub, nbviewer, VS Code and exports, and `text/plain`.
+ */
+
+/** A Jupyter MIME bundle: MIME type to data (strings, or JSON for `+json` types). */
+export type MimeBundle = { 'text/plain': string } & Record<string, unknown>
+
+/** The symbol under which a value offers its MIME bundle. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for('Jupyter.display') as never
+
+/** A value that can display itself. */
+export interface Displayable {
+  [JUPYTER_DISPLAY](): MimeBundle | Promise<MimeBundle>
+}
+
+/** Whether a value offers a MIME bundle. */
+export function isDisplayable(value: unknown): value is Displayable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<symbol, unknown>)[JUPYTER_DISPLAY] === 'function'
+  )
+}
+
+/** The MIME bundle a value offers, or a `text/plain` one made from `fallbackText` if it offers none. */
+export async function mimeBundleOf(
+  value: unknown,
+  fallbackText: (value: unknown) => string,
+): Promise<MimeBundle> {
+  if (isDisplayable(value)) return await value[JUPYTER_DISPLAY]()
+  return { 'text/plain': fallbackText(value) }
+}
