@@ -73,13 +73,14 @@ mv "$work/tensorflow/libtensorflow_framework.so.2" "$pkg_dir/deps/lib/libtensorf
 )
 
 if [ "$device" = gpu ]; then
-  # The CUDA build of TensorFlow loads cuDNN, cuBLAS and friends at run time; they come as wheels.
-  echo "provision-tensorflow: fetching the CUDA libraries that tensorflow[and-cuda]==$tf_version names..."
-  cuda_dir="$pkg_dir/deps/cuda"
-  "$python" -m pip install --quiet --target "$cuda_dir" "tensorflow[and-cuda]==$tf_version" --no-deps \
-    $("$python" -m pip download --quiet --no-deps -d "$work/meta" "tensorflow==$tf_version" >/dev/null &&
-      unzip -p "$work"/meta/*.whl '*/METADATA' | sed -n "s/^Requires-Dist: \(nvidia-[^;]*\); extra == \"and-cuda\"/\1/p" | tr -d ' ')
-  for lib in "$cuda_dir"/nvidia/*/lib; do ln -sf "$lib"/*.so* "$pkg_dir/deps/lib/" 2>/dev/null || true; done
+  # The CUDA build of TensorFlow dlopens cuDNN, cuBLAS and friends at run time; they come as the nvidia-*
+  # wheels that the tensorflow wheel names under its 'and-cuda' extra. libtensorflow's RUNPATH holds
+  # $ORIGIN, so links beside it in deps/lib are found.
+  mapfile -t cuda_wheels < <(unzip -p "$wheel" '*.dist-info/METADATA' |
+    sed -n 's/^Requires-Dist: \(nvidia-[^;]*\);.*extra == "and-cuda".*/\1/p' | tr -d ' ')
+  echo "provision-tensorflow: installing ${#cuda_wheels[@]} CUDA library wheels..."
+  "$python" -m pip install --quiet --no-deps --target "$pkg_dir/deps/cuda" "${cuda_wheels[@]}"
+  for lib in "$pkg_dir"/deps/cuda/nvidia/*/lib; do ln -sf "$lib"/*.so* "$pkg_dir/deps/lib/"; done
 fi
 
 echo "provision-tensorflow: building the $package binding from source against /usr/include/node..."
