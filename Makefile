@@ -7,12 +7,11 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMPS := .cache/stamps
 NODE_STAMP := node_modules/.glasswing-installed
 NPM := npm --no-audit --no-fund
-export npm_config_nodedir := /usr
 
 LIB_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 
@@ -43,7 +42,7 @@ $(NODE_STAMP): package.json package-lock.json kernel/package.json extension/pack
 
 # The project virtualenv: JupyterLab and the Jupyter clients, pinned in requirements.txt.
 $(VENV)/.installed: requirements.txt
-	python3 -m venv $(VENV)
+	[ -x $(PY) ] || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
@@ -59,7 +58,8 @@ dist/index.js: $(LIB_SOURCES) tsconfig.build.json tsconfig.base.json $(NODE_STAM
 	touch $@
 
 # Chromium for the browser tests: Debian's package (a downloaded browser build cannot be fetched here).
-chromium: /usr/bin/chromium
+# SKIP_CHROMIUM=1 leaves it out (Binder needs no browser tests).
+chromium: $(if $(SKIP_CHROMIUM),,/usr/bin/chromium)
 /usr/bin/chromium:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium
