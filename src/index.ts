@@ -22,3 +22,4 @@ export function ready(): Promise<BackendInfo> {
   return ensureBackend()
 }
 export * from './display'
+export { datasets } from './data'
