@@ -23,3 +23,11 @@ export function ready(): Promise<BackendInfo> {
 }
 export * from './display'
 export { datasets } from './data'
+export {
+  load,
+  type GlasswingModel,
+  type LoadOptions,
+  type ModelKind,
+  type ForwardOptions,
+  type SplitModel,
+} from './model'

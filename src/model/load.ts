@@ -1,0 +1,104 @@
+/** `gw.load`: any supported model to a {@link GlasswingModel}. */
+import * as tf from '@tensorflow/tfjs'
+import { ensureBackend, explainBackendError } from '../backend'
+import { GlasswingError, describeValue } from '../errors'
+import { fileHandler, locateModel, readClassNames } from './files'
+import { GraphGlasswingModel } from './graph-model'
+import { LayersGlasswingModel } from './layers-model'
+import { SavedGlasswingModel, type SessionModel } from './saved-model'
+import type { GlasswingModel } from './types'
+
+/** Options of {@link load}. */
+export interface LoadOptions {
+  /** Class names, index order; default: labels.json / labels.txt beside the model, if any. */
+  classNames?: readonly string[]
+  /** SavedModels only: the MetaGraph tags (default ['serve']) and signature (default 'serving_default'). */
+  tags?: readonly string[]
+  signature?: string
+}
+
+/**
+ * Loads a model: a folder or model.json path of a tfjs Layers or Graph model, a TF SavedModel
+ * folder, or a tfjs model already in memory. Every layer gets a name you can pass to methods.
+ *
+ * @example
+ * const model = await gw.load('notebooks/models/mnist-cnn')
+ * model.layerNames            // ['conv2d_1', 'max_pooling2d_1', ..., 'dense_2']
+ * const acts = tf.tidy(() => model.activations(images, 'conv2d_1'))
+ */
+export async function load(
+  source: string | tf.LayersModel | tf.GraphModel,
+  options: LoadOptions = {},
+): Promise<GlasswingModel> {
+  await ensureBackend()
+  try {
+    return await loadModel(source, options)
+  } catch (error) {
+    throw explainBackendError(error, 'gw.load')
+  }
+}
+
+async function loadModel(
+  source: string | tf.LayersModel | tf.GraphModel,
+  options: LoadOptions,
+): Promise<GlasswingModel> {
+  const classNames = options.classNames ? [...options.classNames] : null
+  if (source instanceof tf.LayersModel) return new LayersGlasswingModel(source, 'memory', classNames)
+  if (source instanceof tf.GraphModel) return new GraphGlasswingModel(source, 'memory', classNames)
+  if (typeof source !== 'string') {
+    throw new GlasswingError({
+      where: 'gw.load',
+      argument: 'source',
+      expected: 'a path (folder or model.json), a tf.LayersModel or a tf.GraphModel',
+      received: describeValue(source),
+    })
+  }
+  if (/^https?:\/\//.test(source)) {
+    throw new GlasswingError({
+      where: 'gw.load',
+      argument: 'source',
+      expected: 'a local path',
+      received: `the URL ${describeValue(source)}`,
+      hint: 'Glasswing fetches nothing at run time: download the model folder and pass its path.',
+    })
+  }
+  const files = locateModel(source)
+  if (files.format === 'missing') {
+    throw new GlasswingError({
+      where: 'gw.load',
+      argument: 'source',
+      expected: 'a folder holding model.json or saved_model.pb, or a model.json path',
+      received: `'${source}' (resolved to ${files.path}), where neither exists`,
+      hint: 'Check the path; relative paths start at the notebook’s folder.',
+    })
+  }
+  const names = classNames ?? readClassNames(files.folder)
+  if (files.format === 'saved-model') {
+    const node = nativeNode()
+    const saved = (await node.loadSavedModel(
+      files.folder,
+      [...(options.tags ?? ['serve'])],
+      options.signature ?? 'serving_default',
+    )) as SessionModel
+    return new SavedGlasswingModel(saved, files.folder, names)
+  }
+  if (files.format === 'graph') {
+    const graph = await tf.loadGraphModel(fileHandler(files.modelJson))
+    return new GraphGlasswingModel(graph, files.modelJson, names)
+  }
+  const layers = await tf.loadLayersModel(fileHandler(files.modelJson))
+  return new LayersGlasswingModel(layers, files.modelJson, names)
+}
+
+function nativeNode(): { loadSavedModel(path: string, tags: string[], signature: string): Promise<unknown> } {
+  if (tf.getBackend() !== 'tensorflow') {
+    throw new GlasswingError({
+      where: 'gw.load',
+      argument: 'source',
+      expected: 'the native TensorFlow backend, which runs SavedModels',
+      received: `the '${tf.getBackend()}' backend`,
+      hint: 'Build the native binding (`make setup`), or convert the SavedModel with tensorflowjs_converter.',
+    })
+  }
+  return (require('@tensorflow/tfjs-node') as { node: ReturnType<typeof nativeNode> }).node
+}

@@ -1,0 +1,96 @@
+/** TF SavedModels run by the TensorFlow session (tfjs-node): predictions only, no tfjs gradients. */
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type * as tf from '@tensorflow/tfjs'
+import { GlasswingError } from '../errors'
+import type { ForwardResult, GlasswingModel, SplitModel } from './types'
+
+/** The part of tfjs-node's TFSavedModel that Glasswing uses. */
+export interface SessionModel extends tf.InferenceModel {
+  dispose(): void
+}
+
+/** Wraps a TFSavedModel; only perturbation methods (which need predictions alone) can use it. */
+export class SavedGlasswingModel implements GlasswingModel {
+  readonly kind = 'saved-model' as const
+  readonly differentiable = false
+  readonly layerNames: readonly string[] = []
+  readonly inputShape: readonly (number | null)[]
+  readonly outputShape: readonly (number | null)[]
+  private fingerprintValue: string | undefined
+
+  constructor(
+    readonly tfModel: SessionModel,
+    readonly source: string,
+    readonly classNames: readonly string[] | null,
+  ) {
+    const shape = (info: tf.ModelTensorInfo | undefined) => (info?.shape ?? []).map((d) => (d < 0 ? null : d))
+    this.inputShape = shape(tfModel.inputs[0])
+    this.outputShape = shape(tfModel.outputs[0])
+  }
+
+  get fingerprint(): string {
+    this.fingerprintValue ??= hashFolder(this.source)
+    return this.fingerprintValue
+  }
+
+  predict(inputs: tf.Tensor): tf.Tensor {
+    return this.tfModel.predict(inputs, {}) as tf.Tensor
+  }
+
+  run(inputs: tf.Tensor | null): ForwardResult {
+    if (!inputs) this.noLayers('model.run')
+    return { output: this.predict(inputs!), activations: {} }
+  }
+
+  activations(): Record<string, tf.Tensor> {
+    return this.noLayers('model.activations')
+  }
+
+  layerShape(): readonly (number | null)[] {
+    return this.noLayers('model.layerShape')
+  }
+
+  split(): SplitModel {
+    return this.noLayers('model.split')
+  }
+
+  requireGradients(where: string, method: string): void {
+    throw new GlasswingError({
+      where,
+      argument: 'options.method',
+      expected: 'a method that needs predictions only (occlusion, feature ablation, LIME, KernelSHAP, RISE)',
+      received: `'${method}', a gradient method, on a TF SavedModel`,
+      hint:
+        'A SavedModel runs inside the TensorFlow session, where tfjs cannot take gradients. Convert it ' +
+        'with tensorflowjs_converter (to a graph or Layers model) to use gradient methods.',
+    })
+  }
+
+  dispose(): void {
+    this.tfModel.dispose()
+  }
+
+  private noLayers(where: string): never {
+    throw new GlasswingError({
+      where,
+      expected: 'a model whose layers tfjs can see',
+      received: 'a TF SavedModel run by the TensorFlow session',
+      hint: 'Convert it with tensorflowjs_converter to reach its layers.',
+    })
+  }
+}
+
+function hashFolder(folder: string): string {
+  const hash = createHash('sha256')
+  const visit = (path: string): void => {
+    for (const entry of readdirSync(path).sort()) {
+      const full = join(path, entry)
+      if (statSync(full).isDirectory()) visit(full)
+      else hash.update(entry).update(readFileSync(full))
+    }
+  }
+  visit(folder)
+  return hash.digest('hex').slice(0, 16)
+}
