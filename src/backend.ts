@@ -35,7 +35,7 @@ export interface BackendOptions {
 
 const NATIVE_FIX =
   'Run `make setup` (or `bash scripts/provision-tensorflow.sh`) in the Glasswing checkout to build the native ' +
-  'TensorFlow binding; see the README, "When the native library is missing".'
+  'TensorFlow binding; see Troubleshooting in the README.'
 
 // The tfjs engine is process-global, so the choice of its backend is too: one choice per process.
 let selection: Promise<BackendInfo> | undefined
