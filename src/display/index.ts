@@ -1,5 +1,8 @@
 /** Results to MIME bundles: the display contract shared by every Glasswing result. */
-export { MIME_TYPES, type PayloadBase, type Provenance, type ViewKind } from './schema'
+export { MIME_TYPES } from './schema'
+export type * from './schema'
+export { encodeArray, decodeArray, encodeRawImage, bytesToBase64, base64ToBytes } from './codec'
+export { validatePayload, type Validation } from './validate'
 export { JUPYTER_DISPLAY, isDisplayable, mimeBundleOf, type Displayable, type MimeBundle } from './bundle'
 export { encodePng, decodePng } from './png'
 export { makeProvenance, modelFingerprint } from './provenance'

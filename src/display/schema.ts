@@ -2,8 +2,11 @@
  * The payloads Glasswing sends to front ends, one versioned MIME type per view.
  *
  * This module is dependency-free on purpose: the library writes these shapes, and the JupyterLab
- * extension reads them with a type-only import and validates them before rendering. A change to a
- * payload's shape is a new version in its MIME type, never an edit in place.
+ * extension reads them (and `validate.ts` checks them) before rendering. A change to a payload's shape
+ * is a new version in its MIME type, never an edit in place; adding an optional field is not a change.
+ *
+ * Arrays travel as base64 of little-endian typed arrays (`EncodedArray`, written by `codec.ts`), never
+ * as JSON number lists: 8 MNIST explanations stay well under 100 KB, 8 at 224x224 under 2 MB.
  */
 
 /** The MIME types of Glasswing's views. */
@@ -38,4 +41,250 @@ export interface Provenance {
 export interface PayloadBase {
   version: 1
   provenance: Provenance
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Building blocks
+
+/** Element types an `EncodedArray` may hold. */
+export type EncodedDType = 'uint8' | 'uint16' | 'int32' | 'float16' | 'float32'
+
+/**
+ * A dense array: base64 of its little-endian bytes, row-major in `shape`.
+ *
+ * A `uint8` array with a `range` is quantised: element `q` stands for
+ * `range[0] + (q / 255) * (range[1] - range[0])`. Without `range`, integers are the values themselves.
+ * `codec.ts` has `encodeArray` / `decodeArray`.
+ */
+export interface EncodedArray {
+  dtype: EncodedDType
+  shape: number[]
+  /** Base64 of the bytes (length = product of shape x bytes per element). */
+  data: string
+  /** The real values of q = 0 and q = 255 of a quantised `uint8` array. */
+  range?: [number, number]
+}
+
+/**
+ * A picture: either a base64 PNG (compact for photographs and large images), or raw `uint8` pixels
+ * (height x width x channels, row-major; compact and synchronous to draw for small images like MNIST).
+ */
+export type EncodedImage =
+  | { encoding: 'png'; width: number; height: number; data: string }
+  | { encoding: 'raw'; width: number; height: number; channels: 1 | 3 | 4; data: string }
+
+/** A model's output for one input: the class index, its probability (or score), and its name. */
+export interface Prediction {
+  target: number
+  probability: number
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Saliency: `gw.explain` (one method) and `gw.compare` (several methods), over images
+
+/**
+ * Attribution maps over images: inputs x methods x targets.
+ *
+ * One `gw.explain` is one method; `gw.compare` is several (the view draws a methods x inputs grid).
+ * Each input may carry maps for several targets (its top-k classes); the view switches between them.
+ *
+ * @example
+ * { version: 1, provenance, kind: 'saliency', signed: true, methods: ['integrated-gradients'],
+ *   classNames: ['0', ..., '9'], inputs: [{ image, label: 7, predictions: [{ target: 7, probability: 0.98 }] }],
+ *   maps: [{ input: 0, method: 0, target: 7, values: { dtype: 'uint8', shape: [28, 28], data, range: [-0.4, 0.6] } }] }
+ */
+export interface SaliencyPayload extends PayloadBase {
+  kind: 'saliency'
+  /** Method names, in the order of the compare grid's rows (one for `explain`). */
+  methods: string[]
+  /** True when maps hold signed values (gradient x input, IG); false for magnitudes (saliency, Grad-CAM). */
+  signed: boolean
+  /** Class names by index, or null to show indices. */
+  classNames: string[] | null
+  inputs: SaliencyInput[]
+  maps: SaliencyMap[]
+  /** How the view starts; every field optional. */
+  view?: SaliencyViewOptions
+}
+
+/** One explained input. */
+export interface SaliencyInput {
+  image: EncodedImage
+  /** The true class, when known. */
+  label: number | null
+  /** The model's top-k predictions, most probable first. */
+  predictions: Prediction[]
+}
+
+/** One attribution map: a height x width array (channels already reduced), same size as its input. */
+export interface SaliencyMap {
+  /** Index into `inputs`. */
+  input: number
+  /** Index into `methods`. */
+  method: number
+  /** The class the map explains. */
+  target: number
+  /** Shape [height, width]; `uint8` with `range` (quantised) or `float16`/`float32`. */
+  values: EncodedArray
+}
+
+/** Which part of a signed map to show. */
+export type SaliencyMode = 'signed' | 'absolute' | 'positive' | 'negative'
+
+export interface SaliencyViewOptions {
+  /** Overlay opacity, 0..1 (default 0.6). */
+  opacity?: number
+  /** Percentile at which the colour scale saturates, 50..100 (default 99). */
+  clipPercentile?: number
+  /** Default 'signed' for signed maps, 'absolute' otherwise. */
+  mode?: SaliencyMode
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Embedding: `gw.embed` (PCA, t-SNE, UMAP of activations)
+
+/**
+ * Points in 2-D or 3-D, with columns to colour by and optional thumbnails.
+ *
+ * A live t-SNE sends the same payload again with `update_display_data` (same `displayId`) as
+ * `progress` advances; the view updates in place.
+ */
+export interface EmbeddingPayload extends PayloadBase {
+  kind: 'embedding'
+  /** 'pca' | 'tsne' | 'umap', or another projection's name. */
+  method: string
+  /** The layer whose activations were embedded, when known. */
+  layer: string | null
+  dimensions: 2 | 3
+  /** `float32` or `float16`, shape [n, dimensions]. */
+  coordinates: EncodedArray
+  /** Columns to colour by, each of length n. The view offers all of them. */
+  columns: EmbeddingColumn[]
+  /** The column to colour by first (a column's name); default: the 'label' role, else the first. */
+  colorBy?: string
+  /** Small pictures of some inputs, shown on hover and in the selection gallery. */
+  thumbnails?: EmbeddingThumbnails | null
+  /** PCA: the fraction of variance each component explains, first first. */
+  explainedVariance?: number[] | null
+  /** A live computation's progress; absent or null when final. */
+  progress?: { step: number; total: number } | null
+  /** Identifies the view for comms (selection) and in-place updates. */
+  displayId?: string
+}
+
+/**
+ * One column. `role` marks the columns the view derives 'correctness' from (label vs prediction).
+ * Categorical values are codes into `categories`.
+ */
+export type EmbeddingColumn =
+  | {
+      name: string
+      type: 'category'
+      role?: 'label' | 'prediction'
+      categories: string[]
+      /** `uint8`, `uint16` or `int32` codes, shape [n]; -1 (int32) for missing. */
+      values: EncodedArray
+    }
+  | { name: string; type: 'number'; role?: 'label' | 'prediction'; values: EncodedArray }
+
+/** Thumbnails: `images` is `uint8`, shape [m, height, width, channels]; `points` says whose they are. */
+export interface EmbeddingThumbnails {
+  images: EncodedArray
+  /** `int32` point indices, shape [m]; absent means points 0..m-1. */
+  points?: EncodedArray
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Neurons: `gw.neurons` (feature visualization, top examples, dissection, tuning, ablation)
+
+/** A dictionary of units of one layer. */
+export interface NeuronsPayload extends PayloadBase {
+  kind: 'neurons'
+  layer: string
+  units: NeuronUnit[]
+  /** Names of the tuning curve's x values (e.g. class names), shared by all units; null when numeric. */
+  tuningLabels?: string[] | null
+}
+
+/** One unit (a channel of a conv layer, a neuron of a dense layer). Every measurement is optional. */
+export interface NeuronUnit {
+  /** Channel or neuron index in the layer. */
+  index: number
+  /** Activation maximisation picture. */
+  visualization?: EncodedImage | null
+  /** The inputs that excite it most, strongest first. */
+  topExamples?: NeuronExample[]
+  /** Network dissection: the best-matching concept and its IoU (0..1). */
+  concept?: { label: string; iou: number } | null
+  /** Other concepts with their IoU, best first. */
+  concepts?: { label: string; iou: number }[]
+  /** Mean activation per tuning value (e.g. per class): a sparkline. */
+  tuning?: number[] | null
+  /** How selective the unit is (e.g. 0..1, higher is more selective). */
+  selectivity?: number | null
+  /** Drop in the metric when the unit is ablated (larger = more important). */
+  ablationEffect?: number | null
+}
+
+export interface NeuronExample {
+  image: EncodedImage
+  activation: number
+  /** Index of the example in its data set, when known. */
+  index?: number | null
+  /** Its label's name, when known. */
+  label?: string | null
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Features: attributions for tabular and text models (SHAP-like, LIME, IG over tokens)
+
+/** Feature attributions, tabular or text. */
+export type FeaturesPayload = TabularFeaturesPayload | TextFeaturesPayload
+
+/**
+ * Tabular: n examples x f features. The view shows a waterfall and a bar chart per example and a
+ * beeswarm of global importance over all of them.
+ */
+export interface TabularFeaturesPayload extends PayloadBase {
+  kind: 'features'
+  modality: 'tabular'
+  featureNames: string[]
+  /** `float32`/`float16`, shape [n, f]. */
+  attributions: EncodedArray
+  /** The features' values, shape [n, f] (numeric; categorical as codes), or null. Colours the beeswarm. */
+  values: EncodedArray | null
+  /** The model output with no feature information (SHAP's expected value), per example, length n. */
+  baseValues: number[]
+  /** The model output explained, per example, length n. */
+  outputs: number[]
+  /** What the output is, e.g. 'P(bad credit)'. */
+  outputName: string
+  /** Names of examples (length n), or null. */
+  exampleNames?: string[] | null
+}
+
+/** Text: per example, tokens with signed attributions. */
+export interface TextFeaturesPayload extends PayloadBase {
+  kind: 'features'
+  modality: 'text'
+  outputName: string
+  examples: TextExample[]
+}
+
+export interface TextExample {
+  tokens: string[]
+  /** One per token. */
+  attributions: number[]
+  baseValue: number
+  output: number
+  /** The example's label name, when known. */
+  label?: string | null
+}
+
+/** The payload type of each view. */
+export interface PayloadOf {
+  saliency: SaliencyPayload
+  embedding: EmbeddingPayload
+  neurons: NeuronsPayload
+  features: FeaturesPayload
 }

@@ -1,0 +1,193 @@
+/**
+ * Compact arrays for payloads: typed arrays to base64 and back, uint8 quantisation, float16.
+ *
+ * Dependency-free and free of Node APIs: the library encodes with it, the JupyterLab extension decodes
+ * with it in the browser.
+ */
+import type { EncodedArray, EncodedDType, EncodedImage } from './schema'
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+/** Bytes per element of each dtype. */
+export const BYTES_PER_ELEMENT: Record<EncodedDType, number> = {
+  uint8: 1,
+  uint16: 2,
+  int32: 4,
+  float16: 2,
+  float32: 4,
+}
+
+/**
+ * Base64 of bytes (standard alphabet, padded).
+ *
+ * @example
+ * bytesToBase64(new Uint8Array([1, 2, 3])) // 'AQID'
+ */
+export function bytesToBase64(bytes: Uint8Array): string {
+  const parts: string[] = []
+  const chunk: string[] = []
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i]!
+    const b = i + 1 < bytes.length ? bytes[i + 1]! : 0
+    const c = i + 2 < bytes.length ? bytes[i + 2]! : 0
+    chunk.push(
+      ALPHABET[a >> 2]! +
+        ALPHABET[((a & 3) << 4) | (b >> 4)]! +
+        (i + 1 < bytes.length ? ALPHABET[((b & 15) << 2) | (c >> 6)]! : '=') +
+        (i + 2 < bytes.length ? ALPHABET[c & 63]! : '='),
+    )
+    if (chunk.length === 4096) parts.push(chunk.splice(0).join(''))
+  }
+  parts.push(chunk.join(''))
+  return parts.join('')
+}
+
+/** Bytes of a base64 string; throws a RangeError on characters outside the alphabet. */
+export function base64ToBytes(text: string): Uint8Array {
+  const clean = text.replace(/[\s=]+/g, '')
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4))
+  let o = 0
+  let buffer = 0
+  let bits = 0
+  for (let i = 0; i < clean.length; i++) {
+    const v = ALPHABET.indexOf(clean[i]!)
+    if (v < 0) throw new RangeError(`base64: unexpected character at ${i}`)
+    buffer = (buffer << 6) | v
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[o++] = (buffer >> bits) & 255
+    }
+  }
+  return out.subarray(0, o)
+}
+
+/** The IEEE 754 half-precision bits of a number (round to nearest even). */
+export function toFloat16Bits(value: number): number {
+  const f32 = new Float32Array([value])
+  const x = new Uint32Array(f32.buffer)[0]!
+  const sign = (x >>> 16) & 0x8000
+  const exponent = (x >>> 23) & 0xff
+  let mantissa = x & 0x7fffff
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0)
+  const e = exponent - 127 + 15
+  if (e >= 0x1f) return sign | 0x7c00
+  if (e <= 0) {
+    if (e < -10) return sign
+    mantissa |= 0x800000
+    const shift = 14 - e
+    let half = mantissa >> shift
+    const rest = mantissa & ((1 << shift) - 1)
+    const halfway = 1 << (shift - 1)
+    if (rest > halfway || (rest === halfway && half & 1)) half++
+    return sign | half
+  }
+  let half = sign | (e << 10) | (mantissa >> 13)
+  const rest = mantissa & 0x1fff
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++
+  return half
+}
+
+/** The number that half-precision bits stand for. */
+export function fromFloat16Bits(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1
+  const exponent = (bits >> 10) & 0x1f
+  const mantissa = bits & 0x3ff
+  if (exponent === 0) return sign * mantissa * 2 ** -24
+  if (exponent === 0x1f) return mantissa ? NaN : sign * Infinity
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15)
+}
+
+/**
+ * Encodes numbers as an `EncodedArray`. `uint8` quantises linearly between the data's min and max
+ * (or `range`) unless `quantise` is false (then values must be integers 0..255).
+ *
+ * @example
+ * encodeArray(new Float32Array(784), [28, 28], 'uint8')   // 784 bytes, ~1 KB of base64
+ */
+export function encodeArray(
+  values: ArrayLike<number>,
+  shape: number[],
+  dtype: EncodedDType,
+  options: { quantise?: boolean; range?: [number, number] } = {},
+): EncodedArray {
+  const n = shape.reduce((a, b) => a * b, 1)
+  if (n !== values.length) {
+    throw new RangeError(`encodeArray: shape [${shape.join(', ')}] holds ${n} values, got ${values.length}`)
+  }
+  const bytes = new Uint8Array(n * BYTES_PER_ELEMENT[dtype])
+  const view = new DataView(bytes.buffer)
+  if (dtype === 'uint8' && options.quantise !== false) {
+    const range = options.range ?? finiteRange(values)
+    const span = range[1] - range[0] || 1
+    for (let i = 0; i < n; i++) {
+      const q = Math.round(((values[i]! - range[0]) / span) * 255)
+      bytes[i] = q < 0 ? 0 : q > 255 ? 255 : q
+    }
+    return { dtype, shape: [...shape], data: bytesToBase64(bytes), range }
+  }
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!
+    if (dtype === 'uint8') bytes[i] = v
+    else if (dtype === 'uint16') view.setUint16(i * 2, v, true)
+    else if (dtype === 'int32') view.setInt32(i * 4, v, true)
+    else if (dtype === 'float16') view.setUint16(i * 2, toFloat16Bits(v), true)
+    else view.setFloat32(i * 4, v, true)
+  }
+  return { dtype, shape: [...shape], data: bytesToBase64(bytes) }
+}
+
+/** Decodes an `EncodedArray` to real values (quantised `uint8` mapped back through its `range`). */
+export function decodeArray(array: EncodedArray): Float32Array {
+  const bytes = base64ToBytes(array.data)
+  const n = array.shape.reduce((a, b) => a * b, 1)
+  if (bytes.length !== n * BYTES_PER_ELEMENT[array.dtype]) {
+    throw new RangeError(
+      `decodeArray: shape [${array.shape.join(', ')}] of ${array.dtype} needs ` +
+        `${n * BYTES_PER_ELEMENT[array.dtype]} bytes, data holds ${bytes.length}`,
+    )
+  }
+  const out = new Float32Array(n)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (array.dtype === 'uint8') {
+    const [lo, hi] = array.range ?? [0, 255]
+    const step = array.range ? (hi - lo) / 255 : 1
+    for (let i = 0; i < n; i++) out[i] = lo + bytes[i]! * step
+  } else if (array.dtype === 'uint16') for (let i = 0; i < n; i++) out[i] = view.getUint16(i * 2, true)
+  else if (array.dtype === 'int32') for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true)
+  else if (array.dtype === 'float16')
+    for (let i = 0; i < n; i++) out[i] = fromFloat16Bits(view.getUint16(i * 2, true))
+  else for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true)
+  return out
+}
+
+/**
+ * A raw image from uint8 pixels (height x width x channels).
+ *
+ * @example
+ * encodeRawImage(pixels, 28, 28, 1)
+ */
+export function encodeRawImage(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4,
+): EncodedImage {
+  if (pixels.length !== width * height * channels) {
+    throw new RangeError(
+      `encodeRawImage: ${width}x${height}x${channels} needs ${width * height * channels} bytes, got ${pixels.length}`,
+    )
+  }
+  return { encoding: 'raw', width, height, channels, data: bytesToBase64(pixels) }
+}
+
+function finiteRange(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  return Number.isFinite(lo) ? [lo, hi] : [0, 0]
+}

@@ -1,0 +1,340 @@
+/**
+ * Checks that a value is a well-formed payload of a view before anything draws it.
+ *
+ * Dependency-free (the JupyterLab extension bundles it). Reports every problem it finds, each as a
+ * path and what was expected, so a bad payload becomes a readable error box instead of a broken view.
+ */
+import { BYTES_PER_ELEMENT } from './codec'
+import type { PayloadOf, ViewKind } from './schema'
+
+/** The outcome of `validatePayload`. */
+export type Validation<K extends ViewKind> =
+  | { ok: true; payload: PayloadOf[K] }
+  | { ok: false; errors: string[] }
+
+type Obj = Record<string, unknown>
+type Check = (value: unknown, path: string, errors: string[]) => void
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+
+/** Records `path: expected what, got value` unless `cond`; a `Received` value is shown as it is. */
+function expect(cond: boolean, errors: string[], path: string, what: string, value: unknown): boolean {
+  if (!cond)
+    errors.push(`${path}: expected ${what}, got ${value instanceof Received ? value.text : describe(value)}`)
+  return cond
+}
+
+/** An already described value (a shape, a byte count). */
+class Received {
+  constructor(readonly text: string) {}
+}
+const shown = (text: string): Received => new Received(text)
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  if (typeof value === 'string')
+    return value.length > 30 ? `a string of ${value.length}` : JSON.stringify(value)
+  return typeof value === 'object' ? 'an object' : String(value)
+}
+
+const num: Check = (v, p, e) => void expect(isNum(v), e, p, 'a finite number', v)
+const str: Check = (v, p, e) => void expect(typeof v === 'string', e, p, 'a string', v)
+const bool: Check = (v, p, e) => void expect(typeof v === 'boolean', e, p, 'true or false', v)
+const index: Check = (v, p, e) => void expect(Number.isInteger(v) && (v as number) >= 0, e, p, 'an index', v)
+const nullable =
+  (check: Check): Check =>
+  (v, p, e) =>
+    v === null || check(v, p, e)
+const oneOf =
+  (...options: string[]): Check =>
+  (v, p, e) =>
+    void expect(options.includes(v as string), e, p, options.map((o) => `'${o}'`).join(' or '), v)
+const list =
+  (check: Check): Check =>
+  (v, p, e) => {
+    if (expect(Array.isArray(v), e, p, 'an array', v))
+      (v as unknown[]).forEach((x, i) => check(x, `${p}[${i}]`, e))
+  }
+
+/** An object with required and optional fields (optional ones may be absent or undefined). */
+function shape(required: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  return (v, p, e) => {
+    if (!expect(isObj(v), e, p, 'an object', v)) return
+    const o = v as Obj
+    for (const [k, check] of Object.entries(required)) {
+      if (k in o) check(o[k], `${p}.${k}`, e)
+      else e.push(`${p}.${k}: missing`)
+    }
+    for (const [k, check] of Object.entries(optional)) if (o[k] !== undefined) check(o[k], `${p}.${k}`, e)
+  }
+}
+
+/** The number of bytes a base64 string holds, without decoding it. */
+function base64Length(text: string): number {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  return (text.length / 4) * 3 - padding
+}
+
+const base64: Check = (v, p, e) =>
+  void (
+    expect(typeof v === 'string', e, p, 'base64 text', v) &&
+    expect(
+      (v as string).length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v as string),
+      e,
+      p,
+      'base64 text',
+      v,
+    )
+  )
+
+const encodedArray: Check = (v, p, e) => {
+  const before = e.length
+  shape(
+    { dtype: oneOf('uint8', 'uint16', 'int32', 'float16', 'float32'), shape: list(index), data: base64 },
+    {
+      range: (r, rp, re) =>
+        void expect(Array.isArray(r) && r.length === 2 && r.every(isNum), re, rp, '[min, max]', r),
+    },
+  )(v, p, e)
+  if (e.length > before) return
+  const a = v as { dtype: keyof typeof BYTES_PER_ELEMENT; shape: number[]; data: string }
+  const need = a.shape.reduce((x, y) => x * y, 1) * BYTES_PER_ELEMENT[a.dtype]
+  const have = base64Length(a.data)
+  expect(
+    have === need,
+    e,
+    `${p}.data`,
+    `${need} bytes for shape [${a.shape.join(', ')}] of ${a.dtype}`,
+    shown(`${have} bytes`),
+  )
+}
+
+const encodedImage: Check = (v, p, e) => {
+  if (!expect(isObj(v), e, p, 'an image', v)) return
+  const o = v as Obj
+  if (o.encoding === 'png') shape({ width: index, height: index, data: base64 })(v, p, e)
+  else if (o.encoding === 'raw') {
+    const before = e.length
+    shape({ width: index, height: index, channels: oneOf('1', '3', '4'), data: base64 })(
+      { ...o, channels: String(o.channels) },
+      p,
+      e,
+    )
+    if (e.length > before) return
+    const need = (o.width as number) * (o.height as number) * (o.channels as number)
+    const have = base64Length(o.data as string)
+    expect(have === need, e, `${p}.data`, `${need} bytes of pixels`, shown(`${have} bytes`))
+  } else expect(false, e, `${p}.encoding`, "'png' or 'raw'", o.encoding)
+}
+
+const provenance = shape(
+  { method: str },
+  { library: shape({ version: str }), seed: nullable(num), modelFingerprint: nullable(str), createdAt: str },
+)
+const base = {
+  version: (v: unknown, p: string, e: string[]) => void expect(v === 1, e, p, '1', v),
+  provenance,
+}
+const prediction = shape({ target: index, probability: num })
+
+const saliency: Check = (v, p, e) => {
+  shape(
+    {
+      ...base,
+      kind: oneOf('saliency'),
+      methods: list(str),
+      signed: bool,
+      classNames: nullable(list(str)),
+      inputs: list(shape({ image: encodedImage, label: nullable(index), predictions: list(prediction) })),
+      maps: list(shape({ input: index, method: index, target: index, values: encodedArray })),
+    },
+    {
+      view: shape(
+        {},
+        { opacity: num, clipPercentile: num, mode: oneOf('signed', 'absolute', 'positive', 'negative') },
+      ),
+    },
+  )(v, p, e)
+  if (e.length > 0) return
+  const s = v as PayloadOf['saliency']
+  s.maps.forEach((m, i) => {
+    const at = `${p}.maps[${i}]`
+    if (!expect(m.input < s.inputs.length, e, `${at}.input`, `< ${s.inputs.length} inputs`, m.input)) return
+    expect(m.method < s.methods.length, e, `${at}.method`, `< ${s.methods.length} methods`, m.method)
+    const image = s.inputs[m.input]!.image
+    const [h, w] = m.values.shape
+    expect(
+      m.values.shape.length === 2 && h === image.height && w === image.width,
+      e,
+      `${at}.values.shape`,
+      `[${image.height}, ${image.width}] (its input's size)`,
+      shown(`[${m.values.shape.join(', ')}]`),
+    )
+  })
+}
+
+const column: Check = (v, p, e) => {
+  const type = isObj(v) ? v.type : undefined
+  const roles = { role: oneOf('label', 'prediction') }
+  if (type === 'category')
+    shape({ name: str, type: str, categories: list(str), values: encodedArray }, roles)(v, p, e)
+  else if (type === 'number') shape({ name: str, type: str, values: encodedArray }, roles)(v, p, e)
+  else expect(false, e, `${p}.type`, "'category' or 'number'", type)
+}
+
+const embedding: Check = (v, p, e) => {
+  shape(
+    {
+      ...base,
+      kind: oneOf('embedding'),
+      method: str,
+      layer: nullable(str),
+      dimensions: (d, dp, de) => void expect(d === 2 || d === 3, de, dp, '2 or 3', d),
+      coordinates: encodedArray,
+      columns: list(column),
+    },
+    {
+      colorBy: str,
+      thumbnails: nullable(shape({ images: encodedArray }, { points: encodedArray })),
+      explainedVariance: nullable(list(num)),
+      progress: nullable(shape({ step: num, total: num })),
+      displayId: str,
+    },
+  )(v, p, e)
+  if (e.length > 0) return
+  const m = v as PayloadOf['embedding']
+  const [n, d] = m.coordinates.shape
+  expect(
+    m.coordinates.shape.length === 2 && d === m.dimensions,
+    e,
+    `${p}.coordinates.shape`,
+    `[n, ${m.dimensions}]`,
+    shown(`[${m.coordinates.shape.join(', ')}]`),
+  )
+  m.columns.forEach((c, i) =>
+    expect(
+      c.values.shape.length === 1 && c.values.shape[0] === n,
+      e,
+      `${p}.columns[${i}].values.shape`,
+      `[${n}]`,
+      shown(`[${c.values.shape.join(', ')}]`),
+    ),
+  )
+  const t = m.thumbnails
+  if (t)
+    expect(
+      t.images.dtype === 'uint8' && t.images.shape.length === 4,
+      e,
+      `${p}.thumbnails.images`,
+      'uint8 [m, height, width, channels]',
+      shown(`${t.images.dtype} [${t.images.shape.join(', ')}]`),
+    )
+}
+
+const concept = shape({ label: str, iou: num })
+const neurons = shape(
+  {
+    ...base,
+    kind: oneOf('neurons'),
+    layer: str,
+    units: list(
+      shape(
+        { index: index },
+        {
+          visualization: nullable(encodedImage),
+          topExamples: list(
+            shape({ image: encodedImage, activation: num }, { index: nullable(index), label: nullable(str) }),
+          ),
+          concept: nullable(concept),
+          concepts: list(concept),
+          tuning: nullable(list(num)),
+          selectivity: nullable(num),
+          ablationEffect: nullable(num),
+        },
+      ),
+    ),
+  },
+  { tuningLabels: nullable(list(str)) },
+)
+
+const features: Check = (v, p, e) => {
+  const modality = isObj(v) ? v.modality : undefined
+  if (modality === 'text') {
+    shape({
+      ...base,
+      kind: oneOf('features'),
+      modality: str,
+      outputName: str,
+      examples: list(
+        shape(
+          { tokens: list(str), attributions: list(num), baseValue: num, output: num },
+          { label: nullable(str) },
+        ),
+      ),
+    })(v, p, e)
+    if (e.length === 0)
+      (v as { examples: { tokens: string[]; attributions: number[] }[] }).examples.forEach((x, i) =>
+        expect(
+          x.tokens.length === x.attributions.length,
+          e,
+          `${p}.examples[${i}].attributions`,
+          `${x.tokens.length} values (one per token)`,
+          x.attributions,
+        ),
+      )
+    return
+  }
+  if (!expect(modality === 'tabular', e, `${p}.modality`, "'tabular' or 'text'", modality)) return
+  shape(
+    {
+      ...base,
+      kind: oneOf('features'),
+      modality: str,
+      featureNames: list(str),
+      attributions: encodedArray,
+      values: nullable(encodedArray),
+      baseValues: list(num),
+      outputs: list(num),
+      outputName: str,
+    },
+    { exampleNames: nullable(list(str)) },
+  )(v, p, e)
+  if (e.length > 0) return
+  const t = v as Extract<PayloadOf['features'], { modality: 'tabular' }>
+  const want = `[${t.outputs.length}, ${t.featureNames.length}]`
+  for (const key of ['attributions', 'values'] as const) {
+    const a = t[key]
+    if (a)
+      expect(
+        `[${a.shape.join(', ')}]` === want,
+        e,
+        `${p}.${key}.shape`,
+        want,
+        shown(`[${a.shape.join(', ')}]`),
+      )
+  }
+  expect(
+    t.baseValues.length === t.outputs.length,
+    e,
+    `${p}.baseValues`,
+    `${t.outputs.length} values`,
+    t.baseValues,
+  )
+}
+
+const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features }
+
+/**
+ * Validates a payload of the given view.
+ *
+ * @example
+ * const result = validatePayload('saliency', data)
+ * if (!result.ok) showError(result.errors)
+ */
+export function validatePayload<K extends ViewKind>(kind: K, value: unknown): Validation<K> {
+  const errors: string[] = []
+  CHECKS[kind](value, kind, errors)
+  return errors.length === 0 ? { ok: true, payload: value as PayloadOf[K] } : { ok: false, errors }
+}
