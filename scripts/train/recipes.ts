@@ -1,0 +1,5 @@
+/** Every model the project trains: one line per recipe, in the order `npm run train` runs them. */
+import type { Recipe } from './common'
+import { fashionCnn, mnistCnn, shortcutMnistCnn } from './image-models'
+
+export const recipes: Recipe[] = [mnistCnn, shortcutMnistCnn, fashionCnn]
