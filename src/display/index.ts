@@ -1,5 +1,5 @@
 /** Results to MIME bundles: the display contract shared by every Glasswing result. */
-export { MIME_TYPES } from './schema'
+export { MIME_TYPES, COMM_TARGET } from './schema'
 export type * from './schema'
 export { encodeArray, decodeArray, encodeRawImage, bytesToBase64, base64ToBytes } from './codec'
 export { validatePayload, type Validation } from './validate'

@@ -105,6 +105,8 @@ export interface SaliencyPayload extends PayloadBase {
   maps: SaliencyMap[]
   /** How the view starts; every field optional. */
   view?: SaliencyViewOptions
+  /** Identifies the result for comms: the view asks the kernel for other targets with it. */
+  displayId?: string
 }
 
 /** One explained input. */
@@ -280,6 +282,29 @@ export interface TextExample {
   /** The example's label name, when known. */
   label?: string | null
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Live link: comm messages between a view and its notebook's kernel
+
+/**
+ * The comm target the kernel registers. Each view that talks to the kernel opens its own comm
+ * (`comm_open` with this target and empty data) and closes it when the view is disposed.
+ */
+export const COMM_TARGET = 'glasswing.v1'
+
+/** Messages a view sends (`comm_msg` data). */
+export type ViewMessage =
+  /** The points selected in an embedding view (lasso or box), in point order; `gw.selection()` returns them. */
+  | { type: 'selection'; displayId: string; indices: number[] }
+  /** A saliency view asks for maps of another target (class index) or method, for all its inputs. */
+  | { type: 'explain'; requestId: string; displayId: string; target: number; method?: string }
+
+/** Messages the kernel sends back (`comm_msg` data). */
+export type KernelMessage =
+  /** New maps for an `explain` request; the view merges them into what it shows. */
+  | { type: 'explained'; requestId: string; maps: SaliencyMap[]; methods?: string[] }
+  /** The request failed; `message` is shown to the user as text. */
+  | { type: 'error'; requestId: string; message: string }
 
 /** The payload type of each view. */
 export interface PayloadOf {
