@@ -1,0 +1,17 @@
+import type * as tf from '@tensorflow/tfjs'
+import type { Random } from '../../data/random'
+
+/**
+ * One random transformation applied to the images at every optimization step, so that the image found
+ * works under small shifts, scalings and rotations (transformation robustness, as in Lucid).
+ */
+export interface Transform {
+  readonly name: string
+  /** A transformed copy; runs inside the optimizer's tape, so it must be differentiable. */
+  apply(images: tf.Tensor4D, random: Random): tf.Tensor4D
+}
+
+/** Picks one element of a list. */
+export function pick<T>(values: readonly T[], random: Random): T {
+  return values[Math.floor(random() * values.length)]!
+}
