@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { ready } from '../../src'
+import { ensureBackend } from '../../src/backend'
 import { modelFolder, saveTrained, type ModelCard } from './common'
 import { recipes } from './recipes'
 
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     return 2
   }
   const root = findRoot()
-  const info = await ready()
+  const info = await ensureBackend()
   console.log(`Training on ${info.backend} (tfjs ${info.tfjsVersion})`)
   let failures = 0
   for (const recipe of recipes.filter((r) => names.length === 0 || names.includes(r.name))) {
