@@ -1,0 +1,71 @@
+/**
+ * KernelSHAP (Lundberg & Lee 2017): Shapley values of interpretable features (segments or columns)
+ * from a weighted linear regression over coalitions, with the Shapley kernel's weights and its two
+ * constraints (`phi_0 = f(baseline)`, `sum(phi) = f(x) - f(baseline)`) met exactly. With few enough
+ * features every coalition is enumerated and the result is the exact Shapley value.
+ */
+import * as tf from '@tensorflow/tfjs'
+import type { AttributionMethod } from '../types'
+import { kernelShapCoalitions, solveKernelShap } from './coalitions'
+import { contextScorer, scoreCoalitions, scoreEnds } from './evaluate'
+import { spreadOverFeatures } from './feature-ablation'
+import {
+  baselineTensor,
+  checkBaseline,
+  checkCount,
+  checkFeatureNames,
+  defaultSegmentation,
+  type Baseline,
+} from './options'
+import { featureMask, type Segmentation } from './segments'
+
+/** KernelSHAP's options. */
+export interface KernelShapOptions {
+  /** The interpretable features (default: a 4-pixel grid for images, columns otherwise). */
+  segments: Segmentation
+  /** What removed features become (default 0). */
+  baseline: Baseline
+  /** Coalitions per explained row (default 512); all of them when `2^features - 2` fits. */
+  samples: number
+  /** Perturbed copies per model call (default 64). */
+  batchSize: number
+  /** Names of a tabular input's columns, kept with the result. */
+  featureNames: readonly string[] | null
+}
+
+/**
+ * KernelSHAP over grid cells, superpixels, tabular columns or your own mask; seeded.
+ *
+ * @example
+ * await gw.explain(model, table, { method: 'kernel-shap', samples: 256, seed: 1, featureNames })
+ */
+export const kernelShap: AttributionMethod<KernelShapOptions> = {
+  name: 'kernel-shap',
+  title: 'KernelSHAP',
+  needsGradients: false,
+  stochastic: true,
+  signed: () => true,
+  resolve: (options, context) => ({
+    segments: options.segments ?? defaultSegmentation(context.inputs),
+    baseline: checkBaseline(options.baseline, context),
+    samples: checkCount(options.samples ?? 512, 'samples', context, 2),
+    batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+    featureNames: checkFeatureNames(options.featureNames ?? undefined, context),
+  }),
+  attribute(context, options) {
+    const scorer = contextScorer(context, options.batchSize)
+    const baseline = baselineTensor(options.baseline)
+    const rows: tf.Tensor[] = []
+    for (let row = 0; row < context.inputs.shape[0]!; row++) {
+      const { mask, count } = featureMask(context.inputs, row, options.segments, context.where)
+      const input = context.inputs.slice([row], [1])
+      const { inputScore, baselineScore } = scoreEnds(scorer, input, baseline, row)
+      const coalitions = kernelShapCoalitions(count, options.samples, context.random)
+      const { values, rows: samples, features } = coalitions
+      const scores = scoreCoalitions(scorer, input, baseline, mask, values, samples, features, row)
+      const phi = solveKernelShap(coalitions, scores, inputScore, baselineScore)
+      rows.push(spreadOverFeatures(Float32Array.from(phi), mask, input.shape))
+    }
+    return { values: tf.concat(rows) }
+  },
+}

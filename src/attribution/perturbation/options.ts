@@ -1,0 +1,90 @@
+/** Option checks shared by the perturbation methods. */
+import * as tf from '@tensorflow/tfjs'
+import { GlasswingError, describeValue } from '../../errors'
+import type { AttributionContext } from '../types'
+import type { Segmentation } from './segments'
+
+/** What removed elements become: a number, or a tensor broadcastable to one example. */
+export type Baseline = number | tf.Tensor
+
+/** A whole number within bounds, or a GlasswingError naming the option. */
+export function checkCount(
+  value: number,
+  argument: string,
+  context: AttributionContext,
+  minimum = 1,
+): number {
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: `options.${argument}`,
+      expected: `a whole number of at least ${minimum}`,
+      received: describeValue(value),
+    })
+  }
+  return value
+}
+
+/** A finite positive number, or a GlasswingError naming the option. */
+export function checkPositive(value: number, argument: string, context: AttributionContext): number {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: `options.${argument}`,
+      expected: 'a positive number',
+      received: describeValue(value),
+    })
+  }
+  return value
+}
+
+/** A baseline that broadcasts to one example. */
+export function checkBaseline(baseline: Baseline | undefined, context: AttributionContext): Baseline {
+  if (baseline === undefined) return 0
+  if (typeof baseline === 'number' && Number.isFinite(baseline)) return baseline
+  const example = context.inputs.shape.slice(1)
+  if (baseline instanceof tf.Tensor) {
+    const shape =
+      baseline.rank === example.length + 1 && baseline.shape[0] === 1
+        ? baseline.shape.slice(1)
+        : baseline.shape
+    const offset = example.length - shape.length
+    if (offset >= 0 && shape.every((size, axis) => size === 1 || size === example[offset + axis]))
+      return baseline
+  }
+  throw new GlasswingError({
+    where: context.where,
+    argument: 'options.baseline',
+    expected: `a finite number or a tensor broadcastable to one example [${example.join(', ')}]`,
+    received: describeValue(baseline),
+    hint: 'Use 0 (black), the data mean, or a blurred copy of the input.',
+  })
+}
+
+/** The default grouping: a 4-pixel grid for images, columns for everything else. */
+export function defaultSegmentation(inputs: tf.Tensor): Segmentation {
+  return inputs.rank === 4 ? { method: 'grid', cellSize: 4 } : { method: 'columns' }
+}
+
+/** Feature names for tabular inputs: one per column when given. */
+export function checkFeatureNames(
+  names: readonly string[] | undefined,
+  context: AttributionContext,
+): readonly string[] | null {
+  if (names === undefined) return null
+  const columns = context.inputs.shape[context.inputs.rank - 1]!
+  if (!Array.isArray(names) || names.length !== columns || names.some((name) => typeof name !== 'string')) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: 'options.featureNames',
+      expected: `one name per input column (${columns})`,
+      received: describeValue(names),
+    })
+  }
+  return names
+}
+
+/** The baseline as a tensor (a number becomes a scalar, freed by the method body's tidy). */
+export function baselineTensor(baseline: Baseline): tf.Tensor {
+  return typeof baseline === 'number' ? tf.scalar(baseline) : baseline
+}
