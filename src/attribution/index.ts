@@ -1,0 +1,138 @@
+/**
+ * Attribution: which parts of the input (or of a layer) drive a model's output. Every method has the
+ * same call shape, `(model, inputs, options)`, and returns an {@link Attribution}.
+ *
+ * The registry below is the list of methods: adding one is a file, a line here, and a line in the
+ * conformance table (test/unit/attribution/methods.test.ts).
+ */
+import { GlasswingError, describeValue } from '../errors'
+import { nearestNames, type GlasswingModel } from '../model'
+import { Comparison, type Attribution } from './attribution'
+import { deconvolution, guidedBackprop } from './gradient/guided-backprop'
+import { gradientShap } from './gradient/gradient-shap'
+import { inputXGradient } from './gradient/input-x-gradient'
+import { integratedGradients } from './gradient/integrated-gradients'
+import { saliency } from './gradient/saliency'
+import type { InputLike } from './inputs'
+import { layerGradientXActivation } from './layer/layer-gradient-x-activation'
+import { layerIntegratedGradients } from './layer/layer-integrated-gradients'
+import { noiseTunnel } from './noise-tunnel'
+import { runAttribution } from './run'
+import type { AttributionMethod, CommonOptions } from './types'
+
+/** Every method, by name. */
+export const METHODS = {
+  saliency,
+  'input-x-gradient': inputXGradient,
+  'integrated-gradients': integratedGradients,
+  'gradient-shap': gradientShap,
+  'guided-backprop': guidedBackprop,
+  deconvolution,
+  smoothgrad: noiseTunnel(saliency, 'smoothgrad', 'SmoothGrad', { type: 'smoothgrad' }),
+  vargrad: noiseTunnel(saliency, 'vargrad', 'VarGrad', { type: 'vargrad' }),
+  'layer-gradient-x-activation': layerGradientXActivation,
+  'layer-integrated-gradients': layerIntegratedGradients,
+} satisfies Record<string, AttributionMethod<object>>
+
+/** A registered method's name. */
+export type MethodName = keyof typeof METHODS
+
+/** The options a registered method takes (its own, without `method`). */
+export type MethodOptions<M extends MethodName> =
+  (typeof METHODS)[M] extends AttributionMethod<infer Options> ? Partial<Options> : never
+
+/** `gw.explain`'s options: the method's name, its options, and the common ones (target, seed, noise...). */
+export type ExplainOptions = {
+  [M in MethodName]: { method: M } & MethodOptions<M> & CommonOptions
+}[MethodName]
+
+/**
+ * Explains a model's outputs on `inputs` with one method.
+ *
+ * @example
+ * const model = await gw.load('notebooks/models/mnist-cnn')
+ * await gw.explain(model, images, { method: 'integrated-gradients', steps: 64, target: 'predicted' })
+ * await gw.explain(model, images, { method: 'saliency', noise: { type: 'smoothgrad', samples: 20 }, seed: 1 })
+ */
+export async function explain(
+  model: GlasswingModel,
+  inputs: InputLike,
+  options: ExplainOptions,
+): Promise<Attribution> {
+  const method = lookup(options?.method, 'gw.explain')
+  return runAttribution(method, model, inputs, options as never, 'gw.explain')
+}
+
+/**
+ * Explains the same inputs with several methods, for display side by side. Each entry is a method
+ * name or a full options object; `common` (target, seed...) applies to all.
+ *
+ * @example
+ * await gw.compare(model, images, ['saliency', 'smoothgrad', { method: 'integrated-gradients', steps: 32 }])
+ */
+export async function compare(
+  model: GlasswingModel,
+  inputs: InputLike,
+  methods: readonly (MethodName | ExplainOptions)[],
+  common: CommonOptions = {},
+): Promise<Comparison> {
+  if (!Array.isArray(methods) || methods.length === 0) {
+    throw new GlasswingError({
+      where: 'gw.compare',
+      argument: 'methods',
+      expected: 'a non-empty list of method names or option objects',
+      received: describeValue(methods),
+      hint: `Methods: ${Object.keys(METHODS).join(', ')}.`,
+    })
+  }
+  const results: Attribution[] = []
+  for (const entry of methods) {
+    const options = typeof entry === 'string' ? { method: entry } : entry
+    const method = lookup(options.method, 'gw.compare')
+    results.push(
+      await runAttribution(method, model, inputs, { ...common, ...options } as never, 'gw.compare'),
+    )
+  }
+  return new Comparison(results)
+}
+
+function lookup(name: unknown, where: string): AttributionMethod<object> {
+  if (typeof name === 'string' && Object.hasOwn(METHODS, name))
+    return METHODS[name as MethodName] as AttributionMethod<object>
+  const names = Object.keys(METHODS)
+  throw new GlasswingError({
+    where,
+    argument: 'options.method',
+    expected: 'the name of a registered method',
+    received: describeValue(name),
+    hint: `${
+      typeof name === 'string'
+        ? `Did you mean ${nearestNames(name, names)
+            .map((n) => `'${n}'`)
+            .join(', ')}? `
+        : ''
+    }Methods: ${names.join(', ')}.`,
+  })
+}
+
+export { Attribution, Comparison, type AttributionData, type ExamplePrediction } from './attribution'
+export { runAttribution } from './run'
+export { noiseTunnel, type NoiseTunnelOptions, type NoiseTunnelType } from './noise-tunnel'
+export { createRandom, type RandomSource } from './random'
+export { normalizeInputs, type InputLike } from './inputs'
+export type { Baseline, BaselineKind } from './gradient/baselines'
+export type { IntegrationRule } from './gradient/quadrature'
+export type { IntegratedGradientsOptions } from './gradient/integrated-gradients'
+export type { GradientShapOptions } from './gradient/gradient-shap'
+export type { SaliencyOptions } from './gradient/saliency'
+export type { LayerGradientXActivationOptions } from './layer/layer-gradient-x-activation'
+export type { LayerIntegratedGradientsOptions } from './layer/layer-integrated-gradients'
+export type {
+  AttributionContext,
+  AttributionMethod,
+  CommonOptions,
+  MethodOutput,
+  NeuronSelector,
+  Target,
+  TargetFunction,
+} from './types'

@@ -1,0 +1,152 @@
+/** The boundary every method goes through: normalize, resolve the target, compute in tf.tidy, collect. */
+import * as tf from '@tensorflow/tfjs'
+import { ensureBackend, explainBackendError } from '../backend'
+import { makeProvenance } from '../display/provenance'
+import type { GlasswingModel } from '../model'
+import { Attribution, type ExamplePrediction } from './attribution'
+import { createContext } from './context'
+import { normalizeInputs, type InputLike } from './inputs'
+import { noiseTunnel } from './noise-tunnel'
+import { createRandom } from './random'
+import { resolveTarget } from './target'
+import type { AttributionMethod, CommonOptions } from './types'
+
+/**
+ * Runs one method on a model and inputs: the single path through which `gw.explain`, `gw.compare`
+ * and wrappers compute. Nothing is left on the tfjs engine afterwards.
+ *
+ * @example
+ * const a = await runAttribution(saliency, model, images, { target: 3 }, 'gw.explain')
+ */
+export async function runAttribution<Options extends object>(
+  method: AttributionMethod<Options>,
+  model: GlasswingModel,
+  inputs: InputLike,
+  options: Partial<Options> & CommonOptions,
+  where: string,
+): Promise<Attribution> {
+  await ensureBackend()
+  const effective = options.noise ? (noiseTunnel(method) as unknown as AttributionMethod<Options>) : method
+  try {
+    return await compute(effective, model, inputs, options, `${where} (${method.name})`)
+  } catch (error) {
+    throw explainBackendError(error, `${where} (${method.name})`)
+  }
+}
+
+async function compute<Options extends object>(
+  method: AttributionMethod<Options>,
+  model: GlasswingModel,
+  inputs: InputLike,
+  options: Partial<Options> & CommonOptions,
+  where: string,
+): Promise<Attribution> {
+  if (method.needsGradients) model.requireGradients(where, method.name)
+  const { batch, single } = normalizeInputs(model, inputs, where)
+  let expanded: tf.Tensor | null = null
+  try {
+    const examples = batch.shape[0]!
+    const outputs = tf.tidy(() => model.predict(batch))
+    const outputShape = outputs.shape
+    const outputData = (await outputs.data()) as Float32Array
+    outputs.dispose()
+    const classes = outputShape.length === 2 ? outputShape[1]! : 0
+    const target = resolveTarget(
+      options.neuron ? () => tf.zeros([outputShape[0]!]) : options.target,
+      outputData,
+      examples,
+      classes,
+      model.classNames,
+      where,
+    )
+    const identity = target.exampleOf.every((example, row) => example === row)
+    expanded = identity ? null : tf.gather(batch, Array.from(target.exampleOf))
+    const seed = options.seed ?? 0
+    const context = createContext({
+      where,
+      model,
+      inputs: expanded ?? batch,
+      target,
+      neuron: options.neuron,
+      random: createRandom(seed),
+    })
+    const resolved = method.resolve(options, context)
+    const result = tf.tidy(() => {
+      const output = method.attribute(context, resolved)
+      return { values: output.values, ...(output.delta ? { delta: output.delta } : {}), layer: output.layer }
+    })
+    const values = (await result.values.data()) as Float32Array
+    const delta = result.delta ? Array.from(await result.delta.data()) : null
+    const shape = result.values.shape
+    tf.dispose([result.values, ...(result.delta ? [result.delta] : [])])
+    const provenance = makeProvenance({
+      method: method.name,
+      parameters: recordable(resolved),
+      seed: method.stochastic || options.noise ? seed : null,
+      model: null,
+    })
+    provenance.modelFingerprint = model.fingerprint
+    return new Attribution({
+      method: method.name,
+      title: method.title,
+      parameters: recordable(resolved),
+      signed: method.signed(resolved),
+      values,
+      shape,
+      inputs: (await batch.data()) as Float32Array,
+      inputShape: batch.shape,
+      exampleOf: Array.from(target.exampleOf),
+      targets:
+        target.kind === 'classes' && !options.neuron
+          ? Array.from(target.classes)
+          : target.exampleOf.length
+            ? Array.from(target.exampleOf, () => null)
+            : [],
+      targetDescription: options.neuron
+        ? `neuron ${options.neuron.layer}[${options.neuron.index.join(', ')}]`
+        : target.description,
+      predictions: classes > 0 ? topPredictions(outputData, examples, classes) : null,
+      delta,
+      layer: result.layer ?? null,
+      classNames: model.classNames,
+      single: single && target.exampleOf.length === 1,
+      provenance,
+    })
+  } finally {
+    batch.dispose()
+    expanded?.dispose()
+  }
+}
+
+/** Options as they go into provenance: tensors and functions described, not copied. */
+function recordable(options: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, value]) => [
+      key,
+      value instanceof tf.Tensor
+        ? `tensor [${value.shape.join(', ')}]`
+        : typeof value === 'function'
+          ? 'function'
+          : value,
+    ]),
+  )
+}
+
+function topPredictions(outputs: Float32Array, examples: number, classes: number): ExamplePrediction[] {
+  return Array.from({ length: examples }, (_, example) => {
+    const row = Array.from(outputs.subarray(example * classes, (example + 1) * classes))
+    const sum = row.reduce((a, b) => a + b, 0)
+    const probabilities = row.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3 ? row : softmax(row)
+    const ranked = Array.from(row.keys())
+      .sort((a, b) => probabilities[b]! - probabilities[a]!)
+      .slice(0, 5)
+    return { classes: ranked, probabilities: ranked.map((c) => probabilities[c]!) }
+  })
+}
+
+function softmax(row: number[]): number[] {
+  const max = Math.max(...row)
+  const exps = row.map((v) => Math.exp(v - max))
+  const total = exps.reduce((a, b) => a + b, 0)
+  return exps.map((v) => v / total)
+}

@@ -1,0 +1,114 @@
+/** Targets at the boundary: every form of `target` to class indices per row, or a score function. */
+import { GlasswingError, describeValue } from '../errors'
+import { nearestNames } from '../model'
+import type { Target, TargetFunction } from './types'
+
+/** A target resolved against the model's outputs for the explained examples. */
+export type ResolvedTarget =
+  | {
+      kind: 'classes'
+      /** Class index per row. */
+      classes: Int32Array
+      /** For each row, the explained example (rows repeat under top-k). */
+      exampleOf: Int32Array
+      /** How the user asked, for the record: 'predicted', 7, 'cat', 'top-3'... */
+      description: string
+    }
+  | { kind: 'function'; fn: TargetFunction; exampleOf: Int32Array; description: 'function' }
+
+/**
+ * Resolves `target` given the model's outputs for `examples` examples (`outputs` row-major,
+ * `classes` per example) and its class names.
+ *
+ * @example
+ * resolveTarget('predicted', probabilities, 8, 10, null, 'gw.explain')   // classes = argmax per row
+ */
+export function resolveTarget(
+  target: Target | undefined,
+  outputs: Float32Array,
+  examples: number,
+  classes: number,
+  classNames: readonly string[] | null,
+  where: string,
+): ResolvedTarget {
+  const identity = Int32Array.from({ length: examples }, (_, i) => i)
+  if (typeof target === 'function')
+    return { kind: 'function', fn: target, exampleOf: identity, description: 'function' }
+  const spec = target ?? 'predicted'
+  const fail = (expected: string, hint?: string): never => {
+    throw new GlasswingError({
+      where,
+      argument: 'options.target',
+      expected,
+      received: describeValue(spec),
+      ...(hint ? { hint } : {}),
+    })
+  }
+  if (classes === 0)
+    fail(
+      'a function target',
+      'The model’s output is not [n, classes]: pass target as (outputs) => one scalar per example.',
+    )
+  const checkIndex = (index: number): number =>
+    Number.isInteger(index) && index >= 0 && index < classes
+      ? index
+      : fail(`a class index in 0..${classes - 1}`)
+  const ranked = (example: number): number[] => {
+    const row = outputs.subarray(example * classes, (example + 1) * classes)
+    return Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b)
+  }
+  if (spec === 'predicted') {
+    return {
+      kind: 'classes',
+      classes: Int32Array.from(identity, (i) => ranked(i)[0]!),
+      exampleOf: identity,
+      description: 'predicted',
+    }
+  }
+  if (typeof spec === 'number') {
+    const index = checkIndex(spec)
+    return {
+      kind: 'classes',
+      classes: new Int32Array(examples).fill(index),
+      exampleOf: identity,
+      description: String(index),
+    }
+  }
+  if (typeof spec === 'string') {
+    if (!classNames)
+      fail('a class index (this model has no class names)', 'Pass classNames to gw.load, or a class index.')
+    const index = classNames!.indexOf(spec)
+    if (index < 0)
+      fail(
+        'one of the model’s class names',
+        `Did you mean ${nearestNames(spec, classNames!)
+          .map((n) => `'${n}'`)
+          .join(', ')}?`,
+      )
+    return {
+      kind: 'classes',
+      classes: new Int32Array(examples).fill(index),
+      exampleOf: identity,
+      description: spec,
+    }
+  }
+  if (Array.isArray(spec)) {
+    if (spec.length !== examples) fail(`one class index per example (${examples})`)
+    return {
+      kind: 'classes',
+      classes: Int32Array.from(spec as number[], checkIndex),
+      exampleOf: identity,
+      description: 'per-example',
+    }
+  }
+  const topK = (spec as { topK?: unknown }).topK
+  if (typeof topK === 'number' && Number.isInteger(topK) && topK >= 1 && topK <= classes) {
+    const rows = examples * topK
+    const exampleOf = Int32Array.from({ length: rows }, (_, row) => Math.floor(row / topK))
+    const chosen = Int32Array.from({ length: rows }, (_, row) => ranked(exampleOf[row]!)[row % topK]!)
+    return { kind: 'classes', classes: chosen, exampleOf, description: `top-${topK}` }
+  }
+  return fail(
+    `'predicted', a class index or name, an index per example, { topK: 1..${classes} } or a function`,
+  )
+}

@@ -1,0 +1,89 @@
+/**
+ * The one call shape of every attribution method: `(model, inputs, options)` with a `target`.
+ * The base normalizes inputs and targets once (see `context.ts`); methods see canonical tensors.
+ */
+import type * as tf from '@tensorflow/tfjs'
+import type { ForwardOptions, GlasswingModel } from '../model'
+import type { NoiseTunnelOptions } from './noise-tunnel'
+import type { RandomSource } from './random'
+
+/** A function from the model's outputs `[rows, ...]` to one scalar per row. */
+export type TargetFunction = (outputs: tf.Tensor) => tf.Tensor
+
+/**
+ * What to explain: 'predicted' (the top class, default), a class index, a class name, one index per
+ * example, the top k classes of each example (the result then has k rows per example, example-major),
+ * or a function from outputs to one scalar per example.
+ */
+export type Target = 'predicted' | number | string | readonly number[] | { topK: number } | TargetFunction
+
+/** A unit inside the model whose activation to explain instead of an output (neuron attribution). */
+export interface NeuronSelector {
+  /** A layer name from `model.layerNames`. */
+  layer: string
+  /** The unit's index in that layer's output, batch dimension excluded (NHWC: [row, column, channel]). */
+  index: readonly number[]
+}
+
+/** Options every method takes. */
+export interface CommonOptions {
+  /** What to explain; default 'predicted'. */
+  target?: Target
+  /** Explain a unit's activation instead of an output (Captum's neuron attributions). */
+  neuron?: NeuronSelector
+  /** Seed of stochastic methods; the same seed gives the same result (default 0). */
+  seed?: number
+  /** Wrap the method in a noise tunnel (SmoothGrad, SmoothGrad-squared, VarGrad). */
+  noise?: NoiseTunnelOptions
+}
+
+/**
+ * What a method body sees: canonical inputs and the target as a differentiable score.
+ * `rows` below index rows of `inputs`: a batch built from copies of those rows passes, for each of
+ * its rows, the index of the row it was made from.
+ */
+export interface AttributionContext {
+  /** For errors: 'gw.explain (integrated-gradients)'. */
+  readonly where: string
+  readonly model: GlasswingModel
+  /** Float32, batch first; owned by the base (do not dispose). */
+  readonly inputs: tf.Tensor
+  /** For each row of `inputs`, the explained example it belongs to (rows repeat under top-k or noise). */
+  readonly exampleOf: Int32Array
+  /** Seeded randomness; the same seed gives the same draws. */
+  readonly random: RandomSource
+  /** The target's score per row of `outputs` (model outputs for a batch made from `rows`). */
+  score(outputs: tf.Tensor, rows: ArrayLike<number>): tf.Tensor1D
+  /** The model (or the selected neuron) run on a batch made from `rows`, scored: one scalar per row. */
+  objective(batch: tf.Tensor, rows: ArrayLike<number>, forward?: ForwardOptions): tf.Tensor1D
+  /** The same context over other rows (noisy copies, for instance): `exampleOf` follows `rows`. */
+  derive(inputs: tf.Tensor, rows: ArrayLike<number>): AttributionContext
+}
+
+/** What a method body returns (synchronously, inside the base's `tf.tidy`). */
+export interface MethodOutput {
+  /** Same shape as `context.inputs` (or as the layer's output, for layer methods). */
+  values: tf.Tensor
+  /** Convergence delta per row (sum of attributions minus the change in score), where defined. */
+  delta?: tf.Tensor1D
+  /** The layer the values live on, for layer methods. */
+  layer?: string
+}
+
+/** One attribution method: a name, what it needs, its defaults, and its body. */
+export interface AttributionMethod<Options extends object = object> {
+  /** The registry key, for example 'integrated-gradients'. */
+  readonly name: string
+  /** A title for displays, for example 'Integrated Gradients'. */
+  readonly title: string
+  /** Whether it takes gradients (SavedModels cannot run it). */
+  readonly needsGradients: boolean
+  /** Whether it draws random numbers (its seed is then recorded). */
+  readonly stochastic: boolean
+  /** Whether values carry a sign worth showing (false: magnitudes). */
+  signed(options: Options): boolean
+  /** The options with every default filled in, checked; recorded as the result's parameters. */
+  resolve(options: Partial<Options>, context: AttributionContext): Options
+  /** The computation, synchronous: the base runs it inside `tf.tidy`. */
+  attribute(context: AttributionContext, options: Options): MethodOutput
+}
