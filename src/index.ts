@@ -31,3 +31,15 @@ export {
   type ForwardOptions,
   type SplitModel,
 } from './model'
+export {
+  explain,
+  compare,
+  METHODS,
+  Attribution,
+  Comparison,
+  type ExplainOptions,
+  type MethodName,
+  type MethodOptions,
+  type Target,
+  type CommonOptions,
+} from './attribution'
