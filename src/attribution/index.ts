@@ -18,6 +18,15 @@ import { layerGradientXActivation } from './layer/layer-gradient-x-activation'
 import { layerIntegratedGradients } from './layer/layer-integrated-gradients'
 import { noiseTunnel } from './noise-tunnel'
 import { runAttribution } from './run'
+import { gradCam } from './cam/grad-cam'
+import { gradCamPlusPlus } from './cam/grad-cam-plus-plus'
+import { layerCam } from './cam/layer-cam'
+import { scoreCam } from './cam/score-cam'
+import { featureAblation } from './perturbation/feature-ablation'
+import { kernelShap } from './perturbation/kernel-shap'
+import { lime } from './perturbation/lime'
+import { occlusion } from './perturbation/occlusion'
+import { rise } from './perturbation/rise'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /** Every method, by name. */
@@ -32,6 +41,15 @@ export const METHODS = {
   vargrad: noiseTunnel(saliency, 'vargrad', 'VarGrad', { type: 'vargrad' }),
   'layer-gradient-x-activation': layerGradientXActivation,
   'layer-integrated-gradients': layerIntegratedGradients,
+  'grad-cam': gradCam,
+  'grad-cam++': gradCamPlusPlus,
+  'layer-cam': layerCam,
+  'score-cam': scoreCam,
+  occlusion,
+  'feature-ablation': featureAblation,
+  'kernel-shap': kernelShap,
+  lime,
+  rise,
 } satisfies Record<string, AttributionMethod<object>>
 
 /** A registered method's name. */
@@ -136,3 +154,12 @@ export type {
   Target,
   TargetFunction,
 } from './types'
+export type { CamOptions } from './cam/common'
+export type { ScoreCamOptions } from './cam/score-cam'
+export type { OcclusionOptions } from './perturbation/occlusion'
+export type { FeatureAblationOptions } from './perturbation/feature-ablation'
+export type { KernelShapOptions } from './perturbation/kernel-shap'
+export type { LimeOptions } from './perturbation/lime'
+export type { RiseOptions } from './perturbation/rise'
+export type { Segmentation } from './perturbation/segments'
+export type { SlicOptions } from './perturbation/slic'

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { load, type GlasswingModel } from '../../../src/model'
 import { runAttribution } from '../../../src/attribution/run'
+import type { AttributionMethod } from '../../../src/attribution/types'
 import { gradCam } from '../../../src/attribution/cam/grad-cam'
 import { gradCamPlusPlus } from '../../../src/attribution/cam/grad-cam-plus-plus'
 import { layerCam } from '../../../src/attribution/cam/layer-cam'
@@ -64,7 +65,10 @@ function upsampled(map: tf.Tensor): number[] {
   )
 }
 
-async function withoutLeak(method: Parameters<typeof runAttribution>[0], options: object) {
+async function withoutLeak<Options extends object>(
+  method: AttributionMethod<Options>,
+  options: Partial<Options>,
+) {
   const before = tf.memory().numTensors
   const result = await runAttribution(
     method,

@@ -18,6 +18,15 @@ const CASES: Record<MethodName, ExplainOptions> = {
   vargrad: { method: 'vargrad', noise: { samples: 3 } },
   'layer-gradient-x-activation': { method: 'layer-gradient-x-activation', layer: 'conv' },
   'layer-integrated-gradients': { method: 'layer-integrated-gradients', layer: 'conv', steps: 8 },
+  'grad-cam': { method: 'grad-cam', layer: 'conv' },
+  'grad-cam++': { method: 'grad-cam++', layer: 'conv' },
+  'layer-cam': { method: 'layer-cam', layer: 'conv' },
+  'score-cam': { method: 'score-cam', layer: 'conv' },
+  occlusion: { method: 'occlusion', window: 2 },
+  'feature-ablation': { method: 'feature-ablation', segments: { method: 'grid', cellSize: 2 } },
+  'kernel-shap': { method: 'kernel-shap', samples: 16, segments: { method: 'grid', cellSize: 2 } },
+  lime: { method: 'lime', samples: 16 },
+  rise: { method: 'rise', masks: 16, gridSize: 4 },
 }
 
 /** Layer methods return the layer's shape; the rest the input's. */
