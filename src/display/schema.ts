@@ -206,6 +206,10 @@ export interface NeuronsPayload extends PayloadBase {
   units: NeuronUnit[]
   /** Names of the tuning curve's x values (e.g. class names), shared by all units; null when numeric. */
   tuningLabels?: string[] | null
+  /** Class names by index (for `ablation.classProbabilityChange`), or null. */
+  classNames?: string[] | null
+  /** The model's accuracy over the ablation data before any ablation, or null without labels. */
+  baselineAccuracy?: number | null
 }
 
 /** One unit (a channel of a conv layer, a neuron of a dense layer). Every measurement is optional. */
@@ -226,6 +230,29 @@ export interface NeuronUnit {
   selectivity?: number | null
   /** Drop in the metric when the unit is ablated (larger = more important). */
   ablationEffect?: number | null
+  /** Every tuning curve of the unit (orientation, frequency, phase, position, hue), `tuning` being one. */
+  tuningCurves?: NeuronTuningCurve[] | null
+  /** The unit's activation over the data. */
+  statistics?: { mean: number; std: number; max: number; activeFraction: number } | null
+  /** Ablation in detail: accuracy without the unit, and the change of each class's mean probability. */
+  ablation?: {
+    accuracy: number | null
+    accuracyDrop: number | null
+    classProbabilityChange: number[]
+    targetProbabilityDrop: number
+  } | null
+}
+
+/** A unit's response to one swept synthetic stimulus. */
+export interface NeuronTuningCurve {
+  /** What was swept: 'orientation', 'frequency', 'phase', 'position' or 'hue'. */
+  sweep: string
+  values: number[]
+  responses: number[]
+  preferred: number
+  /** 0..1, higher is more selective; `selectivityIndex` names the formula. */
+  selectivity: number
+  selectivityIndex: string
 }
 
 export interface NeuronExample {
@@ -235,6 +262,8 @@ export interface NeuronExample {
   index?: number | null
   /** Its label's name, when known. */
   label?: string | null
+  /** The unit's activation map over the example, [height, width] at the layer's resolution. */
+  map?: EncodedArray | null
 }
 
 // ---------------------------------------------------------------------------------------------------
