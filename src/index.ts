@@ -43,3 +43,16 @@ export {
   type Target,
   type CommonOptions,
 } from './attribution'
+export {
+  display,
+  progress,
+  registerCommTarget,
+  openComm,
+  type DisplayHandle,
+  type DisplayOptions,
+  type ProgressBar,
+  type ProgressOptions,
+  type CommHandle,
+} from "./session"
+/** Host-side session API (the kernel installs its hooks here); notebooks rarely need it. */
+export * as session from "./session"

@@ -1,0 +1,102 @@
+/**
+ * `gw.display`: show any value now, and update it in place later.
+ */
+import { inspect } from 'node:util'
+import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from '../display/bundle'
+import { GlasswingError } from '../errors'
+import { sessionState } from './hooks'
+
+/** Options of {@link display}. */
+export interface DisplayOptions {
+  /** An id to update this output later; one is made when `update` is used without it. */
+  displayId?: string
+  /** Extra metadata sent with the bundle (per MIME type, as Jupyter defines it). */
+  metadata?: Record<string, unknown>
+}
+
+/** What {@link display} returns: the output's id and a way to replace its content. */
+export interface DisplayHandle {
+  readonly displayId: string
+  /** Replaces the content of this output with another value's bundle. */
+  update(value: unknown): void
+}
+
+/**
+ * The MIME bundle of any value: its own (`Symbol.for('Jupyter.display')` or `_repr_mimebundle_`),
+ * else `text/plain` from Node's `util.inspect`.
+ *
+ * @example
+ * await bundleOf(42)   // { 'text/plain': '42' }
+ */
+export async function bundleOf(value: unknown): Promise<MimeBundle> {
+  if (isDisplayable(value)) return await value[JUPYTER_DISPLAY]()
+  const repr = (value as { _repr_mimebundle_?: unknown } | null)?._repr_mimebundle_
+  if (typeof repr === 'function') {
+    const bundle = (await repr.call(value)) as Record<string, unknown>
+    return { 'text/plain': plainText(value), ...bundle } as MimeBundle
+  }
+  return { 'text/plain': plainText(value) }
+}
+
+/** The text a value shows as when it offers no bundle. */
+export function plainText(value: unknown): string {
+  return typeof value === 'string' ? inspect(value) : inspect(value, { depth: 4, colors: false })
+}
+
+let counter = 0
+function newDisplayId(): string {
+  counter += 1
+  return `glasswing-${process.pid}-${Date.now().toString(36)}-${counter}`
+}
+
+/**
+ * Shows a value in the notebook (or prints its text in plain Node) and returns a handle to update it.
+ * Results that display themselves (attributions, embeddings, ...) show their interactive view.
+ *
+ * @example
+ * const out = gw.display('starting...')
+ * out.update(await gw.explain(model, x))
+ */
+export function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
+  const displayId = options.displayId ?? newDisplayId()
+  const metadata = options.metadata ?? {}
+  const show = (shown: unknown, update: boolean): void => {
+    const state = sessionState()
+    const pending = bundleOf(shown).then((bundle) => {
+      validateBundle(bundle)
+      state.hooks.display({ bundle, metadata, displayId, update })
+    })
+    state.pendingDisplays.add(pending)
+    void pending.finally(() => state.pendingDisplays.delete(pending)).catch(() => undefined)
+  }
+  show(value, false)
+  return { displayId, update: (next) => show(next, true) }
+}
+
+/**
+ * Waits for displays whose bundles are still being made (a bundle may be a promise); the kernel calls
+ * this before it answers a cell. Rejects with the first failure.
+ *
+ * @example
+ * gw.display(result); await settleDisplays()
+ */
+export async function settleDisplays(): Promise<void> {
+  const state = sessionState()
+  while (state.pendingDisplays.size > 0) await Promise.all([...state.pendingDisplays])
+}
+
+function validateBundle(bundle: unknown): asserts bundle is MimeBundle {
+  if (
+    typeof bundle !== 'object' ||
+    bundle === null ||
+    typeof (bundle as MimeBundle)['text/plain'] !== 'string'
+  ) {
+    throw new GlasswingError({
+      where: 'gw.display',
+      argument: 'value',
+      expected: "a MIME bundle with a 'text/plain' string",
+      received: inspect(bundle, { depth: 1 }),
+      hint: 'Make [Symbol.for("Jupyter.display")]() return an object such as { "text/plain": "..." }.',
+    })
+  }
+}
