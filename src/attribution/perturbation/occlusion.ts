@@ -53,8 +53,9 @@ export const occlusion: AttributionMethod<OcclusionOptions> = {
     ]
     const window = pair(options.window, 'window', context)
     const stride = pair(options.stride, 'stride', context)
-    const columns = Math.floor((width - window[1]) / stride[1]) + 1
-    const positions = (Math.floor((height - window[0]) / stride[0]) + 1) * columns
+    // As Captum: ceil((size - window) / stride) + 1 positions per axis, the last window clipped at the edge.
+    const columns = Math.ceil((width - window[1]) / stride[1]) + 1
+    const positions = (Math.ceil((height - window[0]) / stride[0]) + 1) * columns
     const maskShape = inputs.rank === 4 ? [height, width, 1] : [width]
     const scorer = contextScorer(context, options.batchSize)
     const baseline = baselineTensor(options.baseline)
@@ -72,11 +73,11 @@ export const occlusion: AttributionMethod<OcclusionOptions> = {
         ])
         const masks = new Float32Array(count * height * width).fill(1)
         corners.forEach(([top, left], index) => {
-          for (let y = top!; y < top! + window[0]; y++)
+          for (let y = top!; y < Math.min(height, top! + window[0]); y++)
             masks.fill(
               0,
               (index * height + y) * width + left!,
-              (index * height + y) * width + left! + window[1],
+              (index * height + y) * width + Math.min(width, left! + window[1]),
             )
         })
         const scores = tf.tidy(() => {
@@ -87,8 +88,8 @@ export const occlusion: AttributionMethod<OcclusionOptions> = {
         scores.dispose()
         corners.forEach(([top, left], index) => {
           const drop = inputScore - values[index]!
-          for (let y = top!; y < top! + window[0]; y++)
-            for (let x = left!; x < left! + window[1]; x++) {
+          for (let y = top!; y < Math.min(height, top! + window[0]); y++)
+            for (let x = left!; x < Math.min(width, left! + window[1]); x++) {
               sums[y * width + x]! += drop
               counts[y * width + x]! += 1
             }
