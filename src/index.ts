@@ -22,7 +22,7 @@ export function ready(): Promise<BackendInfo> {
   return ensureBackend()
 }
 export * from './display'
-export { datasets } from './data'
+export { datasets, read } from './data'
 export {
   load,
   type GlasswingModel,
