@@ -41,7 +41,7 @@ export async function image(path: string, options: ImageFileOptions = {}): Promi
     return tf.tidy(() => {
       let pixels: tf.Tensor4D = tf.tensor4d(values, [1, height, width, channels])
       if (options.size) pixels = tf.image.resizeBilinear(pixels, options.size, true)
-      if (options.invert) pixels = tf.sub(1, pixels)
+      if (options.invert) pixels = tf.sub(1, pixels) as tf.Tensor4D
       return pixels.clipByValue(0, 1)
     })
   } catch (error) {
