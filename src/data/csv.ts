@@ -52,7 +52,10 @@ export async function csv(path: string, options: CsvOptions = {}): Promise<CsvTa
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   const records = splitRecords(text.replace(/^\uFEFF/, ''), options.delimiter ?? ',')
   const width = records[0]?.length ?? 0
-  const columns = options.header === false ? Array.from({ length: width }, (_, i) => `column_${i + 1}`) : (records.shift() ?? [])
+  const columns =
+    options.header === false
+      ? Array.from({ length: width }, (_, i) => `column_${i + 1}`)
+      : (records.shift() ?? [])
   records.forEach((record, r) => {
     if (record.length !== columns.length) {
       throw new GlasswingError({
@@ -64,8 +67,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
       })
     }
   })
-  const numeric = columns.map((_, c) => records.every((record) => record[c]!.trim() === '' || Number.isFinite(Number(record[c]))))
-  const rows = records.map((record) => record.map((cell, c) => (numeric[c] ? (cell.trim() === '' ? NaN : Number(cell)) : cell)))
+  const numeric = columns.map((_, c) =>
+    records.every((record) => record[c]!.trim() === '' || Number.isFinite(Number(record[c]))),
+  )
+  const rows = records.map((record) =>
+    record.map((cell, c) => (numeric[c] ? (cell.trim() === '' ? NaN : Number(cell)) : cell)),
+  )
   const numericColumns = columns.filter((_, c) => numeric[c])
   return {
     columns,
@@ -84,7 +91,10 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
         }
         return index
       })
-      return tf.tensor2d(rows.map((row) => indices.map((i) => row[i] as number)), [rows.length, indices.length])
+      return tf.tensor2d(
+        rows.map((row) => indices.map((i) => row[i] as number)),
+        [rows.length, indices.length],
+      )
     },
   }
 }
@@ -97,11 +107,11 @@ function splitRecords(text: string, delimiter: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!
     if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (field += '"'), i++
+      if (char === '"' && text[i + 1] === '"') ((field += '"'), i++)
       else if (char === '"') quoted = false
       else field += char
     } else if (char === '"' && field === '') quoted = true
-    else if (char === delimiter) record.push(field), (field = '')
+    else if (char === delimiter) (record.push(field), (field = ''))
     else if (char === '\n' || char === '\r') {
       if (char === '\r' && text[i + 1] === '\n') i++
       record.push(field)

@@ -29,7 +29,12 @@ export async function image(path: string, options: ImageFileOptions = {}): Promi
   try {
     const channels = options.channels ?? 3
     if (channels !== 1 && channels !== 3) {
-      throw new GlasswingError({ where: WHERE, argument: 'options.channels', expected: '1 or 3', received: describeValue(channels) })
+      throw new GlasswingError({
+        where: WHERE,
+        argument: 'options.channels',
+        expected: '1 or 3',
+        received: describeValue(channels),
+      })
     }
     const { width, height, rgba } = decodeImage(readFileSync(path), path)
     const values = new Float32Array(width * height * channels)
@@ -42,7 +47,7 @@ export async function image(path: string, options: ImageFileOptions = {}): Promi
       let pixels: tf.Tensor4D = tf.tensor4d(values, [1, height, width, channels])
       if (options.size) pixels = tf.image.resizeBilinear(pixels, options.size, true)
       if (options.invert) pixels = tf.sub(1, pixels) as tf.Tensor4D
-      return pixels.clipByValue(0, 1)
+      return pixels.clipByValue(0, 1) as tf.Tensor4D
     })
   } catch (error) {
     throw explainBackendError(error, WHERE)
@@ -50,7 +55,10 @@ export async function image(path: string, options: ImageFileOptions = {}): Promi
 }
 
 /** Decodes PNG or JPEG bytes (told apart by their signature) to RGBA. */
-export function decodeImage(bytes: Buffer, source: string): { width: number; height: number; rgba: Uint8Array } {
+export function decodeImage(
+  bytes: Buffer,
+  source: string,
+): { width: number; height: number; rgba: Uint8Array } {
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
     const png = PNG.sync.read(bytes)
     return { width: png.width, height: png.height, rgba: new Uint8Array(png.data) }

@@ -33,7 +33,11 @@ describe('gw.read.npy (fixtures written by numpy, test/fixtures/data/generate_np
   it('handles byte order, integer widths, booleans, scalars and version 2 headers', async () => {
     expect(await values(fixture('big_f4.npy'))).toEqual({ shape: [4], dtype: 'float32', data: [0, 1, 2, 3] })
     expect((await values(fixture('i8.npy'))).data).toEqual([-3, 0, 2 ** 31 - 1])
-    expect(await values(fixture('u1.npy'))).toEqual({ shape: [6], dtype: 'int32', data: [250, 251, 252, 253, 254, 255] })
+    expect(await values(fixture('u1.npy'))).toEqual({
+      shape: [6],
+      dtype: 'int32',
+      data: [250, 251, 252, 253, 254, 255],
+    })
     expect(await values(fixture('bool.npy'))).toEqual({ shape: [3], dtype: 'bool', data: [1, 0, 1] })
     expect(await values(fixture('scalar.npy'))).toEqual({ shape: [], dtype: 'float32', data: [7.5] })
     expect(await values(fixture('v2_f4.npy'))).toEqual({ shape: [3], dtype: 'float32', data: [0, 1, 2] })
@@ -77,7 +81,9 @@ describe('gw.read.csv', () => {
 describe('gw.read.image', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gw-image-'))
   // A 3x2 picture: red, green, blue / white, black, grey.
-  const rgba = Uint8Array.from([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 0, 255, 128, 128, 128, 255])
+  const rgba = Uint8Array.from([
+    255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 0, 255, 128, 128, 128, 255,
+  ])
   const png = new PNG({ width: 3, height: 2 })
   png.data = Buffer.from(rgba)
   writeFileSync(join(dir, 'p.png'), PNG.sync.write(png))
@@ -108,6 +114,8 @@ describe('gw.read.image', () => {
     expect(tf.tidy(() => jpg.sub(ref).abs().mean().dataSync()[0])).toBeLessThan(0.2)
     tf.dispose([jpg, ref])
     await expect(read.image(join(dir, 'p.gif'))).rejects.toThrow(/expected a PNG or JPEG file/)
-    await expect(read.image(join(dir, 'p.png'), { channels: 2 as 1 })).rejects.toThrow(/options\.channels expected 1 or 3, got 2/)
+    await expect(read.image(join(dir, 'p.png'), { channels: 2 as 1 })).rejects.toThrow(
+      /options\.channels expected 1 or 3, got 2/,
+    )
   })
 })
