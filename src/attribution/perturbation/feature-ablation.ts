@@ -40,12 +40,15 @@ export const featureAblation: AttributionMethod<FeatureAblationOptions> = {
   needsGradients: false,
   stochastic: false,
   signed: () => true,
-  resolve: (options, context) => ({
-    segments: options.segments ?? defaultSegmentation(context.inputs),
-    baseline: checkBaseline(options.baseline, context),
-    batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
-    featureNames: checkFeatureNames(options.featureNames ?? undefined, context),
-  }),
+  resolve: (options, context) => {
+    const segments = options.segments ?? defaultSegmentation(context.inputs)
+    return {
+      segments,
+      baseline: checkBaseline(options.baseline, context),
+      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+      featureNames: checkFeatureNames(options.featureNames, segments, context),
+    }
+  },
   attribute(context, options) {
     const scorer = contextScorer(context, options.batchSize)
     const baseline = baselineTensor(options.baseline)

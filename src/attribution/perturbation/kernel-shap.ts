@@ -45,13 +45,16 @@ export const kernelShap: AttributionMethod<KernelShapOptions> = {
   needsGradients: false,
   stochastic: true,
   signed: () => true,
-  resolve: (options, context) => ({
-    segments: options.segments ?? defaultSegmentation(context.inputs),
-    baseline: checkBaseline(options.baseline, context),
-    samples: checkCount(options.samples ?? 512, 'samples', context, 2),
-    batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
-    featureNames: checkFeatureNames(options.featureNames ?? undefined, context),
-  }),
+  resolve: (options, context) => {
+    const segments = options.segments ?? defaultSegmentation(context.inputs)
+    return {
+      segments,
+      baseline: checkBaseline(options.baseline, context),
+      samples: checkCount(options.samples ?? 512, 'samples', context, 2),
+      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+      featureNames: checkFeatureNames(options.featureNames, segments, context),
+    }
+  },
   attribute(context, options) {
     const scorer = contextScorer(context, options.batchSize)
     const baseline = baselineTensor(options.baseline)

@@ -66,18 +66,36 @@ export function defaultSegmentation(inputs: tf.Tensor): Segmentation {
   return inputs.rank === 4 ? { method: 'grid', cellSize: 4 } : { method: 'columns' }
 }
 
-/** Feature names for tabular inputs: one per column when given. */
+/**
+ * Names of the interpretable features, one per column (`columns`) or per label (`mask`, for groups
+ * of one-hot columns, say); kept with the result so that displays can label the bars.
+ */
 export function checkFeatureNames(
-  names: readonly string[] | undefined,
+  names: readonly string[] | null | undefined,
+  segments: Segmentation,
   context: AttributionContext,
 ): readonly string[] | null {
-  if (names === undefined) return null
-  const columns = context.inputs.shape[context.inputs.rank - 1]!
-  if (!Array.isArray(names) || names.length !== columns || names.some((name) => typeof name !== 'string')) {
+  if (names === undefined || names === null) return null
+  const count =
+    segments.method === 'columns'
+      ? context.inputs.shape[context.inputs.rank - 1]!
+      : segments.method === 'mask' && segments.mask instanceof tf.Tensor
+        ? tf.tidy(() => segments.mask.max().dataSync()[0]! + 1)
+        : null
+  if (count === null) {
     throw new GlasswingError({
       where: context.where,
       argument: 'options.featureNames',
-      expected: `one name per input column (${columns})`,
+      expected: "names for 'columns' or 'mask' segments",
+      received: `names with '${segments.method}' segments`,
+      hint: 'Grid cells and superpixels have no names; leave featureNames out.',
+    })
+  }
+  if (!Array.isArray(names) || names.length !== count || names.some((name) => typeof name !== 'string')) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: 'options.featureNames',
+      expected: `one name per feature (${count})`,
       received: describeValue(names),
     })
   }

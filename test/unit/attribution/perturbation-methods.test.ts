@@ -182,7 +182,7 @@ describe('KernelSHAP and LIME', () => {
     }
     await expect(
       runAttribution(kernelShap, model, rows, { featureNames: ['a', 'b'] }, 'test'),
-    ).rejects.toThrow(/featureNames expected one name per input column \(6\)/)
+    ).rejects.toThrow(/featureNames expected one name per feature \(6\)/)
     tf.dispose([rows, baseline])
     model.dispose()
   })
