@@ -1,0 +1,40 @@
+/**
+ * Glasswing's JupyterLab MIME renderers: one versioned MIME type per view, ranked above the HTML
+ * renderer, safe (they never run code from a payload), so they draw in untrusted notebooks too.
+ */
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces'
+import { MIME_TYPES, type PayloadOf, type ViewKind } from '../../src/display/schema'
+import { renderEmbedding } from './views/embedding'
+import { renderFeatures } from './views/features'
+import { renderNeurons } from './views/neurons'
+import { renderSaliency } from './views/saliency'
+import type { RenderView } from './views/view'
+import { GlasswingRenderer } from './widget'
+
+/** Rank of the renderers: lower is preferred; the built-in HTML renderer has 50, images 90. */
+export const RANK = 10
+
+const VIEWS: { [K in ViewKind]: RenderView<PayloadOf[K]> } = {
+  saliency: renderSaliency,
+  embedding: renderEmbedding,
+  neurons: renderNeurons,
+  features: renderFeatures,
+}
+
+function extension<K extends ViewKind>(kind: K): IRenderMime.IExtension {
+  const mimeType = MIME_TYPES[kind]
+  return {
+    id: `glasswing-extension:${kind}`,
+    description: `Renders Glasswing ${kind} results.`,
+    rendererFactory: {
+      safe: true,
+      mimeTypes: [mimeType],
+      createRenderer: () => new GlasswingRenderer(kind, mimeType, VIEWS[kind]),
+    },
+    rank: RANK,
+    dataType: 'json',
+  }
+}
+
+const extensions: IRenderMime.IExtension[] = (Object.keys(MIME_TYPES) as ViewKind[]).map(extension)
+export default extensions

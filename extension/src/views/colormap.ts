@@ -1,0 +1,100 @@
+/**
+ * Colour maps and attribution-to-pixels conversion for saliency overlays: pure functions of arrays,
+ * tested without a browser.
+ */
+import type { SaliencyMode } from '../../../src/display/schema'
+
+/** A 256-entry RGB lookup table (768 bytes). */
+export type ColorTable = Uint8Array
+
+/** Linear interpolation through colour stops `[position 0..1, r, g, b]`. */
+export function makeTable(stops: [number, number, number, number][]): ColorTable {
+  const table = new Uint8Array(256 * 3)
+  for (let i = 0; i < 256; i++) {
+    const t = i / 255
+    let k = 0
+    while (k < stops.length - 2 && t > stops[k + 1]![0]) k++
+    const [t0, r0, g0, b0] = stops[k]!
+    const [t1, r1, g1, b1] = stops[k + 1]!
+    const f = t1 === t0 ? 0 : Math.min(1, Math.max(0, (t - t0) / (t1 - t0)))
+    table[i * 3] = Math.round(r0 + (r1 - r0) * f)
+    table[i * 3 + 1] = Math.round(g0 + (g1 - g0) * f)
+    table[i * 3 + 2] = Math.round(b0 + (b1 - b0) * f)
+  }
+  return table
+}
+
+/** Diverging blue (negative) - white - red (positive), like matplotlib's RdBu reversed. */
+export const DIVERGING = makeTable([
+  [0, 5, 48, 97],
+  [0.25, 67, 147, 195],
+  [0.5, 247, 247, 247],
+  [0.75, 214, 96, 77],
+  [1, 103, 0, 31],
+])
+
+/** Sequential dark-to-bright for magnitudes, close to matplotlib's inferno. */
+export const SEQUENTIAL = makeTable([
+  [0, 0, 0, 4],
+  [0.25, 87, 16, 110],
+  [0.5, 188, 55, 84],
+  [0.75, 249, 142, 9],
+  [1, 252, 255, 164],
+])
+
+/**
+ * The `percentile` (0..100) of |values| by selection on a copy: the value at which colours saturate.
+ *
+ * @example
+ * percentileOfMagnitude(new Float32Array([1, -2, 3, -4]), 50) // 2
+ */
+export function percentileOfMagnitude(values: Float32Array, percentile: number): number {
+  if (values.length === 0) return 0
+  const magnitudes = Float32Array.from(values, Math.abs).sort()
+  const rank = Math.min(values.length - 1, Math.max(0, Math.ceil((percentile / 100) * values.length) - 1))
+  return magnitudes[rank]!
+}
+
+/** What each attribution becomes for a display mode: signed in -1..1, or a magnitude in 0..1. */
+export function modeValue(value: number, mode: SaliencyMode, scale: number): number {
+  const v = scale > 0 ? value / scale : 0
+  const clipped = v > 1 ? 1 : v < -1 ? -1 : v
+  if (mode === 'signed') return clipped
+  if (mode === 'absolute') return Math.abs(clipped)
+  if (mode === 'positive') return clipped > 0 ? clipped : 0
+  return clipped < 0 ? -clipped : 0
+}
+
+/**
+ * RGBA pixels of an attribution map: colour from the table, alpha from the magnitude, so that
+ * near-zero attributions leave the input visible. Signed mode uses the diverging table, every other
+ * mode the sequential one.
+ *
+ * @example
+ * const rgba = attributionToRgba(values, { mode: 'signed', clipPercentile: 99 })
+ */
+export function attributionToRgba(
+  values: Float32Array,
+  options: { mode: SaliencyMode; clipPercentile: number },
+): Uint8ClampedArray {
+  const scale = percentileOfMagnitude(values, options.clipPercentile)
+  const signed = options.mode === 'signed'
+  const table = signed ? DIVERGING : SEQUENTIAL
+  const out = new Uint8ClampedArray(values.length * 4)
+  for (let i = 0; i < values.length; i++) {
+    const v = modeValue(values[i]!, options.mode, scale)
+    const index = signed ? Math.round((v + 1) * 127.5) : Math.round(v * 255)
+    out[i * 4] = table[index * 3]!
+    out[i * 4 + 1] = table[index * 3 + 1]!
+    out[i * 4 + 2] = table[index * 3 + 2]!
+    out[i * 4 + 3] = Math.round(Math.min(1, Math.abs(v) * 1.5) * 255)
+  }
+  return out
+}
+
+/** A CSS colour for a signed value scaled to -1..1 (token highlighting, bars). */
+export function signedCss(v: number): string {
+  const clipped = Math.max(-1, Math.min(1, v))
+  const i = Math.round((clipped + 1) * 127.5) * 3
+  return `rgb(${DIVERGING[i]}, ${DIVERGING[i + 1]}, ${DIVERGING[i + 2]})`
+}

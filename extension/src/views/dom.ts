@@ -1,0 +1,83 @@
+/** Small DOM helpers. Every string goes in as text (`textContent`), never as markup. */
+
+/** Creates an element with classes and optional text. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  document: Document,
+  tag: K,
+  className = '',
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag)
+  if (className) node.className = className
+  if (text !== undefined) node.textContent = text
+  return node
+}
+
+/** Creates an SVG element with attributes (numbers and fixed strings only, never payload text). */
+export function svg(
+  document: Document,
+  tag: string,
+  attributes: Record<string, string | number> = {},
+): SVGElement {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag) as SVGElement
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value))
+  return node
+}
+
+/** A labelled <select> whose options are shown as text. */
+export function select(
+  document: Document,
+  label: string,
+  options: { value: string; text: string }[],
+  value: string,
+  onChange: (value: string) => void,
+): { root: HTMLLabelElement; input: HTMLSelectElement } {
+  const root = el(document, 'label', 'gw-control', label)
+  const input = el(document, 'select')
+  for (const option of options) {
+    const node = el(document, 'option', '', option.text)
+    node.value = option.value
+    input.append(node)
+  }
+  input.value = value
+  input.addEventListener('change', () => onChange(input.value))
+  root.append(input)
+  return { root, input }
+}
+
+/** A labelled range slider. */
+export function slider(
+  document: Document,
+  label: string,
+  range: { min: number; max: number; step: number; value: number },
+  onInput: (value: number) => void,
+): { root: HTMLLabelElement; input: HTMLInputElement } {
+  const root = el(document, 'label', 'gw-control', label)
+  const input = el(document, 'input')
+  input.type = 'range'
+  input.min = String(range.min)
+  input.max = String(range.max)
+  input.step = String(range.step)
+  input.value = String(range.value)
+  input.addEventListener('input', () => onInput(Number(input.value)))
+  root.append(input)
+  return { root, input }
+}
+
+/** The readable error box shown for a payload that fails validation. */
+export function errorBox(document: Document, title: string, errors: string[]): HTMLElement {
+  const box = el(document, 'div', 'gw-error')
+  box.append(el(document, 'strong', '', title))
+  const list = el(document, 'ul')
+  for (const error of errors.slice(0, 20)) list.append(el(document, 'li', '', error))
+  if (errors.length > 20) list.append(el(document, 'li', '', `... and ${errors.length - 20} more`))
+  box.append(list)
+  return box
+}
+
+/** Formats a number compactly for read-outs. */
+export function formatNumber(value: number): string {
+  if (value === 0) return '0'
+  const magnitude = Math.abs(value)
+  return magnitude >= 1000 || magnitude < 0.001 ? value.toExponential(2) : value.toPrecision(3)
+}

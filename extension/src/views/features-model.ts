@@ -1,0 +1,80 @@
+/** The feature-attribution view's pure logic: waterfall steps, bar order, beeswarm layout. */
+
+/** One bar of a waterfall: the running output before and after a feature's contribution. */
+export interface WaterfallStep {
+  name: string
+  value: number
+  start: number
+  end: number
+}
+
+/** Feature positions by decreasing |attribution|. */
+export function byMagnitude(attributions: ArrayLike<number>): number[] {
+  return Array.from({ length: attributions.length }, (_, i) => i).sort(
+    (a, b) => Math.abs(attributions[b]!) - Math.abs(attributions[a]!) || a - b,
+  )
+}
+
+/**
+ * Waterfall steps from the base value to the output: the `max` largest features by magnitude, the
+ * rest summed into one step; the last step ends at `base + sum(attributions)`.
+ *
+ * @example
+ * waterfall([0.2, -0.1], ['a', 'b'], 0.5, 10) // [{ name: 'a', start: 0.5, end: 0.7 }, { name: 'b', start: 0.7, end: 0.6 }]
+ */
+export function waterfall(
+  attributions: ArrayLike<number>,
+  names: string[],
+  base: number,
+  max: number,
+): WaterfallStep[] {
+  const order = byMagnitude(attributions)
+  const shown = order.slice(0, max)
+  const rest = order.slice(max)
+  const steps: WaterfallStep[] = []
+  let running = base
+  for (const i of shown) {
+    const value = attributions[i]!
+    steps.push({ name: names[i] ?? `feature ${i}`, value, start: running, end: running + value })
+    running += value
+  }
+  if (rest.length > 0) {
+    const value = rest.reduce((sum, i) => sum + attributions[i]!, 0)
+    steps.push({ name: `${rest.length} other features`, value, start: running, end: running + value })
+  }
+  return steps
+}
+
+/** Mean |attribution| per feature over examples (rows of an n x f matrix). */
+export function meanMagnitude(matrix: Float32Array, n: number, f: number): Float32Array {
+  const out = new Float32Array(f)
+  for (let r = 0; r < n; r++) for (let c = 0; c < f; c++) out[c]! += Math.abs(matrix[r * f + c]!) / n
+  return out
+}
+
+/**
+ * Beeswarm offsets: points of one feature row binned along x; each point in a bin is stacked
+ * alternately above and below the centre line. Returns offsets in units of one dot.
+ */
+export function beeswarmOffsets(xs: ArrayLike<number>, bins: number, lo: number, hi: number): Int32Array {
+  const offsets = new Int32Array(xs.length)
+  const counts = new Int32Array(bins)
+  const span = hi - lo || 1
+  for (let i = 0; i < xs.length; i++) {
+    const bin = Math.min(bins - 1, Math.max(0, Math.floor(((xs[i]! - lo) / span) * bins)))
+    const k = counts[bin]!++
+    offsets[i] = k % 2 === 0 ? k / 2 : -(k + 1) / 2
+  }
+  return offsets
+}
+
+/** The [min, max] of values, widened to include zero. */
+export function extentWithZero(values: ArrayLike<number>): [number, number] {
+  let lo = 0
+  let hi = 0
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]!)
+    hi = Math.max(hi, values[i]!)
+  }
+  return [lo, hi === lo ? lo + 1 : hi]
+}

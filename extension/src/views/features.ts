@@ -1,0 +1,230 @@
+/**
+ * Feature attributions: per-example waterfall and bar charts and a global beeswarm for tabular
+ * models; tokens highlighted with signed colours for text models. Drawn as SVG with text nodes.
+ */
+import { decodeArray } from '../../../src/display/codec'
+import type {
+  FeaturesPayload,
+  TabularFeaturesPayload,
+  TextFeaturesPayload,
+} from '../../../src/display/schema'
+import { signedCss } from './colormap'
+import { el, formatNumber, select, svg } from './dom'
+import { beeswarmOffsets, byMagnitude, extentWithZero, meanMagnitude, waterfall } from './features-model'
+import type { RenderView } from './view'
+
+const ROW = 22
+const LABEL = 170
+const PLOT = 320
+
+function axisScale(lo: number, hi: number): (v: number) => number {
+  return (v) => LABEL + ((v - lo) / (hi - lo || 1)) * PLOT
+}
+
+function text(document: Document, x: number, y: number, content: string, anchor = 'end'): SVGElement {
+  const node = svg(document, 'text', {
+    x,
+    y,
+    'text-anchor': anchor,
+    'dominant-baseline': 'middle',
+    class: 'gw-svg-text',
+  })
+  node.textContent = content
+  return node
+}
+
+function chart(document: Document, rows: number, className: string): SVGElement {
+  const height = rows * ROW + 24
+  return svg(document, 'svg', {
+    width: LABEL + PLOT + 70,
+    height,
+    class: className,
+    viewBox: `0 0 ${LABEL + PLOT + 70} ${height}`,
+  })
+}
+
+function drawWaterfall(
+  document: Document,
+  p: TabularFeaturesPayload,
+  matrix: Float32Array,
+  example: number,
+): SVGElement {
+  const f = p.featureNames.length
+  const steps = waterfall(
+    matrix.subarray(example * f, example * f + f),
+    p.featureNames,
+    p.baseValues[example]!,
+    12,
+  )
+  const all = steps.flatMap((s) => [s.start, s.end])
+  const x = axisScale(Math.min(...all), Math.max(...all))
+  const root = chart(document, steps.length + 1, 'gw-waterfall')
+  steps.forEach((step, row) => {
+    const y = row * ROW + 4
+    const [a, b] = [x(step.start), x(step.end)]
+    root.append(
+      svg(document, 'rect', {
+        x: Math.min(a, b),
+        y,
+        width: Math.max(1, Math.abs(b - a)),
+        height: ROW - 6,
+        fill: step.value >= 0 ? '#d6604d' : '#4393c3',
+      }),
+    )
+    root.append(text(document, LABEL - 6, y + ROW / 2 - 3, step.name))
+    root.append(
+      text(
+        document,
+        Math.max(a, b) + 4,
+        y + ROW / 2 - 3,
+        `${step.value >= 0 ? '+' : ''}${formatNumber(step.value)}`,
+        'start',
+      ),
+    )
+  })
+  const y = steps.length * ROW + 8
+  root.append(text(document, LABEL - 6, y, `${p.outputName} = ${formatNumber(p.outputs[example]!)}`))
+  root.append(text(document, LABEL + PLOT, y + 12, `base ${formatNumber(p.baseValues[example]!)}`, 'end'))
+  return root
+}
+
+function drawBars(
+  document: Document,
+  p: TabularFeaturesPayload,
+  values: Float32Array,
+  title: string,
+): HTMLElement {
+  const box = el(document, 'div', 'gw-chart')
+  box.append(el(document, 'div', 'gw-subtitle', title))
+  const order = byMagnitude(values).slice(0, 12)
+  const [lo, hi] = extentWithZero(order.map((i) => values[i]!))
+  const x = axisScale(lo, hi)
+  const root = chart(document, order.length, 'gw-bars')
+  order.forEach((i, row) => {
+    const y = row * ROW + 4
+    const v = values[i]!
+    root.append(
+      svg(document, 'rect', {
+        x: Math.min(x(0), x(v)),
+        y,
+        width: Math.max(1, Math.abs(x(v) - x(0))),
+        height: ROW - 6,
+        fill: v >= 0 ? '#d6604d' : '#4393c3',
+      }),
+    )
+    root.append(text(document, LABEL - 6, y + ROW / 2 - 3, p.featureNames[i] ?? `feature ${i}`))
+    root.append(text(document, Math.max(x(0), x(v)) + 4, y + ROW / 2 - 3, formatNumber(v), 'start'))
+  })
+  box.append(root)
+  return box
+}
+
+function drawBeeswarm(
+  document: Document,
+  p: TabularFeaturesPayload,
+  matrix: Float32Array,
+  values: Float32Array | null,
+): HTMLElement {
+  const n = p.outputs.length
+  const f = p.featureNames.length
+  const box = el(document, 'div', 'gw-chart')
+  box.append(
+    el(
+      document,
+      'div',
+      'gw-subtitle',
+      `Global importance over ${n} examples (colour: feature value, blue low, red high)`,
+    ),
+  )
+  const order = byMagnitude(meanMagnitude(matrix, n, f)).slice(0, 12)
+  const [lo, hi] = extentWithZero(matrix)
+  const x = axisScale(lo, hi)
+  const root = chart(document, order.length, 'gw-beeswarm')
+  root.append(svg(document, 'line', { x1: x(0), x2: x(0), y1: 0, y2: order.length * ROW, stroke: '#999' }))
+  order.forEach((feature, row) => {
+    const xs = Float32Array.from({ length: n }, (_, r) => matrix[r * f + feature]!)
+    const column = values ? Float32Array.from({ length: n }, (_, r) => values[r * f + feature]!) : null
+    const [vlo, vhi] = column ? [Math.min(...column), Math.max(...column)] : [0, 1]
+    const offsets = beeswarmOffsets(xs, 80, lo, hi)
+    const centre = row * ROW + ROW / 2
+    xs.forEach((v, r) => {
+      const colour = column ? signedCss(((column[r]! - vlo) / (vhi - vlo || 1)) * 2 - 1) : '#555'
+      root.append(
+        svg(document, 'circle', {
+          cx: x(v),
+          cy: centre + Math.max(-4, Math.min(4, offsets[r]!)) * 2,
+          r: 2.2,
+          fill: colour,
+        }),
+      )
+    })
+    root.append(text(document, LABEL - 6, centre, p.featureNames[feature] ?? `feature ${feature}`))
+  })
+  box.append(root)
+  return box
+}
+
+function renderTabular(root: HTMLElement, p: TabularFeaturesPayload, document: Document): void {
+  const matrix = decodeArray(p.attributions)
+  const values = p.values ? decodeArray(p.values) : null
+  const f = p.featureNames.length
+  const perExample = el(document, 'div', 'gw-example')
+  const show = (example: number): void => {
+    const row = matrix.subarray(example * f, example * f + f)
+    perExample.replaceChildren(
+      el(
+        document,
+        'div',
+        'gw-subtitle',
+        `Example ${p.exampleNames?.[example] ?? example}: waterfall from base value to output`,
+      ),
+      drawWaterfall(document, p, matrix, example),
+      drawBars(document, p, Float32Array.from(row), 'Attribution per feature'),
+    )
+  }
+  const names = p.outputs.map((output, i) => ({
+    value: String(i),
+    text: `${p.exampleNames?.[i] ?? `example ${i}`} (${formatNumber(output)})`,
+  }))
+  const controls = el(document, 'div', 'gw-controls')
+  controls.append(select(document, 'Example', names, '0', (v) => show(Number(v))).root)
+  root.append(controls, perExample, drawBeeswarm(document, p, matrix, values))
+  show(0)
+}
+
+function renderText(root: HTMLElement, p: TextFeaturesPayload, document: Document): void {
+  for (const example of p.examples) {
+    const box = el(document, 'div', 'gw-text-example')
+    const scale = Math.max(1e-9, ...example.attributions.map(Math.abs))
+    const label = example.label ? ` · label ${example.label}` : ''
+    box.append(
+      el(
+        document,
+        'div',
+        'gw-subtitle',
+        `${p.outputName} = ${formatNumber(example.output)} (base ${formatNumber(example.baseValue)})${label}`,
+      ),
+    )
+    const line = el(document, 'div', 'gw-tokens')
+    example.tokens.forEach((token, i) => {
+      const value = example.attributions[i]!
+      const span = el(document, 'span', 'gw-token', token)
+      span.style.background = signedCss(value / scale)
+      span.style.color = Math.abs(value / scale) > 0.6 ? 'white' : 'black'
+      span.title = `${token}: ${formatNumber(value)}`
+      line.append(span, document.createTextNode(' '))
+    })
+    box.append(line)
+    root.append(box)
+  }
+}
+
+/** Draws feature attributions; see the module comment. */
+export const renderFeatures: RenderView<FeaturesPayload> = (host, payload, { document }) => {
+  const root = el(document, 'div', 'gw-features')
+  root.append(el(document, 'div', 'gw-title', `${payload.provenance.method} · ${payload.outputName}`))
+  if (payload.modality === 'tabular') renderTabular(root, payload, document)
+  else renderText(root, payload, document)
+  host.append(root)
+  return { dispose: () => root.remove() }
+}

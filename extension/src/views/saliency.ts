@@ -1,0 +1,233 @@
+/**
+ * Saliency view: a methods x inputs grid of inputs with attribution overlays; mode, target, opacity
+ * and clip controls; hover read-out; click to enlarge; another target asked from the kernel.
+ */
+import { decodeArray } from '../../../src/display/codec'
+import type { SaliencyMode, SaliencyPayload } from '../../../src/display/schema'
+import { attributionToRgba } from './colormap'
+import { el, formatNumber, select, slider } from './dom'
+import { displayScale, imageToCanvas, rgbaToCanvas } from './image'
+import {
+  caption,
+  className,
+  indexMaps,
+  parseChoice,
+  targetChoices,
+  targetFor,
+  type TargetChoice,
+} from './saliency-model'
+import type { RenderView } from './view'
+
+interface Cell {
+  input: number
+  method: number
+  canvas: HTMLCanvasElement
+  base: HTMLCanvasElement
+  heat: HTMLCanvasElement | null
+  values: Float32Array | null
+}
+
+/** Draws the saliency view; see the module comment. */
+export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial, { document, link }) => {
+  let payload = initial
+  const state = {
+    mode: initial.view?.mode ?? ((initial.signed ? 'signed' : 'absolute') as SaliencyMode),
+    opacity: initial.view?.opacity ?? 0.6,
+    clip: initial.view?.clipPercentile ?? 99,
+    choice: { kind: 'rank', rank: 0 } as TargetChoice,
+  }
+  const root = el(document, 'div', 'gw-saliency')
+  const title = payload.methods.join(' vs ')
+  root.append(el(document, 'div', 'gw-title', `${title} · ${payload.inputs.length} inputs`))
+  const controls = el(document, 'div', 'gw-controls')
+  const readout = el(document, 'div', 'gw-readout', 'Hover a picture to read values; click it to enlarge.')
+  const grid = el(document, 'div', 'gw-saliency-grid')
+  const enlarged = el(document, 'div', 'gw-enlarged')
+  root.append(controls, readout, grid, enlarged)
+  host.append(root)
+
+  const modes: SaliencyMode[] = payload.signed ? ['signed', 'absolute', 'positive', 'negative'] : ['absolute']
+  controls.append(
+    select(
+      document,
+      'Show',
+      modes.map((m) => ({ value: m, text: m })),
+      state.mode,
+      (v) => {
+        state.mode = v as SaliencyMode
+        recolor()
+      },
+    ).root,
+  )
+  const targetSlot = el(document, 'span')
+  controls.append(targetSlot)
+  const opacity = slider(document, 'Opacity', { min: 0, max: 1, step: 0.01, value: state.opacity }, (v) => {
+    state.opacity = v
+    redraw()
+  })
+  opacity.input.classList.add('gw-opacity')
+  const clip = slider(
+    document,
+    'Clip at percentile',
+    { min: 50, max: 100, step: 0.5, value: state.clip },
+    (v) => {
+      state.clip = v
+      recolor()
+    },
+  )
+  clip.input.classList.add('gw-clip')
+  controls.append(opacity.root, clip.root)
+
+  const cells: Cell[] = []
+  const decoded = new Map<object, Float32Array>()
+  const valuesOf = (map: SaliencyPayload['maps'][number]): Float32Array => {
+    let values = decoded.get(map)
+    if (!values) decoded.set(map, (values = decodeArray(map.values)))
+    return values
+  }
+
+  const buildTargets = (): void => {
+    const choices = targetChoices(payload)
+    const current = choices.find((c) => JSON.stringify(parseChoice(c.value)) === JSON.stringify(state.choice))
+    targetSlot.replaceChildren(
+      select(document, 'Target', choices, current?.value ?? choices[0]!.value, (v) => {
+        state.choice = parseChoice(v)
+        recolor()
+      }).root,
+    )
+    if (!current) state.choice = parseChoice(choices[0]!.value)
+    if (link && payload.displayId) targetSlot.append(askKernel())
+  }
+
+  const askKernel = (): HTMLElement => {
+    const box = el(document, 'span', 'gw-ask')
+    const count = payload.classNames?.length ?? 1 + Math.max(...payload.maps.map((m) => m.target))
+    const classes = Array.from({ length: count }, (_, k) => ({
+      value: String(k),
+      text: className(payload, k),
+    }))
+    const pick = select(document, 'Explain class', classes, classes[0]?.value ?? '0', () => undefined)
+    const button = el(document, 'button', 'gw-button', 'Ask kernel')
+    const status = el(document, 'span', 'gw-status')
+    button.addEventListener('click', () => {
+      const target = Number(pick.input.value)
+      status.textContent = 'computing...'
+      const requestId = `${payload.displayId}-${target}-${Date.now()}`
+      void link!
+        .request({ type: 'explain', requestId, displayId: payload.displayId!, target })
+        .then((reply) => {
+          if (reply.type === 'error') {
+            status.textContent = reply.message
+            return
+          }
+          payload = { ...payload, maps: [...payload.maps, ...reply.maps] }
+          status.textContent = ''
+          state.choice = { kind: 'class', target }
+          buildTargets()
+          recolor()
+        })
+    })
+    box.append(pick.root, button, status)
+    return box
+  }
+
+  const draw = (cell: Cell): void => {
+    const context = cell.canvas.getContext('2d')
+    if (!context) return
+    context.imageSmoothingEnabled = cell.canvas.width % cell.base.width !== 0
+    context.clearRect(0, 0, cell.canvas.width, cell.canvas.height)
+    context.globalAlpha = 1
+    context.drawImage(cell.base, 0, 0, cell.canvas.width, cell.canvas.height)
+    if (cell.heat) {
+      context.globalAlpha = state.opacity
+      context.drawImage(cell.heat, 0, 0, cell.canvas.width, cell.canvas.height)
+      context.globalAlpha = 1
+    }
+  }
+  const redraw = (): void => cells.forEach(draw)
+  const recolor = (): void => {
+    const index = indexMaps(payload.maps)
+    for (const cell of cells) {
+      const target = targetFor(payload, cell.input, state.choice)
+      const map = target === null ? undefined : index.get(`${cell.input}/${cell.method}/${target}`)
+      cell.values = map ? valuesOf(map) : null
+      cell.heat = cell.values
+        ? rgbaToCanvas(
+            attributionToRgba(cell.values, { mode: state.mode, clipPercentile: state.clip }),
+            cell.base.width,
+            cell.base.height,
+            document,
+          )
+        : null
+      cell.canvas.title = map ? `explains class ${className(payload, target)}` : 'no map for this target'
+    }
+    redraw()
+  }
+
+  const bases = await Promise.all(payload.inputs.map((input) => imageToCanvas(input.image, document)))
+  grid.style.gridTemplateColumns = `${payload.methods.length > 1 ? 'auto ' : ''}repeat(${payload.inputs.length}, max-content)`
+  payload.methods.forEach((method, m) => {
+    if (payload.methods.length > 1) grid.append(el(document, 'div', 'gw-row-label', method))
+    payload.inputs.forEach((input, i) => {
+      const figure = el(document, 'figure', 'gw-cell')
+      const scale = displayScale(input.image.width)
+      const canvas = el(document, 'canvas', 'gw-overlay')
+      canvas.width = Math.round(input.image.width * scale)
+      canvas.height = Math.round(input.image.height * scale)
+      const cell: Cell = { input: i, method: m, canvas, base: bases[i]!, heat: null, values: null }
+      canvas.addEventListener('mousemove', (event) => hover(cell, event))
+      canvas.addEventListener('click', () => enlarge(cell))
+      figure.append(canvas)
+      if (m === payload.methods.length - 1) {
+        const { text, wrong } = caption(payload, i)
+        figure.append(el(document, 'figcaption', wrong ? 'gw-wrong' : '', text))
+      }
+      grid.append(figure)
+      cells.push(cell)
+    })
+  })
+
+  const hover = (cell: Cell, event: MouseEvent): void => {
+    const rect = cell.canvas.getBoundingClientRect()
+    const width = cell.base.width
+    const x = Math.min(width - 1, Math.floor(((event.clientX - rect.left) / rect.width) * width))
+    const y = Math.min(
+      cell.base.height - 1,
+      Math.floor(((event.clientY - rect.top) / rect.height) * cell.base.height),
+    )
+    const pixel = cell.base.getContext('2d')?.getImageData(x, y, 1, 1).data
+    const value = cell.values ? formatNumber(cell.values[y * width + x]!) : 'none'
+    const rgb = pixel
+      ? pixel[0] === pixel[1] && pixel[1] === pixel[2]
+        ? `${pixel[0]}`
+        : `${pixel[0]},${pixel[1]},${pixel[2]}`
+      : '?'
+    readout.textContent = `${payload.methods[cell.method]} · input ${cell.input} · (${x}, ${y}) · pixel ${rgb} · attribution ${value}`
+  }
+
+  const enlarge = (cell: Cell): void => {
+    if (enlarged.dataset.cell === `${cell.input}/${cell.method}`) {
+      enlarged.replaceChildren()
+      delete enlarged.dataset.cell
+      return
+    }
+    enlarged.dataset.cell = `${cell.input}/${cell.method}`
+    const big = el(document, 'canvas', 'gw-overlay gw-big')
+    const scale = Math.max(2, Math.floor(448 / cell.base.width))
+    big.width = cell.base.width * Math.min(scale, 4)
+    big.height = cell.base.height * Math.min(scale, 4)
+    const bigCell: Cell = { ...cell, canvas: big }
+    draw(bigCell)
+    big.addEventListener('mousemove', (event) => hover(bigCell, event))
+    big.addEventListener('click', () => enlarge(cell))
+    const { text } = caption(payload, cell.input)
+    enlarged.replaceChildren(
+      big,
+      el(document, 'div', 'gw-caption', `${payload.methods[cell.method]} · input ${cell.input} · ${text}`),
+    )
+  }
+
+  buildTargets()
+  recolor()
+  return { dispose: () => root.remove() }
+}

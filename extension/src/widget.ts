@@ -1,0 +1,66 @@
+/**
+ * The thin widget between JupyterLab and a view: validate the payload, draw it (or an error box),
+ * update it in place when the same output is updated, free it on dispose.
+ */
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces'
+import { Widget } from '@lumino/widgets'
+import type { PayloadOf, ViewKind } from '../../src/display/schema'
+import { validatePayload } from '../../src/display/validate'
+import { createLink, findKernel, type KernelLink } from './link'
+import { errorBox } from './views/dom'
+import type { RenderView, ViewHandle } from './views/view'
+
+/** A renderer for one view kind. */
+export class GlasswingRenderer<K extends ViewKind> extends Widget implements IRenderMime.IRenderer {
+  private handle: ViewHandle<PayloadOf[K]> | null = null
+  private link: KernelLink | null = null
+
+  constructor(
+    private readonly kind: K,
+    private readonly mimeType: string,
+    private readonly view: RenderView<PayloadOf[K]>,
+  ) {
+    super()
+    this.addClass('gw-renderer')
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const result = validatePayload(this.kind, model.data[this.mimeType])
+    if (!result.ok) {
+      this.clear()
+      this.node.append(
+        errorBox(
+          document,
+          `Glasswing could not show this ${this.kind} view: the payload is not valid.`,
+          result.errors,
+        ),
+      )
+      return
+    }
+    if (this.handle?.update && (await this.handle.update(result.payload))) return
+    this.clear()
+    this.link ??= createLink(() => findKernel(this))
+    try {
+      this.handle = await this.view(this.node, result.payload, { document, link: this.link })
+    } catch (error) {
+      this.clear()
+      this.node.append(
+        errorBox(document, `Glasswing could not draw this ${this.kind} view.`, [String(error)]),
+      )
+    }
+  }
+
+  private clear(): void {
+    this.handle?.dispose()
+    this.handle = null
+    this.node.replaceChildren()
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return
+    this.clear()
+    this.link?.dispose()
+    this.link = null
+    super.dispose()
+  }
+}
