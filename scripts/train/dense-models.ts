@@ -79,7 +79,7 @@ export const creditMlp: Recipe = {
     const targets = oneHot(train.labels, 2)
     const seconds = await fitSeeded(model, train.features, targets, { epochs, batchSize, seed: SEED })
     const testAccuracy = round4(accuracy(model, test.features, test.labels))
-    const majority = round4(1 - test.labels.sum().dataSync()[0]! / test.labels.shape[0])
+    const majority = round4(1 - tf.tidy(() => test.labels.sum().dataSync()[0]!) / test.labels.shape[0])
     const trained = {
       model,
       card: card(
