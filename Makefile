@@ -15,14 +15,14 @@ NPM := npm --no-audit --no-fund
 
 LIB_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup lab test lint tensorflow build chromium clean
+.PHONY: help setup lab test lint tensorflow build chromium clean data
 
 help:
 	@echo "make lab    start JupyterLab on notebooks/ (sets everything up first)"
 	@echo "make test   run every test suite (sets everything up first)"
 	@echo "make setup  only set up: node modules, Python venv, native TensorFlow, builds, kernel, extension"
 
-setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium
+setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium data
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -63,6 +63,14 @@ chromium: $(if $(SKIP_CHROMIUM),,/usr/bin/chromium)
 /usr/bin/chromium:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium
+
+# Data sets from Debian packages (src/data/): Fashion-MNIST. MNIST and the review sentences come with the
+# node modules, German credit is committed under src/data/files. On Binder, binder/apt.txt installs it.
+FASHION_MNIST := /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
+data: $(FASHION_MNIST)
+$(FASHION_MNIST):
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends dataset-fashion-mnist
 
 clean:
 	rm -rf dist kernel/dist extension/lib $(STAMPS)
