@@ -2,28 +2,29 @@
  * Selectivity indices of tuning curves.
  *
  * Circular parameters (orientation, period 180 degrees; phase and hue, 360) use 1 - circular variance
- * (Ringach et al. 2002): |sum r e^{i 2 pi v / period}| / sum r over the baseline-subtracted responses
- * r = R - min R. It reads the whole curve rather than two points, so one noisy sample cannot make a unit
- * look selective; it is 0 for a flat curve and 1 for a response at a single value; it does not depend on
- * the response's scale, so units of different magnitude compare. For a sinusoidal curve a + b cos(...)
- * it is b / 2a.
+ * (Ringach et al. 2002): |sum r e^{i 2 pi v / period}| / sum r over the rectified responses r = max(R, 0).
+ * It reads the whole curve rather than two points, so one noisy sample cannot make a unit look
+ * selective; it is 0 for a flat curve and 1 for a response at a single value; it does not depend on the
+ * response's scale, so units of different magnitude compare; and a unit that responds to everything on
+ * top of its preference (a constant offset) counts as less selective, as it should. For a sinusoidal
+ * curve a + b cos(...) it is b / 2a: 0.25 means the preferred value excites 3 times more than the
+ * opposite one.
  *
  * Other parameters (spatial frequency, position) use (max - min) / (max + min) over rectified
  * responses: 0 for flat, 1 when some stimulus silences the unit.
  */
 
-/** 1 - circular variance of baseline-subtracted responses over a circular parameter. */
+/** 1 - circular variance of rectified responses over a circular parameter. */
 export function circularSelectivity(
   values: readonly number[],
   responses: readonly number[],
   period: number,
 ): number {
-  const floor = Math.min(...responses)
   let re = 0
   let im = 0
   let total = 0
   values.forEach((value, i) => {
-    const r = responses[i]! - floor
+    const r = Math.max(0, responses[i]!)
     const angle = (2 * Math.PI * value) / period
     re += r * Math.cos(angle)
     im += r * Math.sin(angle)

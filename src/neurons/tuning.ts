@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { GlasswingModel } from '../model'
+import { modelImageShape } from './model-shape'
 import { circularSelectivity, preferredValue, rangeSelectivity } from './selectivity'
 import { renderBlobs } from './stimuli/blob'
 import { renderGratings, type Grating } from './stimuli/gratings'
@@ -51,13 +52,17 @@ export interface TuningOptions {
 /**
  * The tuning curves of every unit of a layer: `curves[unit]` lists one curve per sweep (hue only for
  * RGB models).
+ *
+ * @example
+ * const curves = gw.tuningCurves(model, 'conv2d_1')
+ * curves[3].find((c) => c.sweep === 'orientation')   // { preferred: 45, selectivity: 0.62, ... }
  */
 export function tuningCurves(
   model: GlasswingModel,
   layer: string,
-  shape: StimulusShape,
   options: TuningOptions = {},
 ): TuningCurve[][] {
+  const shape = modelImageShape(model, 'gw.tuningCurves')
   const orientations = range(options.orientations ?? 24, 180)
   const frequencies = options.frequencies ?? geometric(1, Math.max(2, shape.width / 3), 7)
   const phases = range(options.phases ?? 8, 360)

@@ -104,6 +104,15 @@ export async function visualize(
   const history: number[] = []
   const currentImages = () => readImages(tf.tidy(() => parametrized.images()))
   try {
+    // One forward pass outside the tape first: an objective that does not fit the model (a unit out of
+    // range, a dense layer for a channel) fails here, where failing leaves nothing behind.
+    tf.tidy(() => {
+      const images = parametrized.images()
+      objective.evaluate(
+        makeContext(model, objective, images, images.mul(high - low).add(low) as tf.Tensor4D),
+      )
+    })
+    requireKernels(transforms)
     for (let step = 0; step < steps; step++) {
       const cost = optimizer.minimize(
         () => {
@@ -198,6 +207,20 @@ function readImages(images: tf.Tensor4D): ImageData {
   const data = images.dataSync() as Float32Array
   images.dispose()
   return { data, batch, height, width, channels }
+}
+
+/** Fails before optimizing when a transform's gradient needs a kernel the backend lacks. */
+function requireKernels(transforms: readonly Transform[]): void {
+  const backendName = tf.getBackend()
+  for (const transform of transforms) {
+    for (const kernel of transform.gradientKernels ?? []) {
+      if (!tf.getKernel(kernel, backendName)) {
+        throw new Error(
+          `Kernel '${kernel}' not registered for backend '${backendName}' (needed by ${transform.name})`,
+        )
+      }
+    }
+  }
 }
 
 function checkCount(value: number, argument: string, where: string): void {

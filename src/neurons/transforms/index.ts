@@ -13,7 +13,7 @@ import type { Transform } from './types'
 export type { Transform } from './types'
 
 /** Every transform, by name: `gw.transforms.jitter(2)`. */
-export const transforms = { pad, jitter, scale, rotate } as const
+export const transforms = { pad, jitter, scale, rotate, standard: standardTransforms } as const
 
 /**
  * Lucid's standard list scaled to the image size (its numbers are for 224-pixel images): pad, jitter,

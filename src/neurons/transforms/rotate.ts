@@ -13,6 +13,7 @@ export function rotate(degrees: readonly number[], options: { value?: number } =
   const value = options.value ?? 0.5
   return {
     name: `rotate(${degrees.join(', ')})`,
+    gradientKernels: ['UnsortedSegmentSum'],
     apply: (images, random) => {
       const angle = (pick(degrees, random) * Math.PI) / 180
       if (angle === 0) return images

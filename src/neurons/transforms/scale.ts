@@ -10,6 +10,7 @@ import { pick, type Transform } from './types'
 export function scale(factors: readonly number[]): Transform {
   return {
     name: `scale(${factors.join(', ')})`,
+    gradientKernels: ['ResizeBilinearGrad'],
     apply: (images, random) => {
       const factor = pick(factors, random)
       if (factor === 1) return images

@@ -7,6 +7,11 @@ import type { Random } from '../../data/random'
  */
 export interface Transform {
   readonly name: string
+  /**
+   * Kernels its gradient needs beyond the common ones; checked before optimizing, because a kernel
+   * missing in the middle of a gradient (the wasm backend lacks some) would strand the tape's tensors.
+   */
+  readonly gradientKernels?: readonly string[]
   /** A transformed copy; runs inside the optimizer's tape, so it must be differentiable. */
   apply(images: tf.Tensor4D, random: Random): tf.Tensor4D
 }

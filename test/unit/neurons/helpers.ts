@@ -47,7 +47,7 @@ export async function edgeModel(orientations: readonly number[], classes = 3): P
 }
 
 /**
- * An RGB 32x32 model: a 1x1 conv 'colors' whose unit 0 fires on red (R - G - B - 0.3), unit 1 on green,
+ * An RGB 32x32 model: a 1x1 conv 'colors' whose unit 0 fires on red (R - G - B - 0.5), unit 1 on green,
  * unit 2 on blue; a 2x2 max-pool 'pool' (so maps are upsampled for dissection); dense 'logits' on top.
  */
 export async function colorModel(): Promise<GlasswingModel> {
@@ -55,7 +55,7 @@ export async function colorModel(): Promise<GlasswingModel> {
   const conv = tf.layers.conv2d({ name: 'colors', filters: 3, kernelSize: 1, activation: 'relu' })
   const pool = tf.layers.maxPooling2d({ name: 'pool', poolSize: 2 })
   const flat = tf.layers.globalAveragePooling2d({ name: 'gap' })
-  const dense = tf.layers.dense({ name: 'logits', units: 3, activation: 'softmax' })
+  const dense = tf.layers.dense({ name: 'logits', units: 4, activation: 'softmax' })
   const output = dense.apply(flat.apply(pool.apply(conv.apply(input)))) as tf.SymbolicTensor
   const model = tf.model({ inputs: input, outputs: output })
   tf.tidy(() => {
@@ -64,8 +64,8 @@ export async function colorModel(): Promise<GlasswingModel> {
       [-1, 1, -1],
       [-1, -1, 1],
     ]
-    conv.setWeights([tf.tensor2d(w).transpose().reshape([1, 1, 3, 3]), tf.fill([3], -0.3)])
-    dense.setWeights([tf.eye(3).mul(4), tf.zeros([3])])
+    conv.setWeights([tf.tensor2d(w).transpose().reshape([1, 1, 3, 3]), tf.fill([3], -0.5)])
+    dense.setWeights([tf.eye(3, 4).mul(40), tf.tensor1d([0, 0, 0, 1])])
   })
   return load(model)
 }

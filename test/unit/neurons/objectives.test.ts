@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import { GlasswingError } from '../../../src'
+import { Objective, objectives, parametrizations, transforms, visualize } from '../../../src/neurons'
+import { runOrExplain } from './backend-guard'
+import { edgeModel } from './helpers'
+
+describe('objectives compose with readable names', () => {
+  it('names sums, differences, scalings and negations as they compute', () => {
+    const a = objectives.channel('edges', 1)
+    const penalty = objectives.totalVariation().times(0.1)
+    expect(a.minus(penalty).name).toBe('channel(edges:1) - 0.1 × totalVariation')
+    expect(a.plus(objectives.l1()).neg().name).toBe('-(channel(edges:1) + l1)')
+    expect(Objective.sum([a, objectives.unit('edges', 2)]).name).toBe('channel(edges:1) + unit(edges:2)')
+    const needs = a.plus(objectives.classLogit(0)).plus(objectives.layer('pool')).needs
+    expect(needs).toEqual({ layers: ['edges', 'pool'], output: true })
+  })
+})
+
+describe('feature visualization', () => {
+  const cases: [string, Objective, number][] = [
+    ['channel', objectives.channel('edges', 1), 1],
+    ['unit', objectives.unit('edges', 0, { position: [5, 5] }), 1],
+    ['layer', objectives.layer('edges'), 1],
+    ['class logit', objectives.classLogit(2), 1],
+    ['direction', objectives.direction('edges', [1, -1]), 1],
+    ['channel with diversity', objectives.channel('edges', 0).plus(objectives.diversity('edges')), 2],
+    [
+      'channel minus regularizers',
+      objectives
+        .channel('edges', 1)
+        .minus(objectives.l1().plus(objectives.totalVariation()).plus(objectives.blur()).times(0.01)),
+      1,
+    ],
+  ]
+  it.each(cases)('raises the %s objective and leaks nothing', async (_, objective, batch) => {
+    const model = await edgeModel([0, 90])
+    const before = tf.memory().numTensors
+    const result = await visualize(model, objective, {
+      steps: 24,
+      batch,
+      seed: 3,
+      transforms: [],
+      parametrization: parametrizations.pixels({ sd: 0.1 }),
+    })
+    expect(tf.memory().numTensors).toBe(before)
+    expect(result.history).toHaveLength(24)
+    expect(result.history[23]!).toBeGreaterThan(result.history[0]! + 1e-3)
+    expect(result.images.batch).toBe(batch)
+  })
+
+  it('raises a channel through the Fourier parametrization and the standard transforms', async () => {
+    const model = await edgeModel([0, 90])
+    const before = tf.memory().numTensors
+    const progress: number[] = []
+    const result = await runOrExplain(() =>
+      visualize(model, objectives.channel('edges', 0), {
+        steps: 40,
+        seed: 1,
+        transforms: transforms.standard(28),
+        progressEvery: 10,
+        onProgress: (p) => {
+          progress.push(p.step)
+          expect(p.images().data.length).toBe(28 * 28)
+        },
+      }),
+    )
+    expect(tf.memory().numTensors).toBe(before)
+    if (!result) return
+    expect(progress).toEqual([10, 20, 30, 40])
+    const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+    expect(mean(result.history.slice(-5))).toBeGreaterThan(2 * mean(result.history.slice(0, 5)))
+  })
+
+  it('is reproducible for a seed', async () => {
+    const model = await edgeModel([45])
+    const run = () =>
+      visualize(model, objectives.channel('edges', 0), {
+        steps: 8,
+        seed: 7,
+        transforms: [transforms.jitter(1), transforms.pad(1)],
+      })
+    const [a, b] = [await run(), await run()]
+    expect(Array.from(a.images.data)).toEqual(Array.from(b.images.data))
+  })
+
+  it('rejects a unit out of range and a dense layer for a channel, with the next step', async () => {
+    const model = await edgeModel([0, 90])
+    const before = tf.memory().numTensors
+    await expect(
+      visualize(model, objectives.channel('edges', 5), { steps: 2, transforms: [] }),
+    ).rejects.toThrow(/unit expected a unit index of layer 'edges' from 0 to 1, got 5/)
+    await expect(
+      visualize(model, objectives.channel('logits', 0), { steps: 2, transforms: [] }),
+    ).rejects.toThrow(GlasswingError)
+    await expect(
+      visualize(model, objectives.channel('logits', 0), { steps: 2, transforms: [] }),
+    ).rejects.toThrow(/spatial extent.*Pick a convolutional/)
+    await expect(visualize(model, objectives.unit('edges', 0), { steps: 0 })).rejects.toThrow(
+      /options.steps expected a positive integer/,
+    )
+    expect(tf.memory().numTensors).toBe(before)
+  })
+})
