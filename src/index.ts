@@ -56,3 +56,5 @@ export {
 } from "./session"
 /** Host-side session API (the kernel installs its hooks here); notebooks rarely need it. */
 export * as session from "./session"
+/** Live link with the views: the embedding selection, explainers for other targets. */
+export { selection, registerExplainer, type Explainer } from "./display/live"

@@ -1,0 +1,89 @@
+/**
+ * The kernel side of the views' live link (comm target `glasswing.v1`, messages in `schema.ts`):
+ * selections made in embedding views, readable with `gw.selection()`, and saliency views asking for
+ * another target through explainers that results register.
+ *
+ * State lives on the session (a global symbol, like `sessionState`), not in this module.
+ */
+import { registerCommTarget, sessionState } from '../session'
+import { COMM_TARGET, type KernelMessage, type SaliencyMap, type ViewMessage } from './schema'
+
+/** Computes maps of another target (and optionally method) for the inputs a saliency view shows. */
+export type Explainer = (
+  target: number,
+  method?: string,
+) => Promise<{ maps: SaliencyMap[]; methods?: string[] }>
+
+interface LiveState {
+  selections: Map<string, number[]>
+  lastSelection: string | null
+  explainers: Map<string, Explainer>
+}
+
+const LIVE_KEY = Symbol.for('glasswing.live')
+
+function liveState(): LiveState {
+  const holder = globalThis as unknown as Record<symbol, LiveState | undefined>
+  holder[LIVE_KEY] ??= { selections: new Map(), lastSelection: null, explainers: new Map() }
+  return holder[LIVE_KEY]
+}
+
+/** Registers the `glasswing.v1` comm target once per session (idempotent). */
+export function ensureLiveLink(): void {
+  if (sessionState().commTargets.has(COMM_TARGET)) return
+  registerCommTarget(COMM_TARGET, (comm) => {
+    comm.onMessage((data) => {
+      const message = data as ViewMessage
+      if (message?.type === 'selection' && Array.isArray(message.indices)) {
+        const state = liveState()
+        state.selections.set(message.displayId, message.indices.filter(Number.isInteger))
+        state.lastSelection = message.displayId
+      } else if (message?.type === 'explain') {
+        const explainer = liveState().explainers.get(message.displayId)
+        const reply = (answer: KernelMessage): void => comm.send(answer)
+        if (!explainer) {
+          reply({
+            type: 'error',
+            requestId: message.requestId,
+            message: 'This result is no longer in the kernel; run its cell again.',
+          })
+          return
+        }
+        explainer(message.target, message.method).then(
+          ({ maps, methods }) =>
+            reply({ type: 'explained', requestId: message.requestId, maps, ...(methods ? { methods } : {}) }),
+          (error: unknown) =>
+            reply({
+              type: 'error',
+              requestId: message.requestId,
+              message: error instanceof Error ? error.message : String(error),
+            }),
+        )
+      }
+    })
+  })
+}
+
+/** Lets a saliency view with this `displayId` ask the kernel for other targets. */
+export function registerExplainer(displayId: string, explainer: Explainer): void {
+  ensureLiveLink()
+  liveState().explainers.set(displayId, explainer)
+}
+
+/**
+ * The point indices selected (lasso or box) in an embedding view: the latest selection, or that of
+ * the view with `displayId`. Empty when nothing is selected.
+ *
+ * @example
+ * const picked = gw.selection()          // [12, 40, 41, ...]
+ * const images = gw.gather(data, picked)
+ */
+export function selection(displayId?: string): number[] {
+  ensureLiveLink()
+  const state = liveState()
+  const id = displayId ?? state.lastSelection
+  return id === null ? [] : [...(state.selections.get(id) ?? [])]
+}
+
+// Registered when the library loads, so that a view's first message finds the target in any session.
+ensureLiveLink()
