@@ -15,14 +15,14 @@ NPM := npm --no-audit --no-fund
 
 LIB_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup lab test lint tensorflow build chromium clean data
+.PHONY: help setup lab test lint tensorflow build chromium clean data extension
 
 help:
 	@echo "make lab    start JupyterLab on notebooks/ (sets everything up first)"
 	@echo "make test   run every test suite (sets everything up first)"
 	@echo "make setup  only set up: node modules, Python venv, native TensorFlow, builds, kernel, extension"
 
-setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium data
+setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium data extension
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -72,5 +72,15 @@ $(FASHION_MNIST):
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends dataset-fashion-mnist
 
+# The JupyterLab extension, prebuilt (webpack through @jupyterlab/builder) and pip-installed into the venv.
+EXTENSION_SOURCES := $(shell find extension/src extension/style -type f 2>/dev/null) \
+	src/display/schema.ts src/display/codec.ts src/display/validate.ts
+extension: $(STAMPS)/extension
+$(STAMPS)/extension: $(EXTENSION_SOURCES) extension/package.json extension/pyproject.toml extension/build.sh \
+		$(NODE_STAMP) $(VENV)/.installed
+	PYTHON=$(PY) bash extension/build.sh
+	$(PY) -m pip install --quiet --no-deps --force-reinstall ./extension
+	mkdir -p $(STAMPS) && touch $@
+
 clean:
-	rm -rf dist kernel/dist extension/lib $(STAMPS)
+	rm -rf dist kernel/dist extension/lib extension/glasswing_extension/labextension $(STAMPS)
