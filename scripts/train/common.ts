@@ -110,11 +110,13 @@ export function modelFolder(root: string, name: string): string {
   return join(root, 'notebooks', 'models', name)
 }
 
-/** Writes model.json, weights.bin, card.json, MODEL_CARD.md and any extra JSON files. */
+/** Writes model.json, weights.bin, card.json, MODEL_CARD.md, labels.json and any extra JSON files. */
 export async function saveTrained(folder: string, { model, card, extra }: Trained): Promise<void> {
   mkdirSync(folder, { recursive: true })
   await model.save(`file://${folder}`)
   writeFileSync(join(folder, 'card.json'), JSON.stringify(card, null, 2) + '\n')
+  // gw.load reads the class names from labels.json beside model.json.
+  writeFileSync(join(folder, 'labels.json'), JSON.stringify(card.classNames) + '\n')
   writeFileSync(join(folder, 'MODEL_CARD.md'), renderCard(card))
   for (const [file, value] of Object.entries(extra ?? {})) {
     writeFileSync(join(folder, file), JSON.stringify(value) + '\n')

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
+import { load } from '../../../src'
 import { datasets } from '../../../src/data'
 
 const MODELS = join(__dirname, '..', '..', '..', 'notebooks', 'models')
@@ -68,5 +69,15 @@ describe('committed models', () => {
     clean.dispose()
     marked.dispose()
     model.dispose()
+  })
+
+  it('every model folder loads with gw.load and carries its class names', async () => {
+    for (const name of ['mnist-cnn', 'fashion-cnn', 'shortcut-mnist-cnn', 'credit-mlp', 'sentiment-bow']) {
+      const model = await load(join(MODELS, name))
+      expect(model.classNames, name).toEqual(
+        JSON.parse(readFileSync(join(MODELS, name, 'card.json'), 'utf8')).classNames,
+      )
+      model.dispose()
+    }
   })
 })
