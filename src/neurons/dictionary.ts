@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { describeValue, GlasswingError } from '../errors'
 import type { GlasswingModel } from '../model'
+import { progress } from '../session/progress'
 import { ablate } from './ablation'
+import { richFrontEnd } from './live'
 import { dissect, type DissectOptions } from './dissection/dissect'
 import { checkUnits, layerUnits, modelImageShape } from './model-shape'
 import { NeuronDictionary, type NeuronEntry, type StageName } from './neuron-dictionary'
@@ -96,12 +98,16 @@ async function buildDictionary(
   const inputRange = options.inputRange ?? [0, 1]
   const seed = options.seed ?? 0
   const timings: Partial<Record<StageName, number>> = {}
+  const stages = countStages(options, dissection)
+  // In a notebook, one bar over the steps (it also stops the work between steps on an interrupt).
+  const bar = richFrontEnd() ? progress({ total: stages, label: `gw.neurons(${layer})`, unit: 'step' }) : null
   const stage = async <T>(name: StageName, run: () => T | Promise<T>): Promise<T> => {
     await options.onProgress?.({ stage: name, done: false })
     const started = performance.now()
     const result = await run()
     timings[name] = (performance.now() - started) / 1000
     await options.onProgress?.({ stage: name, done: true })
+    bar?.tick()
     return result
   }
 
@@ -154,6 +160,7 @@ async function buildDictionary(
           }
         })
 
+  bar?.finish()
   const entries: NeuronEntry[] = units.map((unit, i) => ({
     unit,
     visualization: visualization ? imageOf(visualization.images, i) : null,
@@ -192,6 +199,12 @@ async function buildDictionary(
     },
     seed,
   })
+}
+
+function countStages(options: NeuronsOptions, dissection: boolean | DissectOptions): number {
+  return (
+    1 + [options.visualize, options.tuning, dissection, options.ablation].filter((o) => o !== false).length
+  )
 }
 
 function normalizeData(

@@ -12,6 +12,7 @@ import type { Objective, ObjectiveContext } from './objectives'
 import { parametrizations, type Parametrization } from './parametrizations'
 import { imageGridPng, type ImageData } from './render'
 import { standardTransforms, type Transform } from './transforms'
+import { liveOutput, richFrontEnd } from './live'
 import { modelImageShape } from './model-shape'
 
 /** Options of {@link visualize}. */
@@ -34,6 +35,11 @@ export interface VisualizeOptions {
   onProgress?: (progress: VisualizationProgress) => void | Promise<void>
   /** Default 32. */
   progressEvery?: number
+  /**
+   * Show the images in one notebook output, updated in place every `progressEvery` steps. Default: true
+   * in a notebook, false elsewhere.
+   */
+  live?: boolean
 }
 
 /** What {@link VisualizeOptions.onProgress} receives. */
@@ -102,6 +108,7 @@ export async function visualize(
   const parametrized = parametrization.create({ batch, height, width, channels }, seed)
   const optimizer = tf.train.adam(options.learningRate ?? 0.05)
   const history: number[] = []
+  const live = liveOutput(options.live ?? richFrontEnd(), `Visualizing ${objective.name}`)
   const currentImages = () => readImages(tf.tidy(() => parametrized.images()))
   try {
     // One forward pass outside the tape first: an objective that does not fit the model (a unit out of
@@ -114,6 +121,7 @@ export async function visualize(
     })
     requireKernels(transforms)
     for (let step = 0; step < steps; step++) {
+      live.checkInterrupt(where, step, steps)
       const cost = optimizer.minimize(
         () => {
           const images = parametrized.images()
@@ -128,10 +136,17 @@ export async function visualize(
       )
       history.push(-cost!.dataSync()[0]!)
       cost!.dispose()
-      if (options.onProgress && ((step + 1) % every === 0 || step === steps - 1)) {
-        await options.onProgress({ step: step + 1, steps, value: history[step]!, images: currentImages })
+      if ((step + 1) % every === 0 || step === steps - 1) {
+        const snapshot = { step: step + 1, steps, value: history[step]!, images: currentImages }
+        live.show(snapshot.step, steps, snapshot.value, currentImages)
+        await options.onProgress?.(snapshot)
+        // Let the kernel send the update (and see an interrupt) before the next block of steps.
+        await new Promise((resolve) => setImmediate(resolve))
       }
     }
+    live.finish(
+      `Visualized ${objective.name}: ${steps} steps, objective ${history[0]!.toPrecision(3)} -> ${history[steps - 1]!.toPrecision(3)}`,
+    )
     return new Visualization(objective.name, currentImages(), history, {
       steps,
       batch,
