@@ -58,3 +58,26 @@ export {
 export * as session from "./session"
 /** Live link with the views: the embedding selection, explainers for other targets. */
 export { selection, registerExplainer, type Explainer } from "./display/live"
+/** Neurons: feature visualization, top examples, tuning curves, dissection, ablation; gw.neurons gathers them. */
+export {
+  neurons,
+  visualize,
+  objectives,
+  parametrizations,
+  transforms,
+  tuningCurves,
+  dissect,
+  conceptProbes,
+  dominantOrientation,
+  NeuronDictionary,
+  Visualization,
+  Objective,
+  type NeuronsOptions,
+  type NeuronEntry,
+  type VisualizeOptions,
+  type Parametrization,
+  type Transform,
+  type TuningCurve,
+  type Dissection,
+  type UserConcept,
+} from "./neurons"
