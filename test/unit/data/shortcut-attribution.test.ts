@@ -12,10 +12,8 @@ const MODELS = join(__dirname, '..', '..', '..', 'notebooks', 'models')
 async function shareOnWatermark(model: string, options: ExplainOptions): Promise<number> {
   const net = await load(join(MODELS, model))
   const data = await datasets.mnist({ split: 'test', limit: 32, watermark: true })
-  const attribution = await explain(net, data.images, {
-    ...options,
-    target: Array.from(data.labels.dataSync()),
-  })
+  const target = Array.from(data.labels.dataSync())
+  const attribution = await explain(net, data.images, { ...options, target } as ExplainOptions)
   const mask = datasets.watermarkMask(data.labels)
   const share = tf.tidy(() => {
     const magnitude = attribution.tensor().abs().reshape(mask.shape)
