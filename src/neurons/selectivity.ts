@@ -1,16 +1,22 @@
 /**
  * Selectivity indices of tuning curves.
  *
+ * Both take evoked responses: the response minus the response to the sweep's blank (a grey field of the
+ * gratings' mean luminance), as physiologists subtract the spontaneous rate. Without that, a unit that
+ * mostly adds up brightness answers every grating with the same offset and looks untuned even when its
+ * kernel is an oriented edge; and subtracting the curve's own minimum instead would make any curve
+ * look tuned, however shallow.
+ *
  * Circular parameters (orientation, period 180 degrees; phase and hue, 360) use 1 - circular variance
- * (Ringach et al. 2002): |sum r e^{i 2 pi v / period}| / sum r over the rectified responses r = max(R, 0).
+ * (Ringach et al. 2002): |sum r e^{i 2 pi v / period}| / sum r over the rectified evoked responses.
  * It reads the whole curve rather than two points, so one noisy sample cannot make a unit look
  * selective; it is 0 for a flat curve and 1 for a response at a single value; it does not depend on the
- * response's scale, so units of different magnitude compare; and a unit that responds to everything on
- * top of its preference (a constant offset) counts as less selective, as it should. For a sinusoidal
+ * response's scale, so units of different magnitude compare; and a unit that responds to every
+ * orientation on top of its preference counts as less selective, as it should. For a sinusoidal
  * curve a + b cos(...) it is b / 2a: 0.25 means the preferred value excites 3 times more than the
  * opposite one.
  *
- * Other parameters (spatial frequency, position) use (max - min) / (max + min) over rectified
+ * Other parameters (spatial frequency, position) use (max - min) / (max + min) over rectified evoked
  * responses: 0 for flat, 1 when some stimulus silences the unit.
  */
 

@@ -24,6 +24,11 @@ export interface TuningCurve {
   unit: string
   values: number[]
   responses: number[]
+  /**
+   * The response to the sweep's blank (a grey field for gratings and hues, the dark background for
+   * blobs); selectivity is computed on the evoked responses, `responses - baseline`, rectified.
+   */
+  baseline: number
   /** The value with the highest response. */
   preferred: number
   /** See `selectivity.ts`: 1 - circular variance for circular sweeps, (max-min)/(max+min) otherwise. */
@@ -85,6 +90,9 @@ export function tuningCurves(
   const blobResponses = run(renderBlobs(positions, shape, Math.max(1, shape.width / 14)))
   const hues = shape.channels === 3 ? range(options.hues ?? 24, 360) : []
   const hueResponses = hues.length > 0 ? run(renderHues(hues, shape)) : []
+  // Blanks: a grey field (the gratings' and hues' mean luminance) and the blobs' dark background.
+  const grey = renderGratings([{ orientation: 0, frequency: 1, phase: 0, contrast: 0 }], shape)
+  const [greyResponse, darkResponse] = run(Float32Array.from([...grey, ...new Float32Array(grey.length)]))
 
   return Array.from({ length: units }, (_, u) => {
     // The best grating for this unit, then each parameter swept through it.
@@ -100,12 +108,14 @@ export function tuningCurves(
     const [bo, bf] = best as [number, number, number]
     const maxOverPhase = (o: number, f: number) => Math.max(...phases.map((_, p) => at(o, f, p)[u]!))
     const name = `${layer}:${u}`
+    const blank = greyResponse![u]!
     const curves = [
       curve(
         'orientation',
         name,
         orientations,
         orientations.map((_, o) => maxOverPhase(o, bf)),
+        blank,
         180,
       ),
       curve(
@@ -113,6 +123,7 @@ export function tuningCurves(
         name,
         [...frequencies],
         frequencies.map((_, f) => maxOverPhase(bo, f)),
+        blank,
         null,
       ),
       curve(
@@ -120,6 +131,7 @@ export function tuningCurves(
         name,
         phases,
         phases.map((_, p) => at(bo, bf, p)[u]!),
+        blank,
         360,
       ),
       curve(
@@ -127,19 +139,22 @@ export function tuningCurves(
         name,
         positions.map((_, i) => i),
         blobResponses.map((r) => r[u]!),
+        darkResponse![u]!,
         null,
       ),
     ]
-    if (hues.length > 0)
+    if (hues.length > 0) {
       curves.push(
         curve(
           'hue',
           name,
           hues,
           hueResponses.map((r) => r[u]!),
+          blank,
           360,
         ),
       )
+    }
     return curves
   })
 }
@@ -149,16 +164,18 @@ function curve(
   unit: string,
   values: number[],
   responses: number[],
+  baseline: number,
   period: number | null,
 ): TuningCurve {
+  const evoked = responses.map((r) => r - baseline)
   return {
     sweep,
     unit,
     values,
     responses,
+    baseline,
     preferred: preferredValue(values, responses),
-    selectivity:
-      period === null ? rangeSelectivity(responses) : circularSelectivity(values, responses, period),
+    selectivity: period === null ? rangeSelectivity(evoked) : circularSelectivity(values, evoked, period),
     selectivityIndex: period === null ? '(max - min) / (max + min)' : '1 - circular variance',
   }
 }
