@@ -17,6 +17,11 @@ export interface TabularEncoding {
   attributes: EncodedAttribute[]
   /** One name per encoded column: 'age', 'foreign_worker=yes', ... */
   featureNames: string[]
+  /**
+   * For each encoded column, the index of its raw attribute: the mask that groups one-hot columns,
+   * so that KernelSHAP or LIME speak of 20 attributes instead of 63 columns.
+   */
+  attributeOfColumn: number[]
 }
 
 /** Fits the encoding on rows of raw values (the training split's). */
@@ -46,7 +51,10 @@ export function fitEncoding(attributes: ArffAttribute[], rows: (string | number)
       for (const category of attribute.categories) featureNames.push(`${attribute.name}=${category}`)
     }
   })
-  return { attributes: encoded, featureNames }
+  const attributeOfColumn = encoded.flatMap((attribute, index) =>
+    attribute.kind === 'numeric' ? [index] : attribute.categories.map(() => index),
+  )
+  return { attributes: encoded, featureNames, attributeOfColumn }
 }
 
 /**

@@ -23,6 +23,9 @@ describe('gw.datasets.creditG', () => {
     ])
     expect(all.featureNames).toContain('foreign_worker=yes')
     expect(all.featureNames).toContain('age')
+    expect(all.encoding.attributeOfColumn).toHaveLength(63)
+    expect(all.encoding.attributeOfColumn.slice(0, 6)).toEqual([0, 0, 0, 0, 1, 2])
+    expect(all.encoding.attributeOfColumn.at(-1)).toBe(19)
     // Each nominal attribute is one-hot: exactly one 1 in its columns; age is standardised.
     const first = all.features.slice([0, 0], [1, -1])
     const row = first.dataSync() as Float32Array
