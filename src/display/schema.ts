@@ -172,6 +172,8 @@ export interface EmbeddingPayload extends PayloadBase {
   progress?: { step: number; total: number } | null
   /** Identifies the view for comms (selection) and in-place updates. */
   displayId?: string
+  /** How faithful the embedding is (trustworthiness and k-NN preservation at k neighbours). */
+  quality?: { k: number; trustworthiness: number; knnPreservation: number; queries: number } | null
 }
 
 /**
