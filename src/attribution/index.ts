@@ -27,6 +27,7 @@ import { kernelShap } from './perturbation/kernel-shap'
 import { lime } from './perturbation/lime'
 import { occlusion } from './perturbation/occlusion'
 import { rise } from './perturbation/rise'
+import { lrp } from './lrp/lrp'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /** Every method, by name. */
@@ -50,6 +51,7 @@ export const METHODS = {
   'kernel-shap': kernelShap,
   lime,
   rise,
+  lrp,
 } satisfies Record<string, AttributionMethod<object>>
 
 /** A registered method's name. */
@@ -57,7 +59,7 @@ export type MethodName = keyof typeof METHODS
 
 /** The options a registered method takes (its own, without `method`). */
 export type MethodOptions<M extends MethodName> =
-  (typeof METHODS)[M] extends AttributionMethod<infer Options> ? Partial<Options> : never
+  (typeof METHODS)[M] extends AttributionMethod<infer Options> ? Partial<Omit<Options, 'noise'>> : never
 
 /** `gw.explain`'s options: the method's name, its options, and the common ones (target, seed, noise...). */
 export type ExplainOptions = {
@@ -163,3 +165,5 @@ export type { LimeOptions } from './perturbation/lime'
 export type { RiseOptions } from './perturbation/rise'
 export type { Segmentation } from './perturbation/segments'
 export type { SlicOptions } from './perturbation/slic'
+export type { LrpComposite, LrpOptions } from './lrp/lrp'
+export type { LayerRule } from './lrp/rules'

@@ -4,6 +4,7 @@
  * keeps the method's own options and adds `noise`.
  */
 import * as tf from '@tensorflow/tfjs'
+import { membershipMatrix } from './gradient/gradients'
 import { GlasswingError, describeValue } from '../errors'
 import type { AttributionContext, AttributionMethod } from './types'
 
@@ -68,7 +69,7 @@ export function noiseTunnel<Options extends object>(
           ])
           const noisy = tf.add(tf.gather(inputs, copyRows), tf.mul(draws, stdev))
           const values = method.attribute(context.derive(noisy, copyRows), options).values
-          const membership = tf.oneHot(tf.tensor1d(copyRows, 'int32'), rows).transpose().toFloat()
+          const membership = membershipMatrix(copyRows, rows)
           const flat = values.reshape([n, -1])
           return [tf.matMul(membership, flat), tf.matMul(membership, tf.square(flat))]
         })

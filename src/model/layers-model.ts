@@ -173,8 +173,9 @@ function callWithRelu(
   const holder = layer as unknown as WithActivation
   const original = holder.activation
   if (!original || original.getClassName() !== 'relu') return layer.apply(input, kwargs)
-  // Swapped for this one synchronous call and restored in `finally`: no hook outlives it.
-  holder.activation = { getClassName: () => 'relu', apply: relu }
+  // Swapped for this one synchronous call and restored in `finally`: no hook outlives it. The name must
+  // not be 'relu': tfjs would then fuse the activation into the conv/matmul kernel and never call it.
+  holder.activation = { getClassName: () => 'glasswing-relu-override', apply: relu }
   try {
     return layer.apply(input, kwargs)
   } finally {

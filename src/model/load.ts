@@ -15,6 +15,12 @@ export interface LoadOptions {
   /** SavedModels only: the MetaGraph tags (default ['serve']) and signature (default 'serving_default'). */
   tags?: readonly string[]
   signature?: string
+  /**
+   * Run one forward and backward pass on a zero example while loading, so that TensorFlow's one-time
+   * set-up (kernel selection, graph tracing in tfjs-layers) happens in the load cell rather than in the
+   * first explanation (default true).
+   */
+  warmup?: boolean
 }
 
 /**
@@ -32,7 +38,9 @@ export async function load(
 ): Promise<GlasswingModel> {
   await ensureBackend()
   try {
-    return await loadModel(source, options)
+    const model = await loadModel(source, options)
+    if (options.warmup ?? true) warmUp(model)
+    return model
   } catch (error) {
     throw explainBackendError(error, 'gw.load')
   }
@@ -101,4 +109,14 @@ function nativeNode(): { loadSavedModel(path: string, tags: string[], signature:
     })
   }
   return (require('@tensorflow/tfjs-node') as { node: ReturnType<typeof nativeNode> }).node
+}
+
+function warmUp(model: GlasswingModel): void {
+  const shape = model.inputShape.map((dim) => dim ?? 1)
+  if (shape.length === 0) return
+  tf.tidy(() => {
+    const zeros = tf.zeros(shape)
+    if (model.differentiable) tf.grad((x: tf.Tensor) => tf.sum(model.predict(x)))(zeros)
+    else model.predict(zeros)
+  })
 }

@@ -4,6 +4,7 @@
  * Captum's sampling: each sample picks a baseline, adds Gaussian noise to the input, and draws alpha.
  */
 import * as tf from '@tensorflow/tfjs'
+import { membershipMatrix } from './gradients'
 import { GlasswingError, describeValue } from '../../errors'
 import type { AttributionMethod } from '../types'
 import type { BaselineKind } from './baselines'
@@ -96,7 +97,7 @@ export const gradientShap: AttributionMethod<GradientShapOptions> = {
         const points = tf.add(chosen, tf.mul(alpha, difference))
         const contributions = tf.mul(objectiveGradients(context, points, sampleRows), difference)
         // Sum the samples of each row with a 0/1 matrix: [rows, n] x [n, size].
-        const membership = tf.oneHot(tf.tensor1d(sampleRows, 'int32'), rows).transpose().toFloat()
+        const membership = membershipMatrix(sampleRows, rows)
         return tf.matMul(membership, contributions.reshape([n, size]))
       })
       const next = tf.add(sum, part)

@@ -40,3 +40,10 @@ export const deconvRelu = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[
   value: tf.relu(args[0] as tf.Tensor),
   gradFunc: (dy: tf.Tensor) => tf.relu(dy),
 })) as (x: tf.Tensor) => tf.Tensor
+
+/** A 0/1 matrix [rows, batch] whose entry (r, i) is 1 when batch row i belongs to row r: sums copies per row. */
+export function membershipMatrix(rowOf: ArrayLike<number>, rows: number): tf.Tensor2D {
+  const values = new Float32Array(rows * rowOf.length)
+  for (let i = 0; i < rowOf.length; i++) values[rowOf[i]! * rowOf.length + i] = 1
+  return tf.tensor2d(values, [rows, rowOf.length])
+}

@@ -12,7 +12,7 @@ import { allRows, deconvRelu, guidedRelu, objectiveGradients } from './gradients
  * @example
  * await gw.explain(model, images, { method: 'guided-backprop' })
  */
-export const guidedBackprop: AttributionMethod<Record<string, never>> = {
+export const guidedBackprop: AttributionMethod<Record<never, never>> = {
   name: 'guided-backprop',
   title: 'Guided Backprop',
   needsGradients: true,
@@ -31,7 +31,7 @@ export const guidedBackprop: AttributionMethod<Record<string, never>> = {
  * @example
  * await gw.explain(model, images, { method: 'deconvolution' })
  */
-export const deconvolution: AttributionMethod<Record<string, never>> = {
+export const deconvolution: AttributionMethod<Record<never, never>> = {
   name: 'deconvolution',
   title: 'Deconvnet',
   needsGradients: true,

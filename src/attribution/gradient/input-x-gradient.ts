@@ -9,7 +9,7 @@ import { allRows, objectiveGradients } from './gradients'
  * @example
  * await gw.explain(model, images, { method: 'input-x-gradient' })
  */
-export const inputXGradient: AttributionMethod<Record<string, never>> = {
+export const inputXGradient: AttributionMethod<Record<never, never>> = {
   name: 'input-x-gradient',
   title: 'Gradient x Input',
   needsGradients: true,

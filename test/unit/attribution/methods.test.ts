@@ -27,6 +27,7 @@ const CASES: Record<MethodName, ExplainOptions> = {
   'kernel-shap': { method: 'kernel-shap', samples: 16, segments: { method: 'grid', cellSize: 2 } },
   lime: { method: 'lime', samples: 16 },
   rise: { method: 'rise', masks: 16, gridSize: 4 },
+  lrp: { method: 'lrp', composite: 'epsilon-plus' },
 }
 
 /** Layer methods return the layer's shape; the rest the input's. */
@@ -52,7 +53,11 @@ async function run(options: ExplainOptions) {
   try {
     return await explain(model, inputs, options)
   } catch (error) {
-    if (backend().backend === 'wasm' && error instanceof GlasswingError && /backend, which does not implement it/.test(error.message)) {
+    if (
+      backend().backend === 'wasm' &&
+      error instanceof GlasswingError &&
+      /backend, which does not implement it/.test(error.message)
+    ) {
       return error
     }
     throw error
@@ -75,20 +80,22 @@ describe.each(Object.keys(METHODS) as MethodName[])('%s', (name) => {
   })
 
   it('gives the same result for the same seed', async () => {
-    const first = await run({ ...options, seed: 5 })
-    const second = await run({ ...options, seed: 5 })
+    const first = await run({ ...options, seed: 5 } as ExplainOptions)
+    const second = await run({ ...options, seed: 5 } as ExplainOptions)
     if (first instanceof GlasswingError) return
     expect(Array.from((second as typeof first).values)).toEqual(Array.from(first.values))
     if (METHODS[name].stochastic || options.noise) {
-      const other = await run({ ...options, seed: 6 })
+      const other = await run({ ...options, seed: 6 } as ExplainOptions)
       expect(Array.from((other as typeof first).values)).not.toEqual(Array.from(first.values))
     }
   })
 
   it('explains a class given by index, and refuses one out of range', async () => {
-    const result = await run({ ...options, target: 2 })
+    const result = await run({ ...options, target: 2 } as ExplainOptions)
     if (result instanceof GlasswingError) return
     expect(result.targets).toEqual([2, 2, 2])
-    await expect(explain(model, inputs, { ...options, target: 3 })).rejects.toThrow(/class index in 0\.\.2/)
+    await expect(explain(model, inputs, { ...options, target: 3 } as ExplainOptions)).rejects.toThrow(
+      /class index in 0\.\.2/,
+    )
   })
 })

@@ -1,0 +1,99 @@
+// Parity with Captum on identical weights and inputs (native backend). The reference comes from
+// scripts/reference/attribution/run.sh; a difference must stay under 1e-4 of the attribution's range.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { explain, type ExplainOptions } from '../../src/attribution'
+import { load, type GlasswingModel } from '../../src/model'
+
+const FIXTURES = join(__dirname, '..', 'fixtures')
+const TOLERANCE = 1e-4
+
+interface Inputs {
+  inputShape: number[]
+  inputs: string
+  targets: number[]
+  logits: string
+}
+interface Reference {
+  reference: { captum: string; torch: string }
+  baseline: string
+  cases: {
+    name: string
+    options: Record<string, unknown>
+    shape: number[]
+    values: string
+    delta: number[] | null
+  }[]
+}
+
+function floats(base64: string): Float32Array {
+  const bytes = Buffer.from(base64, 'base64')
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+}
+
+function json<T>(file: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES, 'attribution', file), 'utf8')) as T
+}
+
+/** Max |ours - theirs| divided by the range of theirs. */
+export function relativeDifference(ours: Float32Array, theirs: Float32Array): number {
+  let [lo, hi, worst] = [Infinity, -Infinity, 0]
+  for (let i = 0; i < theirs.length; i++) {
+    lo = Math.min(lo, theirs[i]!)
+    hi = Math.max(hi, theirs[i]!)
+    worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!))
+  }
+  return worst / Math.max(hi - lo, 1e-12)
+}
+
+describe.each(['small-cnn', 'deep-cnn'])('%s against Captum', (architecture) => {
+  const record = json<Inputs>(`${architecture}.inputs.json`)
+  const reference = json<Reference>(`${architecture}.captum.json`)
+  let model: GlasswingModel
+  let inputs: tf.Tensor
+  let baseline: tf.Tensor
+
+  beforeAll(async () => {
+    model = await load(join(FIXTURES, 'models', architecture))
+    inputs = tf.tensor(floats(record.inputs), record.inputShape)
+    baseline = tf.tensor(floats(reference.baseline), [1, ...record.inputShape.slice(1)])
+  })
+  afterAll(() => {
+    tf.dispose([inputs, baseline])
+    model.dispose()
+  })
+
+  it('loads the same logits as the PyTorch model', () => {
+    const logits = tf.tidy(() => model.predict(inputs).dataSync() as Float32Array)
+    expect(relativeDifference(logits, floats(record.logits))).toBeLessThan(1e-5)
+  })
+
+  it.each(reference.cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+    const options = { ...testCase.options, target: record.targets } as Record<string, unknown>
+    if (options.baseline === 'fixture') options.baseline = baseline
+    const before = tf.memory().numTensors
+    const result = await explain(model, inputs, options as unknown as ExplainOptions)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(result.shape).toEqual(testCase.shape)
+    let values = result.values
+    if (testCase.name === 'ig-riemann-trapezoid') {
+      // Captum's trapezoid weights are 1/n (halved at the ends) over n points spaced 1/(n-1): they sum to
+      // 1 - 1/n. Glasswing uses the trapezoid rule's own 1/(n-1); the two differ by exactly (n-1)/n.
+      const steps = testCase.options.steps as number
+      values = values.map((v) => (v * (steps - 1)) / steps)
+    }
+    const difference = relativeDifference(values, floats(testCase.values))
+    console.log(
+      `parity ${architecture} ${testCase.name}: max |diff| / range = ${difference.toExponential(2)}`,
+    )
+    expect(difference).toBeLessThan(TOLERANCE)
+    if (testCase.delta && testCase.name !== 'ig-riemann-trapezoid') {
+      const scale = Math.max(...testCase.delta.map(Math.abs), 1e-3)
+      result.delta!.forEach((d, row) =>
+        expect(Math.abs(d - testCase.delta![row]!)).toBeLessThan(1e-3 * scale + 1e-5),
+      )
+    }
+  })
+})
