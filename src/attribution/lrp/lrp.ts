@@ -1,0 +1,143 @@
+/**
+ * Layer-wise Relevance Propagation (Bach et al. 2015): the target's logit, redistributed layer by layer
+ * back to the input by local rules, so that (without biases, with a small epsilon) the relevances sum
+ * to the logit. Composite presets pick a rule per layer type, as zennit and Captum users do:
+ *   'epsilon'               epsilon everywhere (Captum's default rules)
+ *   'epsilon-gamma'         gamma on convolutions, epsilon on dense layers
+ *   'epsilon-plus'          z+ on convolutions, epsilon on dense layers
+ *   'epsilon-alpha2-beta1'  alpha 2 beta 1 on convolutions, epsilon on dense layers
+ * `layerRules` overrides any layer by name. Batch-norm is folded into the layer before it; pooling
+ * uses the epsilon rule; ReLUs pass relevance; a final softmax is skipped (the logit is explained).
+ */
+import * as tf from '@tensorflow/tfjs'
+import { GlasswingError, describeValue } from '../../errors'
+import type { AttributionMethod } from '../types'
+import { lrpPlan, linear, type Operation } from './plan'
+import { propagateLinear, propagatePool, type LayerRule } from './rules'
+
+/** The composite presets. */
+export type LrpComposite = 'epsilon' | 'epsilon-gamma' | 'epsilon-plus' | 'epsilon-alpha2-beta1'
+
+/** LRP's options. */
+export interface LrpOptions {
+  /** Rule per layer type (default 'epsilon'). */
+  composite: LrpComposite
+  /** Epsilon of the epsilon rule and the stabiliser of the others (default 1e-9, Captum's). */
+  epsilon: number
+  /** Gamma of the gamma rule (default 0.25, Captum's). */
+  gamma: number
+  /** Rules for named layers, overriding the composite: `{ conv1: { rule: 'z-plus' } }`. */
+  layerRules: Readonly<Record<string, LayerRule>>
+}
+
+const COMPOSITES: readonly LrpComposite[] = [
+  'epsilon',
+  'epsilon-gamma',
+  'epsilon-plus',
+  'epsilon-alpha2-beta1',
+]
+
+/**
+ * LRP with a composite of rules, for chains of Conv2D, Dense, BatchNormalization, ReLU, pooling and
+ * reshaping layers. `delta` is `sum(relevance) - logit` per row (zero when relevance is conserved).
+ *
+ * @example
+ * await gw.explain(model, images, { method: 'lrp', composite: 'epsilon-plus' })
+ * await gw.explain(model, images, { method: 'lrp', layerRules: { conv1: { rule: 'gamma', gamma: 0.5 } } })
+ */
+export const lrp: AttributionMethod<LrpOptions> = {
+  name: 'lrp',
+  title: 'LRP',
+  needsGradients: true,
+  stochastic: false,
+  signed: () => true,
+  resolve(options, context) {
+    const composite = options.composite ?? 'epsilon'
+    if (!COMPOSITES.includes(composite)) {
+      throw new GlasswingError({
+        where: context.where,
+        argument: 'options.composite',
+        expected: COMPOSITES.map((name) => `'${name}'`).join(', '),
+        received: describeValue(composite),
+      })
+    }
+    const layerRules = options.layerRules ?? {}
+    for (const name of Object.keys(layerRules)) {
+      if (!context.model.layerNames.includes(name)) {
+        throw new GlasswingError({
+          where: context.where,
+          argument: 'options.layerRules',
+          expected: 'names of the model’s layers',
+          received: `'${name}'`,
+          hint: `model.layerNames lists them: ${context.model.layerNames.slice(0, 6).join(', ')}...`,
+        })
+      }
+    }
+    // Refuses unsupported models before any computation; the folded weights it makes are freed here.
+    tf.tidy(() => {
+      lrpPlan(context.model, context.where)
+    })
+    return { composite, epsilon: options.epsilon ?? 1e-9, gamma: options.gamma ?? 0.25, layerRules }
+  },
+  attribute(context, options) {
+    const operations = lrpPlan(context.model, context.where)
+    const inputs: tf.Tensor[] = []
+    let activation = context.inputs
+    for (const operation of operations) {
+      inputs.push(activation)
+      activation =
+        operation.kind === 'linear'
+          ? linear(operation, activation, operation.kernel, operation.bias)
+          : operation.apply(activation)
+    }
+    const logits = activation
+    const rows = Int32Array.from({ length: logits.shape[0]! }, (_, row) => row)
+    const selector = tf.grad((z: tf.Tensor) => tf.sum(context.score(z, rows)))(logits)
+    const start = tf.mul(logits, selector)
+    let relevance = start
+    for (let index = operations.length - 1; index >= 0; index--) {
+      relevance = propagate(operations[index]!, inputs[index]!, relevance, options)
+    }
+    const total = (r: tf.Tensor) => tf.sum(r.reshape([r.shape[0]!, -1]), 1)
+    return { values: relevance, delta: tf.sub(total(relevance), total(start)) as tf.Tensor1D }
+  },
+}
+
+function propagate(
+  operation: Operation,
+  activation: tf.Tensor,
+  relevance: tf.Tensor,
+  options: LrpOptions,
+): tf.Tensor {
+  switch (operation.kind) {
+    case 'pass':
+      return relevance.reshape(activation.shape)
+    case 'pool':
+      return propagatePool(operation.apply, activation, relevance, options.epsilon)
+    case 'linear':
+      return propagateLinear(
+        operation,
+        activation,
+        relevance,
+        ruleFor(operation.layer, operation.type, options),
+        options.epsilon,
+      )
+  }
+}
+
+function ruleFor(layer: string, type: 'conv' | 'dense', options: LrpOptions): LayerRule {
+  const override = options.layerRules[layer]
+  if (override?.rule === 'gamma') return { gamma: options.gamma, ...override }
+  if (override) return override
+  if (type === 'dense') return { rule: 'epsilon' }
+  switch (options.composite) {
+    case 'epsilon':
+      return { rule: 'epsilon' }
+    case 'epsilon-gamma':
+      return { rule: 'gamma', gamma: options.gamma, epsilon: options.epsilon }
+    case 'epsilon-plus':
+      return { rule: 'z-plus' }
+    case 'epsilon-alpha2-beta1':
+      return { rule: 'alpha-beta', alpha: 2, beta: 1 }
+  }
+}
