@@ -1,7 +1,7 @@
-// Parity of the CAM and perturbation methods with Captum and pytorch-grad-cam on identical weights,
-// inputs and (for KernelSHAP and LIME) identical coalitions. The reference comes from
-// scripts/reference/attribution/perturbation_cam_reference.py; a difference must stay under 1e-4 of
-// the reference attribution's range.
+// Parity of the CAM, perturbation and LRP methods with Captum and pytorch-grad-cam on identical
+// weights, inputs and (for KernelSHAP and LIME) identical coalitions. The references come from
+// scripts/reference/attribution/perturbation_cam_reference.py and lrp_reference.py; a difference must
+// stay under 1e-4 of the reference attribution's range.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
@@ -44,9 +44,13 @@ function relativeDifference(ours: Float32Array, theirs: Float32Array, channels: 
   return worst / Math.max(high - low, 1e-12)
 }
 
-describe.each(['small-cnn', 'deep-cnn'])('%s against Captum and pytorch-grad-cam', (architecture) => {
+const SUITES = ['small-cnn', 'deep-cnn'].flatMap((architecture) =>
+  ['cam-perturbation', 'lrp'].map((kind) => [architecture, kind] as const),
+)
+
+describe.each(SUITES)('%s %s against Captum and pytorch-grad-cam', (architecture, kind) => {
   const record = json<Inputs>(`${architecture}.inputs.json`)
-  const reference = json<Reference>(`${architecture}.cam-perturbation.json`)
+  const reference = json<Reference>(`${architecture}.${kind}.json`)
   let model: GlasswingModel
   let inputs: tf.Tensor
 
