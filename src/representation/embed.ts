@@ -1,0 +1,370 @@
+/**
+ * The DSL: gw.embed (points, or a model's layer over a data set), gw.embedLayers (the same inputs at
+ * several layers), gw.tsne / gw.umap / gw.pca, and gw.quality. Input is normalized and checked here,
+ * once; the methods see a clean Matrix.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { ensureBackend, explainBackendError } from '../backend'
+import { makeProvenance } from '../display/provenance'
+import { GlasswingError, describeValue } from '../errors'
+import { checkLayerName } from '../model/names'
+import type { GlasswingModel } from '../model/types'
+import { collectActivations, type Pooling } from './activations'
+import { LayerComparison } from './comparison'
+import { Embedding, type EmbeddingMethod, type Thumbnails } from './embedding'
+import { EMBEDDING_METHODS, type MethodOptions } from './registry'
+import { liveProgress } from './live'
+import { toMatrix, validatePoints, type Matrix, type MatrixLike } from './matrix'
+import { fitPca, PcaModel, type PcaOptions } from './pca'
+import { embeddingQuality, type EmbeddingQuality, type QualityOptions } from './quality'
+
+/** Options every method shares. */
+export interface CommonEmbedOptions {
+  /** With a model: the layer whose activations to embed. */
+  layer?: string
+  /** With a model: 'flatten' (default) or 'average' (global average over space). */
+  pool?: Pooling
+  /** With a model: inputs per forward pass. Default 256. */
+  batchSize?: number
+  /** True classes, one per point: int labels or one-hot rows. */
+  labels?: tf.Tensor | ArrayLike<number> | null
+  /** Predicted classes without a model (with one they are computed). */
+  predictions?: tf.Tensor | ArrayLike<number> | null
+  /** Names of the classes (default: the model's, else '0', '1', ...). */
+  classNames?: readonly string[]
+  /** t-SNE and UMAP: reduce wider inputs to this many principal components first. Default 50; false: never. */
+  reduce?: number | false
+  /** Compute trustworthiness and kNN preservation. Default true. */
+  quality?: boolean | QualityOptions
+  /** Image inputs: how many thumbnails to send for hover. Default 256. */
+  thumbnails?: number
+  /** Update the view in place while optimising. Default: when a notebook front end is attached. */
+  live?: boolean
+}
+
+/** gw.embed's options: the method and its own options, plus the common ones. */
+export type EmbedOptions = CommonEmbedOptions &
+  (
+    | ({ method: 'pca' } & MethodOptions['pca'])
+    | ({ method?: 'tsne' } & MethodOptions['tsne'])
+    | ({ method: 'umap' } & MethodOptions['umap'])
+  )
+
+/**
+ * Embeds points in 2-D: t-SNE by default, or PCA or UMAP. Pass a model, its inputs and a layer to embed
+ * that layer's activations (predictions and thumbnails come along).
+ *
+ * @example
+ * const model = await gw.load('notebooks/models/mnist-cnn')
+ * const { images, labels } = await gw.datasets.mnist({ split: 'test', limit: 2000 })
+ * await gw.embed(model, images, { layer: 'dense_1', method: 'tsne', labels })
+ * await gw.embed(activations, { method: 'umap', labels })
+ */
+export async function embed(data: MatrixLike, options?: EmbedOptions): Promise<Embedding>
+export async function embed(
+  model: GlasswingModel,
+  inputs: tf.Tensor,
+  options: EmbedOptions & { layer: string },
+): Promise<Embedding>
+export async function embed(
+  first: MatrixLike | GlasswingModel,
+  second?: tf.Tensor | EmbedOptions,
+  third?: EmbedOptions,
+): Promise<Embedding> {
+  await ensureBackend()
+  try {
+    if (isModel(first)) {
+      const options = third ?? ({} as EmbedOptions)
+      if (!(second instanceof tf.Tensor)) {
+        throw new GlasswingError({
+          where: 'gw.embed',
+          argument: 'inputs',
+          expected: 'a tensor of inputs for the model',
+          received: describeValue(second),
+        })
+      }
+      if (typeof options.layer !== 'string') {
+        throw new GlasswingError({
+          where: 'gw.embed',
+          argument: 'options.layer',
+          expected: 'the name of a layer whose activations to embed',
+          received: describeValue(options.layer),
+          hint: `The model's layers: ${first.layerNames.slice(-6).join(', ')}.`,
+        })
+      }
+      const comparison = await embedModelLayers(first, second, [options.layer], options, 'gw.embed')
+      return comparison.embeddings[0]!
+    }
+    const options = (second as EmbedOptions | undefined) ?? {}
+    const matrix = toMatrix(first, 'gw.embed')
+    return await embedMatrix(matrix, options, {
+      where: 'gw.embed',
+      layer: null,
+      predictions: options.predictions
+        ? toClasses(options.predictions, 'options.predictions', matrix.rows)
+        : null,
+      classNames: options.classNames ?? null,
+      thumbnails: first instanceof tf.Tensor ? thumbnailsOf(first, options.thumbnails ?? 256) : null,
+      fingerprint: null,
+    })
+  } catch (error) {
+    throw explainBackendError(error, 'gw.embed')
+  }
+}
+
+/**
+ * Embeds the same inputs at several layers, to see whether classes separate with depth.
+ *
+ * @example
+ * await gw.embedLayers(model, images, { layers: ['conv2d_1', 'conv2d_2', 'dense_1'], pool: 'average', labels })
+ */
+export async function embedLayers(
+  model: GlasswingModel,
+  inputs: tf.Tensor,
+  options: Omit<EmbedOptions, 'layer'> & { layers: readonly string[] },
+): Promise<LayerComparison> {
+  await ensureBackend()
+  try {
+    return await embedModelLayers(model, inputs, options.layers, options, 'gw.embedLayers')
+  } catch (error) {
+    throw explainBackendError(error, 'gw.embedLayers')
+  }
+}
+
+/**
+ * t-SNE of points (gw.embed with method 'tsne').
+ *
+ * @example
+ * const embedding = await gw.tsne(features, { perplexity: 30, labels, seed: 1 })
+ * embedding.toCSV()
+ */
+export function tsne(
+  data: MatrixLike,
+  options: CommonEmbedOptions & MethodOptions['tsne'] = {},
+): Promise<Embedding> {
+  return embed(data, { ...options, method: 'tsne' })
+}
+
+/**
+ * UMAP of points (gw.embed with method 'umap').
+ *
+ * @example
+ * const embedding = await gw.umap(features, { neighbors: 15, labels })
+ */
+export function umap(
+  data: MatrixLike,
+  options: CommonEmbedOptions & MethodOptions['umap'] = {},
+): Promise<Embedding> {
+  return embed(data, { ...options, method: 'umap' })
+}
+
+/**
+ * PCA of points: components, explained variance (and ratio), and a transform for new points.
+ * (`gw.embed(data, { method: 'pca' })` gives the 2-D view instead.)
+ *
+ * @example
+ * const model = await gw.pca(activations, { components: 50 })
+ * model.explainedVarianceRatio   // Float64Array [0.097, 0.071, ...]
+ * const reduced = model.transform(activations)
+ */
+export async function pca(data: MatrixLike, options: PcaOptions = {}): Promise<PcaModel> {
+  await ensureBackend()
+  try {
+    const matrix = toMatrix(data, 'gw.pca')
+    validatePoints(matrix, 'gw.pca', 2)
+    return fitPca(matrix, options)
+  } catch (error) {
+    throw explainBackendError(error, 'gw.pca')
+  }
+}
+
+/**
+ * Trustworthiness and k-NN preservation of any embedding of `original` (rows in the same order).
+ *
+ * @example
+ * const { trustworthiness } = await gw.quality(features, embedding.toArray(), { k: 10 })
+ */
+export async function quality(
+  original: MatrixLike,
+  embedded: MatrixLike,
+  options: QualityOptions = {},
+): Promise<EmbeddingQuality> {
+  await ensureBackend()
+  return embeddingQuality(
+    toMatrix(original, 'gw.quality', 'original'),
+    toMatrix(embedded, 'gw.quality', 'embedded'),
+    options,
+  )
+}
+
+interface Context {
+  where: string
+  layer: string | null
+  predictions: Int32Array | null
+  classNames: readonly string[] | null
+  thumbnails: Thumbnails | null
+  fingerprint: string | null
+}
+
+async function embedModelLayers(
+  model: GlasswingModel,
+  inputs: tf.Tensor,
+  layers: readonly string[],
+  options: EmbedOptions,
+  where: string,
+): Promise<LayerComparison> {
+  layers.forEach((layer, i) =>
+    checkLayerName(
+      layer,
+      model.layerNames,
+      where,
+      layers.length > 1 ? `options.layers[${i}]` : 'options.layer',
+    ),
+  )
+  const collected = collectActivations(
+    model,
+    inputs,
+    layers,
+    {
+      ...(options.pool ? { pool: options.pool } : {}),
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    },
+    where,
+  )
+  const embeddings: Embedding[] = []
+  for (const layer of layers) {
+    embeddings.push(
+      await embedMatrix(collected.layers[layer]!, options, {
+        where,
+        layer,
+        predictions: collected.predictions,
+        classNames: options.classNames ?? model.classNames,
+        thumbnails: thumbnailsOf(inputs, options.thumbnails ?? 256),
+        fingerprint: model.fingerprint,
+      }),
+    )
+  }
+  return new LayerComparison(embeddings)
+}
+
+async function embedMatrix(input: Matrix, options: EmbedOptions, context: Context): Promise<Embedding> {
+  const method: EmbeddingMethod = options.method ?? 'tsne'
+  if (!(method in EMBEDDING_METHODS)) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: 'options.method',
+      expected: "'pca', 'tsne' or 'umap'",
+      received: describeValue(method),
+    })
+  }
+  const { duplicates } = validatePoints(input, context.where)
+  if (duplicates > 0) {
+    process.emitWarning(
+      `${context.where}: ${duplicates} of ${input.rows} points duplicate others; they will sit on top of each other.`,
+      { type: 'GlasswingWarning' },
+    )
+  }
+  const labels = options.labels ? toClasses(options.labels, 'options.labels', input.rows) : null
+  const reduceTo = options.reduce ?? 50
+  const matrix =
+    method !== 'pca' && reduceTo !== false && input.columns > reduceTo && input.rows > reduceTo
+      ? fitPca(input, { components: reduceTo, seed: options.seed ?? 0 }).transform(input)
+      : input
+  const base = {
+    method,
+    layer: context.layer,
+    labels,
+    predictions: context.predictions,
+    classNames: context.classNames,
+    thumbnails: context.thumbnails,
+  }
+  const live = liveProgress(options.live, context.where, (progress) => {
+    const provenance = makeProvenance({ method, parameters: {}, seed: null })
+    return new Embedding(progress.coordinates, {
+      ...base,
+      provenance,
+      progress: { step: progress.iteration, total: progress.iterations },
+    })
+  })
+  const runner = EMBEDDING_METHODS[method] as (
+    m: Matrix,
+    o: EmbedOptions,
+    p: typeof live.onProgress,
+  ) => ReturnType<(typeof EMBEDDING_METHODS)['tsne']>
+  const result = await runner(matrix, options, live.onProgress)
+  const qualityOptions = typeof options.quality === 'object' ? options.quality : {}
+  const measured =
+    options.quality === false
+      ? null
+      : embeddingQuality(
+          matrix,
+          { values: result.coordinates, rows: matrix.rows, columns: 2 },
+          qualityOptions,
+        )
+  const provenance = makeProvenance({
+    method,
+    parameters: {
+      ...result.parameters,
+      ...(matrix !== input ? { reducedTo: reduceTo } : {}),
+      ...(context.layer ? { layer: context.layer, pool: options.pool ?? 'flatten' } : {}),
+    },
+    seed: result.seed,
+  })
+  provenance.modelFingerprint = context.fingerprint
+  const embedding = new Embedding(result.coordinates, {
+    ...base,
+    provenance,
+    quality: measured,
+    explainedVarianceRatio: result.explainedVarianceRatio ?? null,
+  })
+  live.finish(embedding)
+  return embedding
+}
+
+function isModel(value: unknown): value is GlasswingModel {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof tf.Tensor) &&
+    typeof (value as GlasswingModel).run === 'function' &&
+    Array.isArray((value as GlasswingModel).layerNames)
+  )
+}
+
+/** Class indices from int labels, one-hot rows, or an array. */
+function toClasses(value: tf.Tensor | ArrayLike<number>, argument: string, rows: number): Int32Array {
+  let classes: Int32Array
+  if (value instanceof tf.Tensor) {
+    const codes = tf.tidy(() =>
+      value.rank > 1 ? value.reshape([value.shape[0]!, -1]).argMax(1) : value.cast('int32'),
+    )
+    classes = Int32Array.from(codes.dataSync())
+    codes.dispose()
+  } else classes = Int32Array.from(value)
+  if (classes.length !== rows) {
+    throw new GlasswingError({
+      where: 'gw.embed',
+      argument,
+      expected: `one class per point (${rows})`,
+      received: `${classes.length}`,
+    })
+  }
+  return classes
+}
+
+/** uint8 thumbnails of image inputs ([n, h, w, 1 or 3], h and w <= 64), the first `count` of them. */
+function thumbnailsOf(inputs: tf.Tensor, count: number): Thumbnails | null {
+  if (inputs.rank !== 4 || count <= 0) return null
+  const [n, height, width, channels] = inputs.shape as [number, number, number, number]
+  if (height > 64 || width > 64 || (channels !== 1 && channels !== 3)) return null
+  const m = Math.min(n, count)
+  let pixels = new Uint8Array(0)
+  tf.tidy(() => {
+    const images = inputs.slice(0, m).toFloat()
+    const low = images.min()
+    const high = images.max()
+    const scaled = images.sub(low).div(high.sub(low).maximum(1e-12)).mul(255).round()
+    pixels = Uint8Array.from(scaled.dataSync())
+  })
+  return { pixels, count: m, height, width, channels }
+}

@@ -1,0 +1,55 @@
+/**
+ * Live embeddings: while t-SNE or UMAP optimises, the notebook output shows the current embedding and
+ * is updated in place (one display id); the user's interrupt stops the run at the next update.
+ */
+import { display, type DisplayHandle } from '../session/display'
+import { sessionState } from '../session/hooks'
+import { GlasswingError } from '../errors'
+import type { Embedding } from './embedding'
+import type { EmbeddingProgress, ProgressCallback } from './tsne'
+
+/** A progress callback for the methods, and a way to close the live output. */
+export interface LiveProgress {
+  onProgress: ProgressCallback
+  /** Replaces the live picture with a one-line note (the returned result shows the final one). */
+  finish(result: Embedding): void
+}
+
+/**
+ * Live updates when `enabled` (default: a notebook front end is attached); always checks interrupts.
+ *
+ * @example
+ * const live = liveProgress(undefined, 'gw.embed', (p) => new Embedding(p.coordinates, details))
+ */
+export function liveProgress(
+  enabled: boolean | undefined,
+  where: string,
+  snapshot: (progress: EmbeddingProgress) => Embedding,
+): LiveProgress {
+  const hooks = sessionState().hooks
+  const show = enabled ?? hooks.richDisplay
+  let handle: DisplayHandle | undefined
+  return {
+    onProgress: async (progress) => {
+      if (hooks.interruptSignal?.aborted) {
+        throw new GlasswingError({
+          where,
+          expected: 'to run to the end',
+          received: `an interrupt after ${progress.iteration} of ${progress.iterations} iterations`,
+          hint: 'Run the cell again to restart (fewer iterations finish sooner).',
+        })
+      }
+      if (!show) return
+      const frame = snapshot(progress)
+      if (handle) handle.update(frame)
+      else handle = display(frame)
+      // Let the kernel send the update before the next iterations run.
+      await new Promise((resolve) => setImmediate(resolve))
+    },
+    finish(result) {
+      handle?.update({
+        [Symbol.for('Jupyter.display')]: () => ({ 'text/plain': `${result.toString()} (live view ended)` }),
+      })
+    },
+  }
+}
