@@ -44,7 +44,7 @@ export function ablate(
   options: { batchSize?: number; groupRows?: number; inputRange?: readonly [number, number] } = {},
 ): Ablation {
   const batchSize = options.batchSize ?? 1000
-  const groupRows = options.groupRows ?? 8000
+  const groupRows = options.groupRows ?? batchSize
   const [low, high] = options.inputRange ?? [0, 1]
   const split = model.split(layer)
   const count = images.shape[0]

@@ -21,6 +21,8 @@ import type { Transform } from './transforms'
 import { tuningCurves, type TuningOptions } from './tuning'
 import { visualize } from './visualize'
 
+const DEFAULT_ABLATION_EXAMPLES = 2000
+
 /** Options of the feature-visualization step of {@link neurons}. */
 export interface DictionaryVisualizeOptions {
   /**
@@ -53,7 +55,11 @@ export interface NeuronsOptions {
   tuning?: boolean | TuningOptions
   /** Dissection: default true for layers with spatial extent, false otherwise; or its options. */
   dissection?: boolean | DissectOptions
-  /** Ablation: true (default), false, or how many examples of `data` it measures (default all). */
+  /**
+   * Ablation: true (default), false, or how many of the first examples of `data` it measures (default
+   * 2,000: the tail of the model runs once per unit, and on 2,000 paired examples an accuracy drop is
+   * known to about 0.2 points, enough to rank units).
+   */
   ablation?: boolean | { limit?: number }
   /** The range the model expects its pixels in; data and synthetic images in [0, 1] map onto it. */
   inputRange?: readonly [number, number]
@@ -149,7 +155,7 @@ async function buildDictionary(
     options.ablation === false
       ? null
       : await stage('ablation', () => {
-          const n = Math.min(images.shape[0], ablationLimit ?? Infinity)
+          const n = Math.min(images.shape[0], ablationLimit ?? DEFAULT_ABLATION_EXAMPLES)
           if (n === images.shape[0]) return ablate(model, layer, images, labels, units, { inputRange })
           const subset = images.slice([0], [n])
           const subsetLabels = labels ? labels.slice([0], [n]) : null

@@ -115,7 +115,10 @@ export function topExamples(
 function unitsOf(activation: tf.Tensor, units: tf.Tensor1D): tf.Tensor3D {
   const channels = activation.shape[activation.rank - 1]!
   const n = activation.shape[0]!
-  return tf.gather(activation.reshape([n, -1, channels]), units, 2) as tf.Tensor3D
+  const flat = activation.reshape([n, -1, channels]) as tf.Tensor3D
+  // All units in order (the dictionary's default) need no copy.
+  const all = units.size === channels && units.dataSync().every((unit, i) => unit === i)
+  return all ? flat : (tf.gather(flat, units, 2) as tf.Tensor3D)
 }
 
 /** The activation maps of the winning examples, maps[u][rank]. */
