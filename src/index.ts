@@ -81,3 +81,23 @@ export {
   type Dissection,
   type UserConcept,
 } from "./neurons"
+/** Representations: activations at any layer, PCA, t-SNE and UMAP with quality measures. */
+export {
+  embed,
+  embedLayers,
+  pca,
+  tsne,
+  umap,
+  quality,
+  Embedding,
+  LayerComparison,
+  PcaModel,
+  EMBEDDING_METHODS,
+  type EmbedOptions,
+  type EmbeddingMethod,
+  type EmbeddingQuality,
+  type TsneOptions,
+  type UmapOptions,
+  type PcaOptions,
+  type Pooling,
+} from "./representation"
