@@ -28,6 +28,7 @@ import { lime } from './perturbation/lime'
 import { occlusion } from './perturbation/occlusion'
 import { rise } from './perturbation/rise'
 import { lrp } from './lrp/lrp'
+import { guidedIntegratedGradients } from './path/guided-ig'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /** Every method, by name. */
@@ -52,6 +53,7 @@ export const METHODS = {
   lime,
   rise,
   lrp,
+  'guided-ig': guidedIntegratedGradients,
 } satisfies Record<string, AttributionMethod<object>>
 
 /** A registered method's name. */
@@ -167,3 +169,4 @@ export type { Segmentation } from './perturbation/segments'
 export type { SlicOptions } from './perturbation/slic'
 export type { LrpComposite, LrpOptions } from './lrp/lrp'
 export type { LayerRule } from './lrp/rules'
+export type { GuidedIntegratedGradientsOptions } from './path/guided-ig'

@@ -45,7 +45,7 @@ function relativeDifference(ours: Float32Array, theirs: Float32Array, channels: 
 }
 
 const SUITES = ['small-cnn', 'deep-cnn'].flatMap((architecture) =>
-  ['cam-perturbation', 'lrp'].map((kind) => [architecture, kind] as const),
+  ['cam-perturbation', 'lrp', 'path'].map((kind) => [architecture, kind] as const),
 )
 
 describe.each(SUITES)('%s %s against Captum and pytorch-grad-cam', (architecture, kind) => {

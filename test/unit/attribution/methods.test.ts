@@ -28,6 +28,7 @@ const CASES: Record<MethodName, ExplainOptions> = {
   lime: { method: 'lime', samples: 16 },
   rise: { method: 'rise', masks: 16, gridSize: 4 },
   lrp: { method: 'lrp', composite: 'epsilon-plus' },
+  'guided-ig': { method: 'guided-ig', steps: 8 },
 }
 
 /** Layer methods return the layer's shape; the rest the input's. */
