@@ -13,7 +13,7 @@ import { richFrontEnd } from './live'
 import { dissect, type DissectOptions } from './dissection/dissect'
 import { checkUnits, layerUnits, modelImageShape } from './model-shape'
 import { NeuronDictionary, type NeuronEntry, type StageName } from './neuron-dictionary'
-import { Objective, objectives } from './objectives'
+import { objectives } from './objectives'
 import { requireSpatial } from './objectives/select'
 import type { Parametrization } from './parametrizations'
 import { topExamples } from './top-examples'
@@ -124,13 +124,9 @@ async function buildDictionary(
           const chosen: DictionaryVisualizeOptions =
             typeof options.visualize === 'object' ? options.visualize : {}
           const { objective: kind, ...settings } = chosen
-          const objective = Objective.sum(
-            units.map((u, i) =>
-              spatial && kind !== 'neuron'
-                ? objectives.channel(layer, u, { batch: i })
-                : objectives.unit(layer, u, { batch: i }),
-            ),
-          )
+          const objective = objectives.unitsPerImage(layer, units, {
+            at: kind === 'neuron' ? 'centre' : 'channel',
+          })
           return visualize(model, objective, { ...settings, batch: units.length, seed, inputRange })
         })
   const examples = await stage('examples', () =>

@@ -11,15 +11,18 @@ import { l1 } from './l1'
 import { layer } from './layer'
 import { totalVariation } from './total-variation'
 import { unit } from './unit'
+import { unitsPerImage } from './units-per-image'
 
 export { Objective, type ObjectiveContext, type ObjectiveNeeds } from './objective'
 export type { BatchSelection } from './select'
 export type { UnitObjectiveOptions } from './unit'
+export type { UnitsPerImageOptions } from './units-per-image'
 
 /** Every objective and regularizer, by name: `gw.objectives.channel(...)`. */
 export const objectives = {
   unit,
   channel,
+  unitsPerImage,
   layer,
   classLogit,
   direction,

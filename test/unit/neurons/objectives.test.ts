@@ -17,6 +17,28 @@ describe('objectives compose with readable names', () => {
   })
 })
 
+describe('unitsPerImage', () => {
+  it('equals the sum of one batch-selected objective per image, for channels and centre neurons', async () => {
+    const model = await edgeModel([0, 45, 90])
+    const before = tf.memory().numTensors
+    const [vectorized, summed, centre, summedCentre] = tf.tidy(() => {
+      const images = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D
+      const activations = model.activations(images, 'edges')
+      const context = { images, activation: (l: string) => activations[l]!, output: () => images }
+      const units = [2, 0, 1]
+      return [
+        objectives.unitsPerImage('edges', units).evaluate(context),
+        Objective.sum(units.map((u, i) => objectives.channel('edges', u, { batch: i }))).evaluate(context),
+        objectives.unitsPerImage('edges', units, { at: 'centre' }).evaluate(context),
+        Objective.sum(units.map((u, i) => objectives.unit('edges', u, { batch: i }))).evaluate(context),
+      ].map((t) => t.dataSync()[0]!)
+    })
+    expect(vectorized).toBeCloseTo(summed!, 5)
+    expect(centre).toBeCloseTo(summedCentre!, 5)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+})
+
 describe('feature visualization', () => {
   const cases: [string, Objective, number][] = [
     ['channel', objectives.channel('edges', 1), 1],
@@ -24,6 +46,7 @@ describe('feature visualization', () => {
     ['layer', objectives.layer('edges'), 1],
     ['class logit', objectives.classLogit(2), 1],
     ['direction', objectives.direction('edges', [1, -1]), 1],
+    ['units per image', objectives.unitsPerImage('edges', [1, 0]), 2],
     ['channel with diversity', objectives.channel('edges', 0).plus(objectives.diversity('edges')), 2],
     [
       'channel minus regularizers',
