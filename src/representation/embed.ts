@@ -291,7 +291,11 @@ async function embedMatrix(input: Matrix, options: EmbedOptions, context: Contex
     o: EmbedOptions,
     p: typeof live.onProgress,
   ) => ReturnType<(typeof EMBEDDING_METHODS)['tsne']>
-  const result = await runner(matrix, options, live.onProgress)
+  const userProgress = 'onProgress' in options ? options.onProgress : undefined
+  const result = await runner(matrix, options, async (progress) => {
+    await live.onProgress(progress)
+    await userProgress?.(progress)
+  })
   const qualityOptions = typeof options.quality === 'object' ? options.quality : {}
   const measured =
     options.quality === false
