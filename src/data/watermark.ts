@@ -44,7 +44,7 @@ export function watermarkPatch(label: number): WatermarkPatch {
  * const mask = gw.datasets.watermarkMask(labels)
  * const share = attribution.abs().mul(mask).sum().div(attribution.abs().sum())
  */
-export function watermarkMask(labels: tf.Tensor1D | ArrayLike<number>): tf.Tensor4D {
+export function watermarkMask(labels: tf.Tensor | ArrayLike<number>): tf.Tensor4D {
   const values = labelValues('gw.datasets.watermarkMask', labels)
   const mask = new Float32Array(values.length * SIDE * SIDE)
   values.forEach((label, n) => stamp(mask, n, watermarkPatch(label)))
@@ -71,9 +71,9 @@ export function watermarkRegion(): tf.Tensor4D {
  * @example
  * const stamped = gw.datasets.addWatermark(images, labels)
  */
-export function addWatermark(images: tf.Tensor4D, labels: tf.Tensor1D | ArrayLike<number>): tf.Tensor4D {
+export function addWatermark(images: tf.Tensor, labels: tf.Tensor | ArrayLike<number>): tf.Tensor4D {
   const [n, height, width, channels] = images.shape
-  if (height !== SIDE || width !== SIDE || channels !== 1) {
+  if (images.rank !== 4 || height !== SIDE || width !== SIDE || channels !== 1) {
     throw new GlasswingError({
       where: 'gw.datasets.addWatermark',
       argument: 'images',
@@ -102,7 +102,7 @@ function stamp(mask: Float32Array, image: number, { top, left, size }: Watermark
     mask.fill(1, base + row * SIDE + left, base + row * SIDE + left + size)
 }
 
-function labelValues(where: string, labels: tf.Tensor1D | ArrayLike<number>): number[] {
+function labelValues(where: string, labels: tf.Tensor | ArrayLike<number>): number[] {
   if (labels instanceof tf.Tensor) {
     if (labels.rank !== 1) {
       throw new GlasswingError({
