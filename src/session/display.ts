@@ -70,7 +70,12 @@ export function display(value: unknown, options: DisplayOptions = {}): DisplayHa
     void pending.finally(() => state.pendingDisplays.delete(pending)).catch(() => undefined)
   }
   show(value, false)
-  return { displayId, update: (next) => show(next, true) }
+  // Marked quiet: a cell that ends with `gw.display(x)` shows x once, not also the handle.
+  return {
+    displayId,
+    update: (next) => show(next, true),
+    [Symbol.for('glasswing.quiet')]: true,
+  } as DisplayHandle
 }
 
 /**

@@ -1,0 +1,139 @@
+/**
+ * Runs cells with tslab's converter and executor, and turns what they produce into kernel results:
+ * the last value (awaited when it is a promise) as a MIME bundle, or a clean error.
+ */
+import { createConverter, isCompleteCode, type Converter } from 'tslab/dist/converter'
+import { createExecutor, type Executor } from 'tslab/dist/executor'
+import { printQuickInfo } from 'tslab/dist/inspect'
+import { codePointToUtf16, errorOf, typeErrorOf, utf16ToCodePoint, type TypeDiagnostic } from './format'
+import type { CompleteResult, ExecuteResult, InspectResult, IsCompleteResult, ShownBundle } from './messages'
+
+/** The parts of the library the engine uses (the kernel stays independent of the library's types). */
+export interface LibrarySession {
+  bundleOf(value: unknown): Promise<Record<string, unknown>>
+  settleDisplays(): Promise<void>
+}
+
+/** What the cell runner needs from its host. */
+export interface CellRunnerOptions {
+  rootDir: string
+  session: () => LibrarySession
+  /** Rejects when the user interrupts; a fresh one for each cell. */
+  interrupted: () => Promise<never>
+}
+
+/** Runs cells, completes and inspects code. */
+export interface CellRunner {
+  execute(code: string): Promise<ExecuteResult>
+  complete(code: string, cursor: number): CompleteResult
+  inspect(code: string, cursor: number): InspectResult
+  isComplete(code: string): IsCompleteResult
+  interrupt(): void
+}
+
+const NOTHING = Symbol('nothing')
+
+/**
+ * Creates the cell runner. The browser converter (for `//%browser` cells) is made only when first used:
+ * making one costs as much as the Node one.
+ *
+ * @example
+ * const runner = createCellRunner({ rootDir: process.cwd(), session: () => gw.session, interrupted })
+ * await runner.execute('1 + 1')   // { status: 'ok', result: { data: { 'text/plain': '2' }, ... } }
+ */
+export function createCellRunner(options: CellRunnerOptions): CellRunner {
+  let lastValue: unknown = NOTHING
+  let thrown: unknown = NOTHING
+  const diagnostics: TypeDiagnostic[] = []
+  const capture = {
+    log(value: unknown) {
+      lastValue = value
+    },
+    error(first: unknown, ...rest: unknown[]) {
+      if (typeof first === 'string' && first.startsWith('%s%d:%d - %s')) {
+        const [fileName, line, column, message] = rest as [string, number, number, string]
+        diagnostics.push({ fileName: fileName.trim() || undefined, line, column, message })
+      } else {
+        thrown = first
+      }
+    },
+  }
+  const node = createConverter()
+  let browser: Converter | undefined
+  const executor: Executor = createExecutor(
+    options.rootDir,
+    {
+      node,
+      get browser() {
+        browser ??= createConverter({ isBrowser: true })
+        return browser
+      },
+      close: () => {
+        node.close()
+        browser?.close()
+      },
+    },
+    capture,
+  )
+
+  async function execute(code: string): Promise<ExecuteResult> {
+    lastValue = NOTHING
+    thrown = NOTHING
+    diagnostics.length = 0
+    try {
+      const ok = await executor.execute(code)
+      await options.session().settleDisplays()
+      if (!ok) {
+        if (diagnostics.length > 0) return { status: 'error', ...typeErrorOf(diagnostics) }
+        return { status: 'error', ...errorOf(thrown === NOTHING ? new Error('the cell failed') : thrown) }
+      }
+      if (lastValue === NOTHING) return { status: 'ok' }
+      let value = lastValue
+      if (isThenable(value)) value = await Promise.race([value, options.interrupted()])
+      if (value === undefined || isQuiet(value)) return { status: 'ok' }
+      return { status: 'ok', result: await shown(value) }
+    } catch (error) {
+      return { status: 'error', ...errorOf(error) }
+    }
+  }
+
+  async function shown(value: unknown): Promise<ShownBundle> {
+    return { data: await options.session().bundleOf(value), metadata: {} }
+  }
+
+  function complete(code: string, cursor: number): CompleteResult {
+    const info = executor.complete(code, codePointToUtf16(code, cursor))
+    return {
+      matches: info.candidates,
+      cursorStart: utf16ToCodePoint(code, info.start),
+      cursorEnd: utf16ToCodePoint(code, info.end),
+    }
+  }
+
+  function inspect(code: string, cursor: number): InspectResult {
+    const info = executor.inspect(code, codePointToUtf16(code, cursor))
+    if (!info) return { found: false, text: '' }
+    return { found: true, text: printQuickInfo(info) }
+  }
+
+  function isComplete(code: string): IsCompleteResult {
+    const result = isCompleteCode(code)
+    return result.completed ? { status: 'complete' } : { status: 'incomplete', indent: result.indent ?? '' }
+  }
+
+  return { execute, complete, inspect, isComplete, interrupt: () => executor.interrupt() }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/** Values that ask not to be shown as a cell's result (the handle `gw.display` returns, for one). */
+function isQuiet(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[QUIET] === true
+}
+const QUIET = Symbol.for('glasswing.quiet')

@@ -1,0 +1,198 @@
+/**
+ * The engine process: runs cells for the kernel process, which owns the Jupyter protocol.
+ *
+ * Why a separate process: a synchronous loop in a cell blocks its thread, so the thread that runs cells
+ * cannot also read the control channel. The kernel process stays responsive, and interrupts the engine
+ * with SIGINT: Node's `vm` `breakOnSigint` (which tslab's executor uses) stops synchronous code, and the
+ * SIGINT handler here stops awaited code (the executor's interrupt, and an AbortSignal that Glasswing's
+ * long operations check at every progress step). If the engine does not answer in time, the kernel
+ * process restarts it; see client.ts.
+ */
+import path from 'node:path'
+import { createCellRunner, type CellRunner, type LibrarySession } from './cells'
+import type { EngineEvent, EngineMessage, EngineRequest } from './messages'
+import {
+  installRuntimeResolution,
+  installTypeResolution,
+  libraryRoot,
+  type CompilerFileSystem,
+} from './resolve'
+
+/** The library's host-side session API, as the engine uses it. */
+interface HostSession extends LibrarySession {
+  installSessionHooks(hooks: object): () => void
+  receiveCommOpen(id: string, target: string, data: unknown, buffers: Uint8Array[]): boolean
+  receiveCommMessage(id: string, data: unknown, buffers: Uint8Array[]): boolean
+  receiveCommClose(id: string, data: unknown): boolean
+  listComms(target?: string): Record<string, { target_name: string }>
+}
+
+const PRELUDE = "import * as gw from 'glasswing'"
+
+function send(message: EngineMessage): void {
+  process.send?.(message)
+}
+
+function main(): void {
+  const started = performance.now()
+  const root = libraryRoot()
+  installRuntimeResolution(root)
+  // The compiler's file system: tslab's converter reads through `ts.sys`, so mapping it maps every lookup.
+  const ts = require('@tslab/typescript-for-tslab') as { sys: CompilerFileSystem }
+  installTypeResolution(ts.sys, process.cwd(), root)
+
+  let origin = 0
+  let controller = new AbortController()
+  let rejectInterrupt: (error: Error) => void = () => undefined
+  let interruptPromise: Promise<never> = new Promise<never>(() => undefined)
+  const emit = (event: EngineEvent): void => send({ type: 'event', origin, event })
+  redirectStream(process.stdout, 'stdout', emit)
+  redirectStream(process.stderr, 'stderr', emit)
+
+  const { session, loaded } = loadSession(emit)
+  session.installSessionHooks({
+    display: (r: {
+      bundle: Record<string, unknown>
+      metadata: Record<string, unknown>
+      displayId?: string
+      update: boolean
+    }) =>
+      emit({
+        kind: 'display',
+        bundle: { data: r.bundle, metadata: r.metadata },
+        displayId: r.displayId,
+        update: r.update,
+      }),
+    writeProgressText: (text: string) => emit({ kind: 'stream', name: 'stderr', text: text + '\n' }),
+    richDisplay: true,
+    get interruptSignal() {
+      return controller.signal
+    },
+    comms: {
+      open: (commId: string, targetName: string, data: unknown, buffers: Uint8Array[]) =>
+        emit({ kind: 'commOpen', commId, targetName, data, buffers }),
+      send: (commId: string, data: unknown, buffers: Uint8Array[]) =>
+        emit({ kind: 'commMsg', commId, data, buffers }),
+      close: (commId: string, data: unknown) => emit({ kind: 'commClose', commId, data }),
+    },
+    now: () => performance.now() / 1000,
+  })
+
+  const runner: CellRunner = createCellRunner({
+    rootDir: process.cwd(),
+    session: () => session,
+    interrupted: () => interruptPromise,
+  })
+  const resetInterrupt = (): void => {
+    controller = new AbortController()
+    interruptPromise = new Promise<never>((_, reject) => {
+      rejectInterrupt = reject
+    })
+    interruptPromise.catch(() => undefined)
+  }
+  resetInterrupt()
+  process.on('SIGINT', () => {
+    controller.abort()
+    rejectInterrupt(new Error('Interrupted asynchronously'))
+    runner.interrupt()
+  })
+  // The kernel process went away: nothing is left to serve.
+  process.on('disconnect', () => process.exit(0))
+
+  let queue: Promise<void> = Promise.resolve()
+  process.on('message', (request: EngineRequest) => {
+    queue = queue.then(async () => {
+      origin = request.id
+      const result = await handle(request)
+      send({ type: 'reply', id: request.id, result })
+    })
+  })
+
+  async function handle(request: EngineRequest): Promise<unknown> {
+    switch (request.op) {
+      case 'execute': {
+        resetInterrupt()
+        return runner.execute(request.code)
+      }
+      case 'complete':
+        return runner.complete(request.code, request.cursor)
+      case 'inspect':
+        return runner.inspect(request.code, request.cursor)
+      case 'isComplete':
+        return runner.isComplete(request.code)
+      case 'commOpen':
+        return guard(() => {
+          if (!session.receiveCommOpen(request.commId, request.targetName, request.data, request.buffers)) {
+            emit({ kind: 'commClose', commId: request.commId, data: {} })
+          }
+        })
+      case 'commMsg':
+        return guard(() => session.receiveCommMessage(request.commId, request.data, request.buffers))
+      case 'commClose':
+        return guard(() => session.receiveCommClose(request.commId, request.data))
+      case 'commInfo':
+        return session.listComms(request.targetName)
+    }
+  }
+
+  function guard(run: () => unknown): null {
+    try {
+      run()
+    } catch (error) {
+      emit({ kind: 'stream', name: 'stderr', text: `comm handler failed: ${String(error)}\n` })
+    }
+    return null
+  }
+
+  // The prelude: `gw` in scope and typed in every cell. Runs before the first request is served.
+  queue = runner.execute(PRELUDE).then((result) => {
+    if (result.status === 'error' && loaded) {
+      emit({ kind: 'stream', name: 'stderr', text: `Glasswing could not be loaded: ${result.evalue}\n` })
+    }
+    send({ type: 'ready', startupMs: performance.now() - started })
+  })
+}
+
+/** The library's session, or a minimal stand-in (plain values only) when the library cannot load. */
+function loadSession(emit: (event: EngineEvent) => void): { session: HostSession; loaded: boolean } {
+  try {
+    return { session: (require('glasswing') as { session: HostSession }).session, loaded: true }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    emit({
+      kind: 'stream',
+      name: 'stderr',
+      text: `Glasswing could not be loaded (${reason}); run \`make build\`. Cells run without gw.\n`,
+    })
+    const { inspect } = require('node:util') as typeof import('node:util')
+    const session: HostSession = {
+      bundleOf: async (value) => ({ 'text/plain': inspect(value) }),
+      settleDisplays: async () => undefined,
+      installSessionHooks: () => () => undefined,
+      receiveCommOpen: () => false,
+      receiveCommMessage: () => false,
+      receiveCommClose: () => false,
+      listComms: () => ({}),
+    }
+    return { session, loaded: false }
+  }
+}
+
+function redirectStream(
+  stream: NodeJS.WriteStream,
+  name: 'stdout' | 'stderr',
+  emit: (event: EngineEvent) => void,
+): void {
+  stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    emit({ kind: 'stream', name, text })
+    const done = typeof encoding === 'function' ? encoding : callback
+    if (typeof done === 'function') process.nextTick(done as () => void)
+    return true
+  }) as typeof stream.write
+}
+
+if (require.main === module || process.env.GLASSWING_ENGINE === '1') {
+  process.title = `glasswing-engine ${path.basename(process.cwd())}`
+  main()
+}

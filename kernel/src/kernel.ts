@@ -1,0 +1,292 @@
+/**
+ * The Glasswing kernel: Jupyter messaging spec 5.3 on top of the engine process.
+ * Every request gets `status: busy` before and `status: idle` after, with the request as parent.
+ */
+import { startEngine, type Engine } from './engine/client'
+import type {
+  CompleteResult,
+  EngineEvent,
+  ExecuteResult,
+  InspectResult,
+  IsCompleteResult,
+} from './engine/messages'
+import { bindChannels, type ConnectionInfo } from './protocol/sockets'
+import { PROTOCOL_VERSION, type Message } from './protocol/wire'
+
+const VERSION: string = (require('../package.json') as { version: string }).version
+type Channel = 'shell' | 'control'
+type Content = Record<string, unknown>
+
+/** A running kernel. */
+export interface Kernel {
+  /** Resolves when the kernel has shut down. */
+  closed: Promise<void>
+  shutdown(): Promise<void>
+}
+
+/**
+ * Starts a kernel on a connection.
+ *
+ * @example
+ * const kernel = await startKernel(readConnectionFile(process.argv[2]))
+ * await kernel.closed
+ */
+export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
+  const channels = await bindChannels(info)
+  const session = crypto.randomUUID()
+  // Shell requests run one at a time, so output belongs to the request that last reached the engine.
+  let lastParent: Message | null = null
+  let executionCount = 0
+  const history: Array<[number, number, string]> = []
+
+  const publish = (
+    msgType: string,
+    content: unknown,
+    parent: Message | null,
+    buffers?: Uint8Array[],
+  ): Promise<void> => channels.send('iopub', { msgType, content, parent, session, buffers })
+
+  const engine: Engine = startEngine({
+    onEvent: (_origin, event) => void relay(event, lastParent),
+    onRestart: (reason) =>
+      void publish(
+        'stream',
+        { name: 'stderr', text: `Glasswing: ${reason}; it restarted, and earlier variables are gone.\n` },
+        lastParent,
+      ),
+  })
+
+  async function relay(event: EngineEvent, parent: Message | null): Promise<void> {
+    switch (event.kind) {
+      case 'stream':
+        return publish('stream', { name: event.name, text: event.text }, parent)
+      case 'display':
+        return publish(
+          event.update ? 'update_display_data' : 'display_data',
+          {
+            ...event.bundle,
+            transient: event.displayId ? { display_id: event.displayId } : {},
+          },
+          parent,
+        )
+      case 'commOpen':
+        return publish(
+          'comm_open',
+          { comm_id: event.commId, target_name: event.targetName, data: event.data },
+          parent,
+          event.buffers,
+        )
+      case 'commMsg':
+        return publish('comm_msg', { comm_id: event.commId, data: event.data }, parent, event.buffers)
+      case 'commClose':
+        return publish('comm_close', { comm_id: event.commId, data: event.data }, parent)
+    }
+  }
+
+  const reply = (channel: Channel, request: Message, content: Content): Promise<void> =>
+    channels.send(channel, {
+      msgType: request.header.msg_type.replace(/_request$/, '_reply'),
+      content,
+      parent: request,
+      session,
+      identities: request.identities,
+    })
+
+  /** Runs an engine request with the Jupyter message as the parent of everything it prints. */
+  async function onEngine<T>(request: Message, body: Parameters<Engine['request']>[0]): Promise<T> {
+    lastParent = request
+    return engine.request<T>(body)
+  }
+
+  async function execute(request: Message): Promise<Content> {
+    const content = request.content as { code: string; silent?: boolean; store_history?: boolean }
+    const silent = content.silent === true
+    const store = content.store_history !== false && !silent
+    if (store) executionCount += 1
+    const count = executionCount
+    if (!silent) await publish('execute_input', { code: content.code, execution_count: count }, request)
+    if (store) history.push([0, count, content.code])
+    lastParent = request
+    let result: ExecuteResult
+    try {
+      result = await engine.request<ExecuteResult>({ op: 'execute', code: content.code, silent })
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      result = {
+        status: 'error',
+        ename: 'EngineRestarted',
+        evalue: message,
+        traceback: [`EngineRestarted: ${message}`],
+      }
+    }
+    if (result.status === 'error') {
+      const { ename, evalue, traceback } = result
+      await publish('error', { ename, evalue, traceback }, request)
+      return { status: 'error', execution_count: count, ename, evalue, traceback }
+    }
+    if (result.result && !silent) {
+      await publish('execute_result', { execution_count: count, ...result.result }, request)
+    }
+    return { status: 'ok', execution_count: count, user_expressions: {}, payload: [] }
+  }
+
+  function kernelInfo(): Content {
+    return {
+      status: 'ok',
+      protocol_version: PROTOCOL_VERSION,
+      implementation: 'glasswing',
+      implementation_version: VERSION,
+      language_info: {
+        name: 'typescript',
+        version: '5.0.4',
+        mimetype: 'text/typescript',
+        file_extension: '.ts',
+        pygments_lexer: 'typescript',
+        codemirror_mode: { name: 'javascript', typescript: true },
+      },
+      banner: `Glasswing ${VERSION}: TypeScript with the gw interpretability DSL (tslab, TensorFlow.js)`,
+      help_links: [{ text: 'Glasswing', url: 'https://github.com/glasswing' }],
+      debugger: false,
+    }
+  }
+
+  let resolveClosed!: () => void
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
+  let shuttingDown = false
+  async function shutdown(): Promise<void> {
+    if (shuttingDown) return closed
+    shuttingDown = true
+    await engine.stop()
+    channels.close()
+    resolveClosed()
+  }
+
+  async function handle(channel: Channel, request: Message): Promise<void> {
+    const type = request.header.msg_type
+    await publish('status', { execution_state: 'busy' }, request)
+    try {
+      const content = await answer(channel, request, type)
+      if (content) await reply(channel, request, content)
+    } catch (error) {
+      const evalue = error instanceof Error ? error.message : String(error)
+      if (type.endsWith('_request')) {
+        await reply(channel, request, { status: 'error', ename: 'KernelError', evalue, traceback: [evalue] })
+      }
+    } finally {
+      await publish('status', { execution_state: 'idle' }, request)
+    }
+    if (type === 'shutdown_request') await shutdown()
+  }
+
+  async function answer(channel: Channel, request: Message, type: string): Promise<Content | null> {
+    const c = request.content as Content
+    switch (type) {
+      case 'kernel_info_request':
+        return kernelInfo()
+      case 'execute_request':
+        return execute(request)
+      case 'complete_request': {
+        const r = await onEngine<CompleteResult>(request, {
+          op: 'complete',
+          code: String(c.code),
+          cursor: Number(c.cursor_pos),
+        })
+        return {
+          status: 'ok',
+          matches: r.matches,
+          cursor_start: r.cursorStart,
+          cursor_end: r.cursorEnd,
+          metadata: {},
+        }
+      }
+      case 'inspect_request': {
+        const r = await onEngine<InspectResult>(request, {
+          op: 'inspect',
+          code: String(c.code),
+          cursor: Number(c.cursor_pos),
+          detailLevel: Number(c.detail_level ?? 0),
+        })
+        return { status: 'ok', found: r.found, data: r.found ? { 'text/plain': r.text } : {}, metadata: {} }
+      }
+      case 'is_complete_request': {
+        const r = await onEngine<IsCompleteResult>(request, { op: 'isComplete', code: String(c.code) })
+        return { status: r.status, ...(r.status === 'incomplete' ? { indent: r.indent ?? '' } : {}) }
+      }
+      case 'history_request':
+        return { status: 'ok', history: historyFor(c) }
+      case 'comm_info_request': {
+        const target = typeof c.target_name === 'string' ? c.target_name : undefined
+        const comms = await onEngine<Content>(request, { op: 'commInfo', targetName: target })
+        return { status: 'ok', comms }
+      }
+      case 'comm_open':
+        await onEngine(request, {
+          op: 'commOpen',
+          commId: String(c.comm_id),
+          targetName: String(c.target_name),
+          data: c.data ?? {},
+          buffers: request.buffers,
+        })
+        return null
+      case 'comm_msg':
+        await onEngine(request, {
+          op: 'commMsg',
+          commId: String(c.comm_id),
+          data: c.data ?? {},
+          buffers: request.buffers,
+        })
+        return null
+      case 'comm_close':
+        await onEngine(request, { op: 'commClose', commId: String(c.comm_id), data: c.data ?? {} })
+        return null
+      case 'interrupt_request':
+        engine.interrupt()
+        return { status: 'ok' }
+      case 'shutdown_request':
+        return { status: 'ok', restart: c.restart === true }
+      default:
+        return channel === 'control' || type.endsWith('_request')
+          ? { status: 'error', ename: 'UnknownRequest', evalue: type, traceback: [] }
+          : null
+    }
+  }
+
+  function historyFor(c: Content): Array<[number, number, string]> {
+    const n = typeof c.n === 'number' ? c.n : history.length
+    if (c.hist_access_type === 'tail') return history.slice(-n)
+    if (c.hist_access_type === 'search') {
+      const pattern = new RegExp(
+        '^' +
+          String(c.pattern ?? '*')
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.') +
+          '$',
+      )
+      return history.filter(([, , code]) => pattern.test(code)).slice(-n)
+    }
+    return history
+  }
+
+  process.on('SIGINT', () => engine.interrupt())
+  process.on('SIGTERM', () => void shutdown())
+  watchParent(Number(process.env.JPY_PARENT_PID), () => void shutdown())
+  await publish('status', { execution_state: 'starting' }, null)
+  void channels.serve('control', (message) => handle('control', message))
+  void channels.serve('shell', (message) => handle('shell', message))
+  return { closed, shutdown }
+}
+
+/** Shuts the kernel down when the process that started it is gone (Jupyter sets JPY_PARENT_PID). */
+function watchParent(pid: number, onGone: () => void): void {
+  if (!Number.isInteger(pid) || pid <= 1) return
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      clearInterval(timer)
+      onGone()
+    }
+  }, 2000)
+  timer.unref()
+}

@@ -1,0 +1,37 @@
+/**
+ * The `glasswing` command: `glasswing kernel <connection file>` runs the kernel (Jupyter calls this),
+ * `glasswing install [--user | --sys-prefix | --prefix P]` writes the kernelspec.
+ */
+import { installKernelSpec, parseInstallTarget } from './install'
+import { startKernel } from './kernel'
+import { readConnectionFile } from './protocol/sockets'
+
+const USAGE =
+  'usage: glasswing install [--user | --sys-prefix | --prefix P] | glasswing kernel <connection file>'
+
+/** Runs the command line. */
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args
+  if (command === 'install') {
+    const folder = installKernelSpec(parseInstallTarget(rest))
+    console.log(`Installed the Glasswing kernelspec in ${folder}`)
+    return 0
+  }
+  if (command === 'kernel' && rest[0]) {
+    const kernel = await startKernel(readConnectionFile(rest[0]))
+    await kernel.closed
+    return 0
+  }
+  console.error(USAGE)
+  return 2
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    },
+  )
+}
