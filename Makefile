@@ -15,14 +15,14 @@ NPM := npm --no-audit --no-fund
 
 LIB_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup lab test lint tensorflow build chromium clean data extension
+.PHONY: help setup lab test lint tensorflow build chromium clean data extension kernel kernelspec
 
 help:
 	@echo "make lab    start JupyterLab on notebooks/ (sets everything up first)"
 	@echo "make test   run every test suite (sets everything up first)"
 	@echo "make setup  only set up: node modules, Python venv, native TensorFlow, builds, kernel, extension"
 
-setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium data extension
+setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium data extension kernel kernelspec
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -81,6 +81,21 @@ $(STAMPS)/extension: $(EXTENSION_SOURCES) extension/package.json extension/pypro
 	PYTHON=$(PY) bash extension/build.sh
 	$(PY) -m pip install --quiet --no-deps --force-reinstall ./extension
 	mkdir -p $(STAMPS) && touch $@
+
+# The Glasswing kernel (kernel/): compiled to kernel/dist, its kernelspec installed into the venv, and made
+# JupyterLab's default kernel by a server config file in the venv (so `make lab` opens Glasswing notebooks).
+KERNEL_SOURCES := $(shell find kernel/src -name '*.ts' 2>/dev/null)
+KERNELSPEC := $(VENV)/share/jupyter/kernels/glasswing/kernel.json
+kernel: kernel/dist/main.js
+kernel/dist/main.js: $(KERNEL_SOURCES) kernel/tsconfig.json tsconfig.base.json $(NODE_STAMP)
+	node_modules/.bin/tsc -p kernel/tsconfig.json
+	touch $@
+kernelspec: $(KERNELSPEC)
+$(KERNELSPEC): kernel/dist/main.js kernel/bin/glasswing.js $(wildcard kernel/logo/*) $(VENV)/.installed
+	node kernel/bin/glasswing.js install --prefix $(VENV)
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	echo '{"MappingKernelManager": {"default_kernel_name": "glasswing"}}' \
+		> $(VENV)/etc/jupyter/jupyter_server_config.d/glasswing-kernel.json
 
 clean:
 	rm -rf dist kernel/dist extension/lib extension/glasswing_extension/labextension $(STAMPS)
