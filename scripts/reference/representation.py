@@ -133,18 +133,21 @@ def compare(limit=10000, methods=("opentsne", "sklearn-tsne", "umap-learn")):
                           "trustworthiness": round(trust(x, y), 4)}), flush=True)
 
 
-def bench():
+def bench(only="pca,tsne10k,tsne70k,umap"):
     from sklearn.decomposition import PCA
 
-    images, _ = mnist("train")
-    x512 = wide512(images[:10000])
-    for solver in ["auto", "randomized"]:
-        PCA(n_components=50, svd_solver=solver, random_state=0).fit(x512)
-        start = time.perf_counter()
-        model = PCA(n_components=50, svd_solver=solver, random_state=0).fit(x512)
-        print(json.dumps({"task": f"pca-10000x512-50-{solver}", "seconds": round(time.perf_counter() - start, 3),
-                          "explainedVarianceSum": float(model.explained_variance_.sum())}), flush=True)
+    tasks = only.split(",")
+    if "pca" in tasks:
+        x512 = wide512(mnist("train")[0][:10000])
+        for solver in ["auto", "randomized"]:
+            PCA(n_components=50, svd_solver=solver, random_state=0).fit(x512)
+            start = time.perf_counter()
+            model = PCA(n_components=50, svd_solver=solver, random_state=0).fit(x512)
+            print(json.dumps({"task": f"pca-10000x512-50-{solver}", "seconds": round(time.perf_counter() - start, 3),
+                              "explainedVarianceSum": float(model.explained_variance_.sum())}), flush=True)
     for n in [10000, 70000]:
+        if f"tsne{n // 1000}k" not in tasks:
+            continue
         all_images = np.concatenate([mnist("train")[0], mnist("test")[0]])[:n]
         x = pca50(all_images)
         start = time.perf_counter()
@@ -153,13 +156,15 @@ def bench():
         t = trust(x, y) if n <= 10000 else None
         print(json.dumps({"task": f"tsne-{n}", "peer": "openTSNE", "seconds": round(seconds, 2),
                           "trustworthiness": t}), flush=True)
-    x = pca50(mnist("test")[0])
-    run_umap(x[:500])  # numba compiles on first use; time a warm run as a user's second call
-    start = time.perf_counter()
-    y = run_umap(x)
-    print(json.dumps({"task": "umap-10000", "peer": "umap-learn", "seconds": round(time.perf_counter() - start, 2),
-                      "trustworthiness": round(trust(x, y), 4)}), flush=True)
+    if "umap" in tasks:
+        x = pca50(mnist("test")[0])
+        run_umap(x[:500])  # numba compiles on first use; time a warm run, as a user's second call
+        start = time.perf_counter()
+        y = run_umap(x)
+        print(json.dumps({"task": "umap-10000", "peer": "umap-learn", "seconds": round(time.perf_counter() - start, 2),
+                          "trustworthiness": round(trust(x, y), 4)}), flush=True)
 
 
 if __name__ == "__main__":
-    {"fixtures": fixtures, "compare": compare, "bench": bench}[sys.argv[1] if len(sys.argv) > 1 else "fixtures"]()
+    command = sys.argv[1] if len(sys.argv) > 1 else "fixtures"
+    {"fixtures": fixtures, "compare": compare, "bench": bench}[command](*sys.argv[2:])

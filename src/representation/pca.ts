@@ -115,7 +115,6 @@ export function fitPca(matrix: Matrix, options: PcaOptions = {}): PcaModel {
     const x = tf.tensor2d(matrix.values, [rows, columns])
     const meanTensor = x.mean(0)
     const centred = x.sub(meanTensor) as tf.Tensor2D
-    totalVariance = centred.square().sum().dataSync()[0]! / Math.max(rows - 1, 1)
     mean = Float32Array.from(meanTensor.dataSync())
     result =
       solver === 'exact'
@@ -123,6 +122,7 @@ export function fitPca(matrix: Matrix, options: PcaOptions = {}): PcaModel {
         : randomizedSvd(centred, components, sketch, options.powerIterations ?? 7, options.seed ?? 0)
   })
   if (!result) throw new Error('fitPca: no decomposition')
+  totalVariance = totalVarianceOf(matrix, mean)
   const explainedVariance = result.squaredSingularValues.map((s: number) => s / Math.max(rows - 1, 1))
   flipSigns(result.components, components, columns)
   return new PcaModel(
@@ -289,4 +289,16 @@ function flipSigns(components: Float32Array, count: number, length: number): voi
     for (let j = 0; j < length; j++) if (Math.abs(row[j]!) > Math.abs(largest)) largest = row[j]!
     if (largest < 0) for (let j = 0; j < length; j++) row[j] = -row[j]!
   }
+}
+
+/** Sum of the features' variances, accumulated in float64 (the ratios' denominator). */
+function totalVarianceOf({ values, rows, columns }: Matrix, mean: Float32Array): number {
+  let sum = 0
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0, offset = i * columns; j < columns; j++) {
+      const d = values[offset + j]! - mean[j]!
+      sum += d * d
+    }
+  }
+  return sum / Math.max(rows - 1, 1)
 }

@@ -4,22 +4,11 @@ import { embed, GlasswingError, tsne } from '../../../src'
 import { FftRepulsion } from '../../../src/representation/tsne-fft'
 import { subtractExactRepulsion } from '../../../src/representation/tsne-gradient'
 import type { EmbeddingProgress } from '../../../src/representation/tsne'
-import { mnistTest, reference } from './mnist'
+import { mnistTest } from './mnist'
 
-const { images, labels } = mnistTest(1000)
+const { images } = mnistTest(200)
 
 describe('gw.tsne', () => {
-  it('is as trustworthy as openTSNE on 1000 MNIST digits, and leaves no tensor behind', async () => {
-    const before = tf.memory().numTensors
-    const result = await tsne(images, { labels })
-    expect(tf.memory().numTensors).toBe(before)
-    const openTSNE = reference.embeddings.opentsne
-    expect(result.quality!.trustworthiness).toBeGreaterThan(openTSNE.trustworthiness - 0.01)
-    expect(result.quality!.knnPreservation).toBeGreaterThan(openTSNE.knnPreservation - 0.05)
-    expect(result.details.provenance.parameters).toMatchObject({ perplexity: 30, reducedTo: 50 })
-    expect(result.size).toBe(1000)
-  })
-
   it('gives the same coordinates for the same seed, other ones for another seed', async () => {
     const small = { values: images.values.subarray(0, 200 * 784), rows: 200, columns: 784 }
     const options = {
