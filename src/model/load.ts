@@ -116,7 +116,12 @@ function warmUp(model: GlasswingModel): void {
   if (shape.length === 0) return
   tf.tidy(() => {
     const zeros = tf.zeros(shape)
-    if (model.differentiable) tf.grad((x: tf.Tensor) => tf.sum(model.predict(x)))(zeros)
-    else model.predict(zeros)
+    try {
+      if (model.differentiable) tf.grad((x: tf.Tensor) => tf.sum(model.predict(x)))(zeros)
+      else model.predict(zeros)
+    } catch {
+      // A backend without some gradient kernel (wasm): the method that needs it will say so, with the
+      // fix; loading must not fail for it.
+    }
   })
 }

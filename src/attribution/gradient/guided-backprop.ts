@@ -3,7 +3,8 @@
  * `GuidedBackprop` and `Deconvolution`: the gradient with every ReLU's backward pass overridden.
  * Needs a Layers model (its ReLU layers and relu activations are swapped for this call only).
  */
-import type { AttributionMethod } from '../types'
+import * as tf from '@tensorflow/tfjs'
+import type { AttributionContext, AttributionMethod } from '../types'
 import { allRows, deconvRelu, guidedRelu, objectiveGradients } from './gradients'
 
 /**
@@ -20,6 +21,7 @@ export const guidedBackprop: AttributionMethod<Record<never, never>> = {
   signed: () => true,
   resolve: () => ({}),
   attribute(context) {
+    requireConvolutionGradients(context)
     const rows = allRows(context.inputs.shape[0]!)
     return { values: objectiveGradients(context, context.inputs, rows, { relu: guidedRelu }) }
   },
@@ -39,7 +41,22 @@ export const deconvolution: AttributionMethod<Record<never, never>> = {
   signed: () => true,
   resolve: () => ({}),
   attribute(context) {
+    requireConvolutionGradients(context)
     const rows = allRows(context.inputs.shape[0]!)
     return { values: objectiveGradients(context, context.inputs, rows, { relu: deconvRelu }) }
   },
+}
+
+/**
+ * With ReLUs swapped, tfjs runs convolutions unfused, whose backward pass needs Conv2DBackpropFilter.
+ * Where the backend lacks it (wasm), fail before computing: a failure inside the backward pass would
+ * leave the tensors the custom gradients saved behind. The error is explained by `explainBackendError`.
+ */
+function requireConvolutionGradients(context: AttributionContext): void {
+  const backend = tf.getBackend()
+  if (tf.getKernel('Conv2DBackpropFilter', backend)) return
+  const model = context.model.tfModel as { layers?: { getClassName(): string }[] }
+  if ((model.layers ?? []).some((layer) => layer.getClassName().startsWith('Conv'))) {
+    throw new Error(`Kernel 'Conv2DBackpropFilter' not registered for backend '${backend}'`)
+  }
 }
