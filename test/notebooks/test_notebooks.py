@@ -1,0 +1,121 @@
+"""Executes every lab in notebooks/ on the installed `glasswing` kernel and checks its key outputs.
+
+Run with the project venv: `.venv/bin/python -m pytest test/notebooks` (part of `make test`).
+The kernel must be installed (`make setup` does it); a missing kernel is a failure, not a skip.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+LABS = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+SALIENCY = "application/vnd.glasswing.saliency.v1+json"
+
+# What each lab must show: MIME types that must appear, and (regex, check) pairs on text outputs,
+# so that the numbers the text claims are true.
+EXPECTATIONS: dict[str, dict] = {
+    "01-quickstart.ipynb": {
+        "mime": [SALIENCY, "image/png"],
+        "text": [
+            (r"tensorflow on cpu", None),
+            (r"accuracy on 500 test digits: ([\d.]+) %", lambda v: float(v) > 97.0),
+        ],
+    },
+    "02-diagnose.ipynb": {
+        "mime": [SALIENCY, "image/png"],
+        "text": [
+            (r"shortcut model, stamped test digits: ([\d.]+) %", lambda v: float(v) > 98.0),
+            (r"shortcut model: ([\d.]+) % of the attribution on the watermark", lambda v: float(v) > 30.0),
+            (r"shortcut model, clean test digits: ([\d.]+) %", lambda v: float(v) < 30.0),
+            (r"predicts the watermark's class for ([\d.]+) % of digits", lambda v: float(v) > 90.0),
+            (r"retrained model: ([\d.]+) % of the attribution on the watermark", lambda v: float(v) < 10.0),
+            (r"accuracy on stamped digits ([\d.]+) %", lambda v: float(v) > 97.0),
+        ],
+    },
+    "05-credit-scoring.ipynb": {
+        "mime": [],  # tabular attributions display as text
+        "text": [
+            (r"test accuracy ([\d.]+) %, always answering 'good' would score 68.5 %", lambda v: float(v) > 72.0),
+            (r"shared: (\d)", lambda v: int(v) >= 2),
+            (r"foreign_worker ranks (\d+) of 20", lambda v: int(v) >= 15),
+            (r"foreign_worker flipped: mean change in P\(bad\) (-[\d.]+)", lambda v: float(v) < -0.05),
+            (r"foreign_worker flipped: .* decisions flipped (\d+) of 200", lambda v: int(v) >= 25),
+            (r"ten years older: .* decisions flipped (\d+) of 200", lambda v: int(v) <= 20),
+        ],
+    },
+    "06-sentiment.ipynb": {
+        "mime": [],
+        "text": [
+            (r"test accuracy ([\d.]+) % on 600 sentences", lambda v: float(v) > 78.0),
+            (r"great\(\+([\d.]+)\)", lambda v: float(v) > 0.1),
+            (r"terrible\((-[\d.]+)\)", lambda v: float(v) < 0.0),
+            (r"most positive: (.*)", lambda v: "great" in v or "excellent" in v),
+            (r"most negative: (.*)", lambda v: "worst" in v or "bad" in v),
+            (r"P\(positive\) ([\d.]+): not\(", lambda v: float(v) < 0.5),
+        ],
+    },
+}
+
+
+def test_the_glasswing_kernel_is_installed():
+    try:
+        KernelSpecManager().get_kernel_spec("glasswing")
+    except NoSuchKernel:
+        pytest.fail("The glasswing kernel is not installed in this environment: run `make setup`.")
+
+
+def test_every_lab_has_expectations_and_is_committed_clean():
+    assert LABS, "no notebooks found in notebooks/"
+    for path in LABS:
+        assert path.name in EXPECTATIONS, f"{path.name}: add its key outputs to EXPECTATIONS"
+        nb = nbformat.read(path, as_version=4)
+        assert nb.metadata["kernelspec"]["name"] == "glasswing", path.name
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, f"{path.name}: commit without outputs"
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.name for p in LABS])
+def test_lab_runs_top_to_bottom(path: Path):
+    try:
+        KernelSpecManager().get_kernel_spec("glasswing")
+    except NoSuchKernel:
+        pytest.fail("The glasswing kernel is not installed in this environment: run `make setup`.")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, kernel_name="glasswing", timeout=300, startup_timeout=120, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    client.execute()  # raises CellExecutionError, with the cell and the error, when a cell fails
+
+    mimes: set[str] = set()
+    texts: list[str] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            mimes.update(data)
+            if "text/plain" in data:
+                texts.append(data["text/plain"])
+            if output.get("output_type") == "stream":
+                texts.append(output.get("text", ""))
+    expected = EXPECTATIONS[path.name]
+    for mime in expected["mime"]:
+        assert mime in mimes, f"{path.name}: no output of type {mime} (got {sorted(mimes)})"
+    joined = "\n".join(texts)
+    for pattern, check in expected["text"]:
+        match = re.search(pattern, joined)
+        assert match, f"{path.name}: no output matches {pattern!r}"
+        if check is not None:
+            assert check(match.group(1)), f"{path.name}: {match.group(0)!r} fails its check"
+    for mime_payload in (o.get("data", {}).get(SALIENCY) for c in nb.cells for o in c.get("outputs", [])):
+        if mime_payload is not None:
+            payload = mime_payload if isinstance(mime_payload, dict) else json.loads(mime_payload)
+            assert "provenance" in payload, f"{path.name}: a saliency payload without provenance"
