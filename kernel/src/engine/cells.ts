@@ -2,7 +2,8 @@
  * Runs cells with tslab's converter and executor, and turns what they produce into kernel results:
  * the last value (awaited when it is a promise) as a MIME bundle, or a clean error.
  */
-import { createConverter, isCompleteCode, type Converter } from 'tslab/dist/converter'
+import type { Converter } from 'tslab/dist/converter'
+import { loadFastConverter } from './light-builder'
 import { createExecutor, type Executor } from 'tslab/dist/executor'
 import { printQuickInfo } from 'tslab/dist/inspect'
 import { codePointToUtf16, errorOf, typeErrorOf, utf16ToCodePoint, type TypeDiagnostic } from './format'
@@ -18,6 +19,8 @@ export interface LibrarySession {
 export interface CellRunnerOptions {
   rootDir: string
   session: () => LibrarySession
+  /** False to keep tslab's own (slower) incremental builder; see light-builder.ts. */
+  lightBuilder?: boolean
   /** Rejects when the user interrupts; a fresh one for each cell. */
   interrupted: () => Promise<never>
 }
@@ -58,6 +61,10 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
       }
     },
   }
+  const { createConverter, isCompleteCode } =
+    options.lightBuilder === false
+      ? (require('tslab/dist/converter') as typeof import('tslab/dist/converter'))
+      : loadFastConverter()
   const node = createConverter()
   let browser: Converter | undefined
   const executor: Executor = createExecutor(
@@ -117,6 +124,7 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
   }
 
   function isComplete(code: string): IsCompleteResult {
+    // tslab's parse-based check: incomplete when the parser expected more at the very end.
     const result = isCompleteCode(code)
     return result.completed ? { status: 'complete' } : { status: 'incomplete', indent: result.indent ?? '' }
   }

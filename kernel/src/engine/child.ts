@@ -150,6 +150,15 @@ function main(): void {
       emit({ kind: 'stream', name: 'stderr', text: `Glasswing could not be loaded: ${result.evalue}\n` })
     }
     send({ type: 'ready', startupMs: performance.now() - started })
+    // Choose the compute backend now rather than in the user's first tensor cell (loading the native
+    // binding takes a while; tfjs would otherwise start on its slow pure-JS backend).
+    const gw = loaded ? (require('glasswing') as { ready?: () => Promise<unknown> }) : {}
+    queue = queue.then(() =>
+      gw.ready?.().then(
+        () => undefined,
+        () => undefined,
+      ),
+    )
   })
 }
 
