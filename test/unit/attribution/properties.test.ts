@@ -130,6 +130,31 @@ describe('attribution properties', () => {
     })
   })
 
+  it('aggregates noisy copies as SmoothGrad, SmoothGrad-squared and VarGrad', async () => {
+    // A linear model's gradient does not depend on the input: every noisy copy gives the weights.
+    const x = tf.randomNormal([2, 6], 0, 1, 'float32', 8)
+    const column = weights.map((row) => row[0]!)
+    const run = (type: 'smoothgrad' | 'smoothgrad-squared' | 'vargrad') =>
+      expectNoLeak(() =>
+        explain(linear, x, {
+          method: 'saliency',
+          absolute: false,
+          target: 0,
+          noise: { type, samples: 5, stdev: 0.5 },
+        }),
+      )
+    const [mean, squares, variance] = [
+      await run('smoothgrad'),
+      await run('smoothgrad-squared'),
+      await run('vargrad'),
+    ]
+    mean.values.slice(0, 6).forEach((v, i) => expect(v).toBeCloseTo(column[i]!, 5))
+    squares.values.slice(0, 6).forEach((v, i) => expect(v).toBeCloseTo(column[i]! ** 2, 4))
+    variance.values.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-4))
+    expect(mean.data.provenance.seed).toBe(0)
+    x.dispose()
+  })
+
   it('accepts targets as a name, per-example indices, top-k and a function', async () => {
     const x = tf.randomNormal([2, 6], 0, 1, 'float32', 6)
     const byName = await explain(linear, x, { method: 'saliency', target: 'dog' })
