@@ -29,6 +29,7 @@ import { occlusion } from './perturbation/occlusion'
 import { rise } from './perturbation/rise'
 import { lrp } from './lrp/lrp'
 import { guidedIntegratedGradients } from './path/guided-ig'
+import { xrai } from './path/xrai'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /** Every method, by name. */
@@ -54,6 +55,7 @@ export const METHODS = {
   rise,
   lrp,
   'guided-ig': guidedIntegratedGradients,
+  xrai,
 } satisfies Record<string, AttributionMethod<object>>
 
 /** A registered method's name. */
@@ -170,3 +172,4 @@ export type { SlicOptions } from './perturbation/slic'
 export type { LrpComposite, LrpOptions } from './lrp/lrp'
 export type { LayerRule } from './lrp/rules'
 export type { GuidedIntegratedGradientsOptions } from './path/guided-ig'
+export type { XraiOptions, XraiRegions } from './path/xrai'

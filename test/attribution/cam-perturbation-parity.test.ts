@@ -64,10 +64,16 @@ describe.each(SUITES)('%s %s against Captum and pytorch-grad-cam', (architecture
   })
 
   it.each(reference.cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-    const options = { ...testCase.options, target: record.targets } as unknown as ExplainOptions
+    const options = { ...testCase.options, target: record.targets } as Record<string, unknown>
+    const regions = options.regions as { masksShape?: number[]; masks?: string } | undefined
+    const masks = regions?.masksShape
+      ? tf.tensor(Uint8Array.from(Buffer.from(regions.masks!, 'base64')), regions.masksShape, 'int32')
+      : null
+    if (masks) options.regions = { method: 'masks', masks }
     const before = tf.memory().numTensors
-    const result = await explain(model, inputs, options)
+    const result = await explain(model, inputs, options as unknown as ExplainOptions)
     expect(tf.memory().numTensors).toBe(before)
+    masks?.dispose()
     expect(result.shape.slice(0, 3)).toEqual(testCase.shape.slice(0, 3))
     const difference = relativeDifference(result.values, floats(testCase.values), record.inputShape[3]!)
     console.log(

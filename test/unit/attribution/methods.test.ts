@@ -29,6 +29,7 @@ const CASES: Record<MethodName, ExplainOptions> = {
   rise: { method: 'rise', masks: 16, gridSize: 4 },
   lrp: { method: 'lrp', composite: 'epsilon-plus' },
   'guided-ig': { method: 'guided-ig', steps: 8 },
+  xrai: { method: 'xrai', steps: 4 },
 }
 
 /** Layer methods return the layer's shape; the rest the input's. */
