@@ -45,6 +45,7 @@ export {
 } from './attribution'
 export {
   display,
+  clearOutput,
   progress,
   registerCommTarget,
   openComm,

@@ -69,6 +69,8 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
           },
           parent,
         )
+      case 'clearOutput':
+        return publish('clear_output', { wait: event.wait }, parent)
       case 'commOpen':
         return publish(
           'comm_open',

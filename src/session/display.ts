@@ -79,6 +79,17 @@ export function display(value: unknown, options: DisplayOptions = {}): DisplayHa
 }
 
 /**
+ * Clears the current cell's output; with `wait`, only when the next output arrives (no flicker).
+ * Does nothing in plain Node.
+ *
+ * @example
+ * for (const step of steps) { gw.clearOutput(true); gw.display(step) }
+ */
+export function clearOutput(wait = false): void {
+  sessionState().hooks.clearOutput?.(wait)
+}
+
+/**
  * Waits for displays whose bundles are still being made (a bundle may be a promise); the kernel calls
  * this before it answers a cell. Rejects with the first failure.
  *

@@ -29,6 +29,8 @@ export interface CommTransport {
 export interface SessionHooks {
   /** Shows a bundle. */
   display(request: DisplayRequest): void
+  /** Clears the cell's output (at once, or when the next output arrives if `wait`); absent in plain Node. */
+  clearOutput?(wait: boolean): void
   /** Writes progress text when no rich front end is attached (plain Node: stderr). */
   writeProgressText(text: string, final: boolean): void
   /** Whether a front end that renders HTML and updates displays in place is attached. */

@@ -126,10 +126,18 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
   function isComplete(code: string): IsCompleteResult {
     // tslab's parse-based check: incomplete when the parser expected more at the very end.
     const result = isCompleteCode(code)
-    return result.completed ? { status: 'complete' } : { status: 'incomplete', indent: result.indent ?? '' }
+    if (!result.completed) return { status: 'incomplete', indent: result.indent ?? '' }
+    return parses(code) ? { status: 'complete' } : { status: 'invalid' }
   }
 
   return { execute, complete, inspect, isComplete, interrupt: () => executor.interrupt() }
+}
+
+/** Whether code parses without syntax errors (type errors are not looked at). */
+function parses(code: string): boolean {
+  const ts = require('@tslab/typescript-for-tslab') as typeof import('@tslab/typescript-for-tslab')
+  const file = ts.createSourceFile('cell.tsx', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX)
+  return ((file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? []).length === 0
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -63,6 +63,7 @@ function main(): void {
         displayId: r.displayId,
         update: r.update,
       }),
+    clearOutput: (wait: boolean) => emit({ kind: 'clearOutput', wait }),
     writeProgressText: (text: string) => emit({ kind: 'stream', name: 'stderr', text: text + '\n' }),
     richDisplay: true,
     get interruptSignal() {

@@ -48,6 +48,7 @@ export interface IsCompleteResult {
 export type EngineEvent =
   | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
   | { kind: 'display'; bundle: ShownBundle; displayId?: string; update: boolean }
+  | { kind: 'clearOutput'; wait: boolean }
   | { kind: 'commOpen'; commId: string; targetName: string; data: unknown; buffers: Uint8Array[] }
   | { kind: 'commMsg'; commId: string; data: unknown; buffers: Uint8Array[] }
   | { kind: 'commClose'; commId: string; data: unknown }
