@@ -14,6 +14,7 @@ export {
 } from './hooks'
 export {
   bundleOf,
+  clearOutput,
   display,
   plainText,
   settleDisplays,
