@@ -1,0 +1,263 @@
+/**
+ * The extension in a real JupyterLab and a real Chromium: each view drawn from a kernel's output and
+ * checked the way a user would (pixels, sliders, points, hover, lasso reaching the kernel, sorting),
+ * hostile labels shown as text, a bad payload as an error box. Screenshots go to .cache/screenshots.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  embeddingPayload,
+  neuronsPayload,
+  saliencyPayload,
+  tabularPayload,
+  textPayload,
+} from '../unit/extension/fixtures'
+import { log, openNotebook, runExtraCell, SCREENSHOTS, startLab, type Lab } from './lab'
+import { chooseKernel, selectionCell, setupCell, showCell, updateCell, writePayload } from './notebook'
+
+const kernel = chooseKernel()
+let lab: Lab
+let page: Page
+const neurons = neuronsPayload({ units: 12 })
+
+/** The n-th element matching a selector, scrolled into view. */
+async function nth(selector: string, n = 0) {
+  const locator = page.locator(selector).nth(n)
+  await locator.scrollIntoViewIfNeeded()
+  return locator
+}
+
+async function shoot(selector: string, name: string, n = 0): Promise<void> {
+  await (await nth(selector, n)).screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+}
+
+/** RGBA of one canvas pixel, in canvas coordinates. */
+function pixel(selector: string, n: number, x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    ({ selector, n, x, y }) => {
+      const canvas = document.querySelectorAll<HTMLCanvasElement>(selector)[n]!
+      return [...canvas.getContext('2d')!.getImageData(x, y, 1, 1).data]
+    },
+    { selector, n, x, y },
+  )
+}
+
+async function setSlider(selector: string, value: number): Promise<void> {
+  await page.evaluate(
+    ({ selector, value }) => {
+      const input = document.querySelector<HTMLInputElement>(selector)!
+      input.value = String(value)
+      input.dispatchEvent(new Event('input', { bubbles: true }))
+    },
+    { selector, value },
+  )
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  lab = await startLab()
+  log('lab started')
+  writePayload(lab.dir, 'saliency.json', saliencyPayload({ count: 8, targets: 2 }))
+  writePayload(
+    lab.dir,
+    'compare.json',
+    saliencyPayload({ count: 4, methods: ['saliency', 'integrated-gradients', 'grad-cam'] }),
+  )
+  writePayload(lab.dir, 'embedding.json', embeddingPayload({ count: 500 }))
+  writePayload(lab.dir, 'embedding-next.json', embeddingPayload({ count: 800 }))
+  writePayload(lab.dir, 'neurons.json', neurons)
+  writePayload(lab.dir, 'tabular.json', tabularPayload({ examples: 50 }))
+  writePayload(lab.dir, 'text.json', textPayload())
+  const bad = saliencyPayload({ count: 1 }) as unknown as Record<string, unknown>
+  bad.signed = 'yes'
+  writePayload(lab.dir, 'bad.json', bad)
+  writePayload(lab.dir, 'h-saliency.json', saliencyPayload({ count: 2, hostile: true }))
+  writePayload(lab.dir, 'h-embedding.json', embeddingPayload({ count: 50, hostile: true }))
+  writePayload(lab.dir, 'h-neurons.json', neuronsPayload({ units: 3, hostile: true }))
+  writePayload(lab.dir, 'h-tabular.json', tabularPayload({ examples: 5, hostile: true }))
+  writePayload(lab.dir, 'h-text.json', textPayload(true))
+  const cells = [
+    setupCell(kernel),
+    showCell(kernel, 'saliency.json', 'saliency'),
+    showCell(kernel, 'compare.json', 'saliency'),
+    showCell(kernel, 'embedding.json', 'embedding', 'embedding-1'),
+    showCell(kernel, 'neurons.json', 'neurons'),
+    showCell(kernel, 'tabular.json', 'features'),
+    showCell(kernel, 'text.json', 'features'),
+    showCell(kernel, 'bad.json', 'saliency'),
+    ['saliency', 'embedding', 'neurons', 'tabular', 'text']
+      .map((k) =>
+        showCell(kernel, `h-${k}.json`, k === 'tabular' || k === 'text' ? 'features' : (k as 'saliency')),
+      )
+      .join('\n'),
+  ]
+  page = await openNotebook(lab, 'views.ipynb', cells, kernel)
+}, 300_000)
+
+afterAll(async () => {
+  await lab?.stop()
+})
+
+describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
+  it('draws saliency overlays that the opacity, clip and target controls change', async () => {
+    await page.waitForSelector('.gw-saliency canvas.gw-overlay')
+    expect(await page.locator('.gw-saliency').count()).toBeGreaterThanOrEqual(2)
+    const cells = page.locator('.gw-saliency').first().locator('canvas.gw-overlay')
+    expect(await cells.count()).toBe(8)
+    const canvas = '.gw-saliency:first-of-type canvas.gw-overlay'
+    // Input 0's blob is centred at (9.8, 11.2) of 28 px, drawn 4x: positive attribution there.
+    const [x, y] = [39, 45]
+    const drawn = await pixel(canvas, 0, x, y)
+    await shoot('.gw-saliency', 'saliency')
+    await setSlider('.gw-saliency .gw-opacity', 0)
+    const bare = await pixel(canvas, 0, x, y)
+    expect(bare.slice(0, 3)).toEqual([255, 255, 255])
+    expect(drawn[0]! - drawn[2]!).toBeGreaterThan(40) // red over white ink
+    await setSlider('.gw-saliency .gw-opacity', 1)
+    const full = await pixel(canvas, 0, x, y)
+    expect(full[1]!).toBeLessThan(drawn[1]!)
+    await setSlider('.gw-saliency .gw-clip', 50)
+    const clipped = await pixel(canvas, 0, 2, 2)
+    await setSlider('.gw-saliency .gw-clip', 100)
+    expect(await pixel(canvas, 0, 2, 2)).not.toEqual(clipped)
+    const target = page.locator('.gw-saliency').first().locator('select').nth(1)
+    await target.selectOption('rank:1')
+    const second = await pixel(canvas, 0, x, y)
+    expect(second[2]!).toBeGreaterThan(second[0]!) // the second target's map is negative there: blue
+    await page.locator(canvas).first().hover({ position: { x, y } })
+    await expect
+      .poll(() => page.locator('.gw-saliency .gw-readout').first().textContent())
+      .toMatch(/attribution -?\d/)
+    await page.locator(canvas).first().click({ position: { x, y } })
+    expect(await page.locator('.gw-saliency .gw-enlarged canvas').count()).toBe(1)
+    await setSlider('.gw-saliency .gw-opacity', 0.6)
+    await shoot('.gw-saliency', 'saliency-enlarged')
+    const compare = page.locator('.gw-saliency').nth(1)
+    expect(await compare.locator('.gw-row-label').allTextContents()).toEqual([
+      'saliency',
+      'integrated-gradients',
+      'grad-cam',
+    ])
+    expect(await compare.locator('canvas.gw-overlay').count()).toBe(12)
+    await shoot('.gw-saliency', 'saliency-compare', 1)
+  })
+
+  it('plots every point, shows a thumbnail on hover, and sends a lasso selection to the kernel', async () => {
+    await page.waitForSelector('.gw-embedding .gw-plot .main-svg', { timeout: 60_000 })
+    const total = () =>
+      page.evaluate(() => {
+        const plot = document.querySelector('.gw-embedding .gw-plot') as HTMLElement & {
+          data: { x: ArrayLike<number> }[]
+        }
+        return plot.data.reduce((sum, trace) => sum + trace.x.length, 0)
+      })
+    expect(await total()).toBe(500)
+    expect(await page.locator('.gw-embedding').first().locator('.gw-legend-item').count()).toBe(10)
+    // Screen position of data coordinates, through Plotly's own axes.
+    const toScreen = (points: [number, number][]) =>
+      page.evaluate((points) => {
+        const plot = document.querySelector('.gw-embedding .gw-plot') as HTMLElement & {
+          _fullLayout: {
+            xaxis: { l2p(v: number): number }
+            yaxis: { l2p(v: number): number }
+            _size: { l: number; t: number }
+          }
+        }
+        const box = plot.getBoundingClientRect()
+        const { xaxis, yaxis, _size } = plot._fullLayout
+        return points.map(([x, y]) => [box.left + _size.l + xaxis.l2p(x), box.top + _size.t + yaxis.l2p(y)])
+      }, points)
+    await (await nth('.gw-embedding')).scrollIntoViewIfNeeded()
+    const first = await page.evaluate(() => {
+      const plot = document.querySelector('.gw-embedding .gw-plot') as HTMLElement & {
+        data: { x: number[]; y: number[] }[]
+      }
+      return [plot.data[0]!.x[0]!, plot.data[0]!.y[0]!] as [number, number]
+    })
+    const [[hx, hy]] = await toScreen([first])
+    await page.mouse.move(hx! - 3, hy! - 3)
+    await page.mouse.move(hx!, hy!, { steps: 3 })
+    await page.waitForSelector('.gw-hover-card canvas.gw-thumb', { state: 'visible', timeout: 10_000 })
+    await shoot('.gw-embedding', 'embedding-hover')
+    // Lasso around the cluster of label 0, centred at (10, 0).
+    const ring = await toScreen([
+      [7, -3],
+      [13, -3],
+      [13, 3],
+      [7, 3],
+      [7, -3],
+    ])
+    await page.mouse.move(ring[0]![0]!, ring[0]![1]!)
+    await page.mouse.down()
+    for (const [sx, sy] of ring.slice(1)) await page.mouse.move(sx!, sy!, { steps: 8 })
+    await page.mouse.up()
+    await page.waitForSelector('.gw-gallery-item', { timeout: 10_000 })
+    const title = (await page.locator('.gw-gallery-title').first().textContent()) ?? ''
+    const selected = Number(/^(\d+) selected/.exec(title)?.[1])
+    expect(selected).toBeGreaterThan(20)
+    await shoot('.gw-embedding', 'embedding-selection')
+    const reply = await runExtraCell(page, selectionCell(kernel))
+    expect(reply.trim().split(' ')[0]).toBe(String(selected))
+    // update_display_data replaces the payload in place: same plot element, more points.
+    await page.evaluate(
+      () => ((document.querySelector('.gw-embedding .gw-plot') as HTMLElement).dataset.mark = 'before'),
+    )
+    await runExtraCell(page, updateCellFor())
+    await expect.poll(total, { timeout: 20_000 }).toBe(800)
+    expect(
+      await page.evaluate(
+        () => (document.querySelector('.gw-embedding .gw-plot') as HTMLElement).dataset.mark,
+      ),
+    ).toBe('before')
+  })
+
+  it('sorts, filters and searches the neuron dictionary and opens a unit', async () => {
+    const dictionary = page.locator('.gw-neurons').first()
+    const order = () =>
+      dictionary
+        .locator('.gw-unit')
+        .evaluateAll((cards) => cards.map((c) => Number((c as HTMLElement).dataset.unit)))
+    expect(await order()).toEqual(neurons.units.map((u) => u.index))
+    await dictionary.locator('select').first().selectOption('selectivity')
+    const bySelectivity = [...neurons.units]
+      .sort((a, b) => b.selectivity! - a.selectivity! || a.index - b.index)
+      .map((u) => u.index)
+    expect(await order()).toEqual(bySelectivity)
+    await dictionary.locator('.gw-search').fill('loop')
+    expect((await order()).length).toBe(neurons.units.filter((u) => u.concept?.label === 'loop').length)
+    await dictionary.locator('.gw-search').fill('')
+    await dictionary.locator('.gw-unit').first().click()
+    expect(await dictionary.locator('.gw-detail canvas').count()).toBeGreaterThan(1)
+    await shoot('.gw-neurons', 'neurons')
+  })
+
+  it('draws waterfall, bars and beeswarm for tabular attributions and highlights tokens', async () => {
+    const tabular = page.locator('.gw-features').first()
+    expect(await tabular.locator('.gw-waterfall rect').count()).toBe(5)
+    expect(await tabular.locator('.gw-beeswarm circle').count()).toBe(50 * 5)
+    await shoot('.gw-features', 'features-tabular')
+    const tokens = page.locator('.gw-features').nth(1).locator('.gw-token')
+    expect(await tokens.allTextContents()).toEqual(['this', 'movie', 'was', 'not', 'good', 'at', 'all'])
+    await shoot('.gw-features', 'features-text', 1)
+  })
+
+  it('shows a bad payload as an error box and hostile labels as text, running nothing', async () => {
+    const error = await nth('.gw-error')
+    expect(await error.textContent()).toContain('saliency.signed: expected true or false')
+    await shoot('.gw-error', 'error')
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+    expect(await page.locator('.jp-OutputArea img[src="x"], .jp-OutputArea script').count()).toBe(0)
+    const outputs = await page.locator('.jp-OutputArea').allTextContents()
+    const hostile = outputs.join('\n')
+    expect(hostile).toContain('<img src=x onerror="window.__pwned=1">')
+    for (const view of ['.gw-saliency', '.gw-embedding', '.gw-neurons', '.gw-features'])
+      expect(await page.locator(view).count()).toBeGreaterThanOrEqual(2)
+    await shoot('.gw-embedding', 'hostile-embedding', 1)
+  })
+})
+
+function updateCellFor(): string {
+  return updateCell(kernel, 'embedding-next.json', 'embedding', 'embedding-1')
+}
