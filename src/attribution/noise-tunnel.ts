@@ -43,6 +43,7 @@ export function noiseTunnel<Options extends object>(
     title,
     needsGradients: method.needsGradients,
     stochastic: true,
+    noiseTunnel: true,
     signed: (options) => options.noise.type === 'smoothgrad' && method.signed(options),
     resolve(options, context) {
       const noise = resolveNoise({ ...defaults, ...(options.noise ?? {}) }, context)

@@ -26,7 +26,10 @@ export async function runAttribution<Options extends object>(
   where: string,
 ): Promise<Attribution> {
   await ensureBackend()
-  const effective = options.noise ? (noiseTunnel(method) as unknown as AttributionMethod<Options>) : method
+  const effective =
+    options.noise && !method.noiseTunnel
+      ? (noiseTunnel(method) as unknown as AttributionMethod<Options>)
+      : method
   try {
     return await compute(effective, model, inputs, options, `${where} (${method.name})`)
   } catch (error) {

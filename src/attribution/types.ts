@@ -80,6 +80,8 @@ export interface AttributionMethod<Options extends object = object> {
   readonly needsGradients: boolean
   /** Whether it draws random numbers (its seed is then recorded). */
   readonly stochastic: boolean
+  /** True for methods that already run in a noise tunnel (`options.noise` then configures it). */
+  readonly noiseTunnel?: true
   /** Whether values carry a sign worth showing (false: magnitudes). */
   signed(options: Options): boolean
   /** The options with every default filled in, checked; recorded as the result's parameters. */

@@ -14,12 +14,14 @@ import base64
 import copy
 import json
 import pathlib
+import sys
 
 import captum
 import numpy as np
 import torch
 from captum.attr import (
     Deconvolution,
+    GradientShap,
     GuidedBackprop,
     InputXGradient,
     IntegratedGradients,
@@ -27,10 +29,14 @@ from captum.attr import (
     LayerIntegratedGradients,
     NeuronGradient,
     NeuronIntegratedGradients,
+    NoiseTunnel,
     Saliency,
 )
 from torch import nn
 
+from glasswing_random import GlasswingRandom, captum_draws
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "test" / "fixtures"
 RULES = {
@@ -172,6 +178,44 @@ def cases_for(model, layer_name, x, targets, neuron_hwc, baseline):
     )
 
 
+def stochastic_cases(model, x, targets, distribution):
+    """GradientSHAP and noise tunnels, with Captum drawing exactly Glasswing's samples (same seed)."""
+    rows, size = x.shape[0], x[0].numel()
+    zero = torch.zeros_like(x)
+
+    samples, stdev, seed = 8, 0.1, 3
+    random = GlasswingRandom(seed)
+    picks = [random.integer(distribution.shape[0]) for _ in range(rows * samples)]
+    alphas = random.uniforms(rows * samples)
+    noise = random.normals(rows * samples * size)
+    with captum_draws(picks=picks, alphas=alphas, noise_nhwc=noise):
+        values = GradientShap(model).attribute(x, distribution, target=targets, n_samples=samples, stdevs=stdev)
+    options = {"method": "gradient-shap", "baselines": "fixture-distribution", "samples": samples, "stdev": stdev, "seed": seed}
+    yield "gradient-shap", options, values, None
+
+    for name, nt_type, method, kwargs, seed in [
+        ("smoothgrad", "smoothgrad", "smoothgrad", {}, 4),
+        ("vargrad", "vargrad", "vargrad", {}, 5),
+    ]:
+        noise = GlasswingRandom(seed).normals(rows * 6 * size)
+        with captum_draws(noise_nhwc=noise):
+            values = NoiseTunnel(Saliency(model)).attribute(x, nt_type=nt_type, nt_samples=6, stdevs=0.2, target=targets)
+        yield name, {"method": method, "noise": {"samples": 6, "stdev": 0.2}, "seed": seed}, values, None
+
+    noise = GlasswingRandom(6).normals(rows * 4 * size)
+    with captum_draws(noise_nhwc=noise):
+        values = NoiseTunnel(IntegratedGradients(model)).attribute(
+            x, nt_type="smoothgrad_sq", nt_samples=4, stdevs=0.1, baselines=zero, target=targets, n_steps=8
+        )
+    options = {
+        "method": "integrated-gradients",
+        "steps": 8,
+        "noise": {"type": "smoothgrad-squared", "samples": 4, "stdev": 0.1},
+        "seed": 6,
+    }
+    yield "integrated-gradients-smoothgrad-squared", options, values, None
+
+
 def main() -> None:
     torch.manual_seed(0)
     for name, build, layer_name in [("small-cnn", SmallCnn, "relu2"), ("deep-cnn", DeepCnn, "relu2")]:
@@ -189,15 +233,21 @@ def main() -> None:
         tfjs_layer = "conv2" if name == "small-cnn" else "relu2"
         # The same attributions in float64: where float32 and float64 disagree, an evaluation point sits
         # within round-off of a ReLU or max-pool kink, and no float32 implementation can be compared there.
+        distribution_nhwc = np.random.default_rng(4).uniform(0, 1, [3, *shape[1:]]).astype(np.float32)
+        distribution = torch.tensor(distribution_nhwc).permute(0, 3, 1, 2).contiguous()
+
+        def all_cases(net, inputs, base, dist):
+            neuron = record["neuron"]["index"]
+            yield from cases_for(net, layer_name, inputs, record["targets"], neuron, base)
+            yield from stochastic_cases(net, inputs, record["targets"], dist)
+
         model64 = copy.deepcopy(model).double()
         exact = {
             case: nhwc(values.detach()).numpy()
-            for case, _, values, _ in cases_for(
-                model64, layer_name, x.double(), record["targets"], record["neuron"]["index"], baseline.double()
-            )
+            for case, _, values, _ in all_cases(model64, x.double(), baseline.double(), distribution.double())
         }
         cases = []
-        for case, options, values, delta in cases_for(model, layer_name, x, record["targets"], record["neuron"]["index"], baseline):
+        for case, options, values, delta in all_cases(model, x, baseline, distribution):
             if "layer" in options:
                 options["layer"] = tfjs_layer
             if "neuron" in options:
@@ -224,6 +274,7 @@ def main() -> None:
             "architecture": name,
             "reference": {"captum": captum.__version__, "torch": torch.__version__},
             "baseline": encode(baseline_nhwc),
+            "distribution": encode(distribution_nhwc),
             "cases": cases,
         }
         (FIXTURES / "attribution" / f"{name}.captum.json").write_text(json.dumps(out, indent=1) + "\n")

@@ -21,9 +21,24 @@ function smallCnn() {
   return tf.sequential({
     name: 'small_cnn',
     layers: [
-      tf.layers.conv2d({ name: 'conv1', inputShape: [20, 20, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: glorot(1), biasInitializer: bias(2) }),
+      tf.layers.conv2d({
+        name: 'conv1',
+        inputShape: [20, 20, 1],
+        filters: 8,
+        kernelSize: 3,
+        activation: 'relu',
+        kernelInitializer: glorot(1),
+        biasInitializer: bias(2),
+      }),
       tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }),
-      tf.layers.conv2d({ name: 'conv2', filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: glorot(3), biasInitializer: bias(4) }),
+      tf.layers.conv2d({
+        name: 'conv2',
+        filters: 16,
+        kernelSize: 3,
+        activation: 'relu',
+        kernelInitializer: glorot(3),
+        biasInitializer: bias(4),
+      }),
       tf.layers.flatten({ name: 'flatten' }),
       tf.layers.dense({ name: 'logits', units: 10, kernelInitializer: glorot(5), biasInitializer: bias(6) }),
     ],
@@ -34,7 +49,16 @@ function deepCnn() {
   const input = tf.input({ name: 'image', shape: [16, 16, 3] })
   let x = input
   const block = (index, filters, seed) => {
-    x = tf.layers.conv2d({ name: `conv${index}`, filters, kernelSize: 3, padding: 'same', kernelInitializer: glorot(seed), biasInitializer: bias(seed + 1) }).apply(x)
+    x = tf.layers
+      .conv2d({
+        name: `conv${index}`,
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        kernelInitializer: glorot(seed),
+        biasInitializer: bias(seed + 1),
+      })
+      .apply(x)
     x = tf.layers.batchNormalization({ name: `bn${index}`, epsilon: 1e-3 }).apply(x)
     x = tf.layers.reLU({ name: `relu${index}` }).apply(x)
   }
@@ -44,15 +68,30 @@ function deepCnn() {
   block(3, 32, 30)
   x = tf.layers.averagePooling2d({ name: 'pool3', poolSize: 2 }).apply(x)
   x = tf.layers.flatten({ name: 'flatten' }).apply(x)
-  x = tf.layers.dense({ name: 'fc1', units: 32, activation: 'relu', kernelInitializer: glorot(40), biasInitializer: bias(41) }).apply(x)
-  x = tf.layers.dense({ name: 'logits', units: 10, kernelInitializer: glorot(50), biasInitializer: bias(51) }).apply(x)
+  x = tf.layers
+    .dense({
+      name: 'fc1',
+      units: 32,
+      activation: 'relu',
+      kernelInitializer: glorot(40),
+      biasInitializer: bias(41),
+    })
+    .apply(x)
+  x = tf.layers
+    .dense({ name: 'logits', units: 10, kernelInitializer: glorot(50), biasInitializer: bias(51) })
+    .apply(x)
   const model = tf.model({ name: 'deep_cnn', inputs: input, outputs: x })
   // Non-trivial batch-norm parameters and statistics, so that inference-mode normalization is tested.
   let seed = 100
   for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
     const [gamma, beta, mean, variance] = layer.getWeights()
     const uniform = (t, lo, hi) => tf.randomUniform(t.shape, lo, hi, 'float32', seed++)
-    layer.setWeights([uniform(gamma, 0.5, 1.5), uniform(beta, -0.2, 0.2), uniform(mean, -0.3, 0.3), uniform(variance, 0.5, 2)])
+    layer.setWeights([
+      uniform(gamma, 0.5, 1.5),
+      uniform(beta, -0.2, 0.2),
+      uniform(mean, -0.3, 0.3),
+      uniform(variance, 0.5, 2),
+    ])
   }
   return model
 }
@@ -67,8 +106,22 @@ function base64(tensor) {
 const INPUT_SEED = Number(process.env.INPUT_SEED ?? 8)
 
 const architectures = [
-  { name: 'small-cnn', build: smallCnn, inputShape: [2, 20, 20, 1], targets: [3, 7], neuronLayer: 'conv2', neuron: [2, 3, 5] },
-  { name: 'deep-cnn', build: deepCnn, inputShape: [2, 16, 16, 3], targets: [1, 8], neuronLayer: 'relu2', neuron: [4, 9, 7] },
+  {
+    name: 'small-cnn',
+    build: smallCnn,
+    inputShape: [2, 20, 20, 1],
+    targets: [3, 7],
+    neuronLayer: 'conv2',
+    neuron: [2, 3, 5],
+  },
+  {
+    name: 'deep-cnn',
+    build: deepCnn,
+    inputShape: [2, 16, 16, 3],
+    targets: [1, 8],
+    neuronLayer: 'relu2',
+    neuron: [4, 9, 7],
+  },
 ]
 
 for (const architecture of architectures) {
@@ -87,6 +140,11 @@ for (const architecture of architectures) {
     neuron: { layer: architecture.neuronLayer, index: architecture.neuron },
     logits: base64(logits),
   }
-  writeFileSync(join(root, 'test', 'fixtures', 'attribution', `${architecture.name}.inputs.json`), JSON.stringify(record, null, 1) + '\n')
-  console.log(`${architecture.name}: ${model.countParams()} parameters, layers ${model.layers.map((l) => l.name).join(' ')}`)
+  writeFileSync(
+    join(root, 'test', 'fixtures', 'attribution', `${architecture.name}.inputs.json`),
+    JSON.stringify(record, null, 1) + '\n',
+  )
+  console.log(
+    `${architecture.name}: ${model.countParams()} parameters, layers ${model.layers.map((l) => l.name).join(' ')}`,
+  )
 }
