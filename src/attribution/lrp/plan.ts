@@ -56,7 +56,10 @@ export function linear(
           'NHWC',
           operation.dilation,
         )
-      : tf.matMul(activation.reshape([activation.shape[0]!, -1]), kernel as tf.Tensor2D)
+      : tf
+          // Dense acts on the last axis, whatever the rank (as tfjs's Dense layer does).
+          .matMul(activation.reshape([-1, kernel.shape[0]!]), kernel as tf.Tensor2D)
+          .reshape([...activation.shape.slice(0, -1), kernel.shape[1]!])
   return bias ? tf.add(product, bias) : product
 }
 

@@ -74,6 +74,34 @@ describe('LRP', () => {
     },
   )
 
+  it('handles dense layers on the last axis of images, and refuses activations it has no rule for', async () => {
+    const dense = (activation: 'relu' | 'tanh') =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({
+            inputShape: [8, 8, 2],
+            units: 3,
+            activation,
+            useBias: false,
+            kernelInitializer: glorot(5),
+          }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 2, useBias: false, kernelInitializer: glorot(6) }),
+        ],
+      })
+    const model = await load(dense('relu'))
+    const logits = tf.tidy(() => model.predict(images).arraySync() as number[][])
+    const result = await runAttribution(lrp, model, images, { target: 0 }, 'test')
+    for (let row = 0; row < 3; row++) {
+      const total = result.values.subarray(row * 128, (row + 1) * 128).reduce((sum, value) => sum + value, 0)
+      expect(total).toBeCloseTo(logits[row]![0]!, 4)
+    }
+    model.dispose()
+    const tanh = await load(dense('tanh'))
+    await expect(runAttribution(lrp, tanh, images, {}, 'test')).rejects.toThrow(/activation 'tanh'/)
+    tanh.dispose()
+  })
+
   it('with biases, relevance is absorbed by them and the delta says how much', async () => {
     const model = await load(network(true))
     const result = await runAttribution(lrp, model, images, { target: 0 }, 'test')
