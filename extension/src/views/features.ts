@@ -58,7 +58,7 @@ function drawWaterfall(
   )
   const all = steps.flatMap((s) => [s.start, s.end])
   const x = axisScale(Math.min(...all), Math.max(...all))
-  const root = chart(document, steps.length + 1, 'gw-waterfall')
+  const root = chart(document, steps.length + 2, 'gw-waterfall')
   steps.forEach((step, row) => {
     const y = row * ROW + 4
     const [a, b] = [x(step.start), x(step.end)]
@@ -82,9 +82,17 @@ function drawWaterfall(
       ),
     )
   })
-  const y = steps.length * ROW + 8
-  root.append(text(document, LABEL - 6, y, `${p.outputName} = ${formatNumber(p.outputs[example]!)}`))
-  root.append(text(document, LABEL + PLOT, y + 12, `base ${formatNumber(p.baseValues[example]!)}`, 'end'))
+  const y = steps.length * ROW + 4
+  const base = x(p.baseValues[example]!)
+  const output = x(steps.length ? steps[steps.length - 1]!.end : p.baseValues[example]!)
+  for (const at of [base, output])
+    root.append(
+      svg(document, 'line', { x1: at, x2: at, y1: 0, y2: y, stroke: '#888', 'stroke-dasharray': '3 3' }),
+    )
+  root.append(text(document, base, y + 8, `base ${formatNumber(p.baseValues[example]!)}`, 'middle'))
+  root.append(
+    text(document, output, y + 20, `${p.outputName} = ${formatNumber(p.outputs[example]!)}`, 'middle'),
+  )
   return root
 }
 

@@ -144,7 +144,11 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
       context.globalAlpha = 1
     }
   }
-  const redraw = (): void => cells.forEach(draw)
+  let enlargedCell: Cell | null = null
+  const redraw = (): void => {
+    cells.forEach(draw)
+    if (enlargedCell) draw(enlargedCell)
+  }
   const recolor = (): void => {
     const index = indexMaps(payload.maps)
     for (const cell of cells) {
@@ -161,11 +165,19 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
         : null
       cell.canvas.title = map ? `explains class ${className(payload, target)}` : 'no map for this target'
     }
+    if (enlargedCell) {
+      const source = cells.find((c) => c.input === enlargedCell!.input && c.method === enlargedCell!.method)!
+      enlargedCell = { ...source, canvas: enlargedCell.canvas }
+    }
     redraw()
   }
 
   const bases = await Promise.all(payload.inputs.map((input) => imageToCanvas(input.image, document)))
-  grid.style.gridTemplateColumns = `${payload.methods.length > 1 ? 'auto ' : ''}repeat(${payload.inputs.length}, max-content)`
+  // One method wraps its inputs over rows; a comparison keeps methods as rows and scrolls sideways.
+  grid.style.gridTemplateColumns =
+    payload.methods.length > 1
+      ? `auto repeat(${payload.inputs.length}, max-content)`
+      : 'repeat(auto-fill, minmax(max-content, 124px))'
   payload.methods.forEach((method, m) => {
     if (payload.methods.length > 1) grid.append(el(document, 'div', 'gw-row-label', method))
     payload.inputs.forEach((input, i) => {
@@ -209,14 +221,16 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
     if (enlarged.dataset.cell === `${cell.input}/${cell.method}`) {
       enlarged.replaceChildren()
       delete enlarged.dataset.cell
+      enlargedCell = null
       return
     }
     enlarged.dataset.cell = `${cell.input}/${cell.method}`
     const big = el(document, 'canvas', 'gw-overlay gw-big')
-    const scale = Math.max(2, Math.floor(448 / cell.base.width))
-    big.width = cell.base.width * Math.min(scale, 4)
-    big.height = cell.base.height * Math.min(scale, 4)
+    const scale = Math.max(1, Math.floor(448 / cell.base.width))
+    big.width = cell.base.width * scale
+    big.height = cell.base.height * scale
     const bigCell: Cell = { ...cell, canvas: big }
+    enlargedCell = bigCell
     draw(bigCell)
     big.addEventListener('mousemove', (event) => hover(bigCell, event))
     big.addEventListener('click', () => enlarge(cell))

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest'
+import { decodeArray } from '../../../src/display/codec'
+import {
+  attributionToRgba,
+  modeValue,
+  percentileOfMagnitude,
+  signedCss,
+} from '../../../extension/src/views/colormap'
+import {
+  colorBy,
+  colorOptions,
+  defaultColor,
+  thumbnailSlots,
+} from '../../../extension/src/views/embedding-model'
+import {
+  beeswarmOffsets,
+  byMagnitude,
+  meanMagnitude,
+  waterfall,
+} from '../../../extension/src/views/features-model'
+import { rawToRgba } from '../../../extension/src/views/image'
+import {
+  arrangeUnits,
+  availableSorts,
+  conceptsOf,
+  sparklinePoints,
+} from '../../../extension/src/views/neurons-model'
+import { caption, parseChoice, targetChoices, targetFor } from '../../../extension/src/views/saliency-model'
+import { embeddingPayload, neuronsPayload, saliencyPayload } from './fixtures'
+
+describe('saliency colours', () => {
+  it('saturates at the chosen percentile of |values|', () => {
+    const values = Float32Array.from({ length: 100 }, (_, i) => (i % 2 ? -1 : 1) * (i + 1))
+    expect(percentileOfMagnitude(values, 50)).toBe(50)
+    expect(percentileOfMagnitude(values, 100)).toBe(100)
+    expect(modeValue(200, 'signed', 100)).toBe(1)
+    expect(modeValue(-50, 'absolute', 100)).toBe(0.5)
+    expect(modeValue(-50, 'positive', 100)).toBe(0)
+    expect(modeValue(-50, 'negative', 100)).toBe(0.5)
+  })
+
+  it('colours positive red and negative blue, zero transparent', () => {
+    const rgba = attributionToRgba(new Float32Array([1, -1, 0]), { mode: 'signed', clipPercentile: 100 })
+    const [r1, , b1, a1] = rgba.slice(0, 4)
+    const [r2, , b2] = rgba.slice(4, 8)
+    expect(r1! > b1!).toBe(true)
+    expect(b2! > r2!).toBe(true)
+    expect(a1).toBe(255)
+    expect(rgba[11]).toBe(0)
+    const magnitude = attributionToRgba(new Float32Array([1, -1]), { mode: 'absolute', clipPercentile: 100 })
+    expect(Array.from(magnitude.slice(0, 4))).toEqual(Array.from(magnitude.slice(4, 8)))
+    expect(signedCss(1)).toBe('rgb(103, 0, 31)')
+  })
+
+  it('expands grey pixels to RGBA', () => {
+    const rgba = rawToRgba({ encoding: 'raw', width: 2, height: 1, channels: 1, data: 'AP8=' })
+    expect(Array.from(rgba)).toEqual([0, 0, 0, 255, 255, 255, 255, 255])
+  })
+})
+
+describe('saliency model', () => {
+  const payload = saliencyPayload({ count: 3, targets: 2 })
+
+  it('offers the prediction ranks held for every input, and classes held for all', () => {
+    // Every input holds maps for its two top predictions (its label is the first); no class is held by all.
+    expect(targetChoices(payload).map((c) => c.value)).toEqual(['rank:0', 'rank:1', 'label'])
+    const extra = payload.maps.filter((m) => m.target === 0).map((m) => ({ ...m, input: 1 }))
+    const withClass = {
+      ...payload,
+      maps: [...payload.maps, ...extra, ...extra.map((m) => ({ ...m, input: 2 }))],
+    }
+    expect(targetChoices(withClass).map((c) => c.value)).toContain('class:0')
+    expect(parseChoice('class:4')).toEqual({ kind: 'class', target: 4 })
+    expect(targetFor(payload, 1, parseChoice('rank:1'))).toBe(2)
+    expect(targetFor(payload, 1, { kind: 'label' })).toBe(1)
+  })
+
+  it('captions prediction, probability and label, flagging mistakes', () => {
+    expect(caption(payload, 0)).toEqual({ text: 'pred class 0 (90.0%) · label class 0', wrong: false })
+    payload.inputs[0]!.label = 3
+    expect(caption(payload, 0).wrong).toBe(true)
+  })
+})
+
+describe('embedding model', () => {
+  const payload = embeddingPayload({ count: 100, thumbnails: 10 })
+
+  it('groups points by category and derives correctness', () => {
+    expect(colorOptions(payload)).toEqual(['label', 'prediction', 'confidence', 'correctness'])
+    expect(defaultColor(payload)).toBe('label')
+    const byLabel = colorBy(payload, 'label')
+    expect(byLabel.type).toBe('category')
+    if (byLabel.type === 'category') {
+      expect(byLabel.groups.map((g) => g.indices.length)).toEqual(Array(10).fill(10))
+      expect(Array.from(byLabel.groups[3]!.indices.slice(0, 2))).toEqual([3, 13])
+    }
+    const correctness = colorBy(payload, 'correctness')
+    const label = decodeArray(payload.columns[0]!.values)
+    const prediction = decodeArray(payload.columns[1]!.values)
+    const wrong = label.filter((l, i) => l !== prediction[i]).length
+    if (correctness.type === 'category')
+      expect(correctness.groups.find((g) => g.name === 'wrong')?.indices.length ?? 0).toBe(wrong)
+    expect(colorBy(payload, 'confidence').type).toBe('number')
+  })
+
+  it('maps thumbnails to their points', () => {
+    const slots = thumbnailSlots(payload)
+    expect(slots[9]).toBe(9)
+    expect(slots[10]).toBe(-1)
+  })
+})
+
+describe('neuron dictionary model', () => {
+  const { units } = neuronsPayload({ units: 8 })
+
+  it('sorts descending by a measure, filters by concept and searches', () => {
+    const bySelectivity = arrangeUnits(units, { sort: 'selectivity', concept: null, query: '' })
+    const values = bySelectivity.map((p) => units[p]!.selectivity!)
+    expect(values).toEqual([...values].sort((a, b) => b - a))
+    expect(arrangeUnits(units, { sort: 'index', concept: null, query: '' })).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    expect(arrangeUnits(units, { sort: 'index', concept: 'loop', query: '' })).toEqual([1, 5])
+    expect(arrangeUnits(units, { sort: 'index', concept: null, query: 'unit 3' })).toEqual([3])
+    expect(arrangeUnits(units, { sort: 'index', concept: null, query: 'COR' })).toEqual([2, 6])
+    expect(conceptsOf(units)).toEqual(['corner', 'edge', 'loop', 'stroke'])
+    expect(availableSorts(units)).toEqual(['index', 'selectivity', 'iou', 'ablation'])
+    expect(availableSorts([{ index: 0 }])).toEqual(['index'])
+  })
+
+  it('draws sparklines within the box', () => {
+    expect(sparklinePoints([0, 1, 0.5], 10, 4)).toBe('0.0,4.0 5.0,0.0 10.0,2.0')
+  })
+})
+
+describe('feature attribution model', () => {
+  it('walks the waterfall from base to output, largest first, rest summed', () => {
+    const steps = waterfall([0.1, -0.3, 0.05, 0.01], ['a', 'b', 'c', 'd'], 0.5, 2)
+    expect(steps.map((s) => s.name)).toEqual(['b', 'a', '2 other features'])
+    expect(steps[0]).toEqual({ name: 'b', value: -0.3, start: 0.5, end: 0.2 })
+    expect(steps[2]!.end).toBeCloseTo(0.5 + 0.1 - 0.3 + 0.05 + 0.01)
+    expect(byMagnitude([0.1, -0.3, 0.3])).toEqual([1, 2, 0])
+  })
+
+  it('averages magnitudes per feature and stacks beeswarm dots', () => {
+    expect(Array.from(meanMagnitude(new Float32Array([1, -2, -3, 4]), 2, 2))).toEqual([2, 3])
+    expect(Array.from(beeswarmOffsets([0, 0, 0, 1], 2, 0, 1))).toEqual([0, -1, 1, 0])
+  })
+})
