@@ -4,7 +4,7 @@
 //   bash bench/neurons/run.sh
 // The committed mnist-cnn has 8 and 16 channels; the 32-channel layer is the first conv layer of the
 // same architecture widened to 32 filters and trained here (seeded, 1 epoch on 20,000 images, untimed).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import * as tf from '@tensorflow/tfjs'
@@ -20,8 +20,9 @@ interface Row {
   /** User + system CPU seconds of the call: what an idle 2-core machine needs at most (x1 to x0.5 wall). */
   cpuSeconds: number
   steps: Record<string, number>
+  /** Resident memory before the call (model, 10,000 images, libraries) and its peak during the call. */
+  rssBeforeMiB: number
   peakRssMiB: number
-  peakTensorMiB: number
   ablationExamples: number
   baselineAccuracy: number | null
   orientationSelectivityAbove025: string
@@ -72,14 +73,14 @@ async function measure(
   data: { images: tf.Tensor4D; labels: tf.Tensor1D },
   ablation: { limit?: number } = {},
 ): Promise<Row> {
-  let peakTensorBytes = tf.memory().numBytes
-  const sampler = setInterval(() => (peakTensorBytes = Math.max(peakTensorBytes, tf.memory().numBytes)), 20)
+  // Linux: writing 5 to clear_refs resets the peak RSS (VmHWM), so each row reports its own peak.
+  writeFileSync('/proc/self/clear_refs', '5')
+  const rssBefore = statusMiB('VmRSS')
   const started = performance.now()
   const cpu = process.cpuUsage()
   const dictionary = await gw.neurons(model, { layer, data, top: 9, visualize: { steps: 256 }, ablation })
   const seconds = (performance.now() - started) / 1000
   const used = process.cpuUsage(cpu)
-  clearInterval(sampler)
   const selectivities = dictionary.entries.map(
     (e) => e.tuning!.find((c) => c.sweep === 'orientation')!.selectivity,
   )
@@ -91,13 +92,21 @@ async function measure(
     cpuSeconds: round((used.user + used.system) / 1e6),
     ablationExamples: dictionary.parts.ablationExamples,
     steps: Object.fromEntries(Object.entries(dictionary.timings).map(([k, v]) => [k, round(v!)])),
-    peakRssMiB: round(process.resourceUsage().maxRSS / 1024),
-    peakTensorMiB: round(peakTensorBytes / 2 ** 20),
+    rssBeforeMiB: rssBefore,
+    peakRssMiB: statusMiB('VmHWM'),
     baselineAccuracy: dictionary.baselineAccuracy,
     orientationSelectivityAbove025: `${selectivities.filter((s) => s > 0.25).length}/${selectivities.length}`,
   }
   console.log(JSON.stringify(row))
   return row
+}
+
+/** A /proc/self/status field in MiB. */
+function statusMiB(field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(field))
+  return round(Number(line?.match(/(\d+)/)?.[1] ?? NaN) / 1024)
 }
 
 const round = (value: number): number => Math.round(value * 100) / 100

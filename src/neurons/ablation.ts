@@ -72,10 +72,15 @@ export function ablate(
       const group = Math.max(1, Math.floor(groupRows / n))
       for (let first = 0; first < units.length; first += group) {
         const chosen = units.slice(first, first + group)
-        const ablated = tf.concat(chosen.map((unit) => zeroUnit(activation, unit)))
-        const repeatedInput = tf.concat(chosen.map(() => input))
-        const p = probabilities(split.tail(ablated, repeatedInput), isDistribution)
-        chosen.forEach((_, k) => rows.push(summarize(p.slice([k * n], [n]), target, targetMask)))
+        // Its own scope: only the summaries outlive a group, not the tail's activations (which, kept
+        // for every unit until the batch ends, would take gigabytes).
+        const summaries = tf.tidy(() => {
+          const ablated = tf.concat(chosen.map((unit) => zeroUnit(activation, unit)))
+          const repeatedInput = tf.concat(chosen.map(() => input))
+          const p = probabilities(split.tail(ablated, repeatedInput), isDistribution!)
+          return chosen.map((_, k) => summarize(p.slice([k * n], [n]), target, targetMask))
+        })
+        rows.push(...summaries)
       }
       return tf.stack(rows) // [variants, 2 + classes]
     })

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { GlasswingError } from '../../../src'
+import { decodePng, GlasswingError, JUPYTER_DISPLAY } from '../../../src'
 import { Objective, objectives, parametrizations, transforms, visualize } from '../../../src/neurons'
 import { runOrExplain } from './backend-guard'
 import { edgeModel } from './helpers'
@@ -70,6 +70,9 @@ describe('feature visualization', () => {
     expect(result.history).toHaveLength(24)
     expect(result.history[23]!).toBeGreaterThan(result.history[0]! + 1e-3)
     expect(result.images.batch).toBe(batch)
+    const bundle = result[JUPYTER_DISPLAY]()
+    expect(decodePng(bundle['image/png'] as string).height).toBeGreaterThanOrEqual(28)
+    expect(bundle['text/plain']).toContain(`Visualization of ${objective.name}`)
   })
 
   it('raises a channel through the Fourier parametrization and the standard transforms', async () => {
