@@ -5,8 +5,9 @@
  * The registry below is the list of methods: adding one is a file, a line here, and a line in the
  * conformance table (test/unit/attribution/methods.test.ts).
  */
+import type * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../errors'
-import { nearestNames, type GlasswingModel } from '../model'
+import { load, nearestNames, type GlasswingModel } from '../model'
 import { Comparison, type Attribution } from './attribution'
 import { deconvolution, guidedBackprop } from './gradient/guided-backprop'
 import { gradientShap } from './gradient/gradient-shap'
@@ -79,12 +80,20 @@ export type ExplainOptions = {
  * await gw.explain(model, images, { method: 'saliency', noise: { type: 'smoothgrad', samples: 20 }, seed: 1 })
  */
 export async function explain(
-  model: GlasswingModel,
+  model: ModelLike,
   inputs: InputLike,
   options: ExplainOptions,
 ): Promise<Attribution> {
   const method = lookup(options?.method, 'gw.explain')
-  return runAttribution(method, model, inputs, options as never, 'gw.explain')
+  return runAttribution(method, await asModel(model), inputs, options as never, 'gw.explain')
+}
+
+/** A model from `gw.load`, or a tfjs model in memory (wrapped on each call). */
+export type ModelLike = GlasswingModel | tf.LayersModel | tf.GraphModel
+
+function asModel(model: ModelLike): Promise<GlasswingModel> | GlasswingModel {
+  const isTfjs = typeof model === 'object' && model !== null && ('execute' in model || 'getLayer' in model)
+  return isTfjs ? load(model as tf.LayersModel | tf.GraphModel, { warmup: false }) : (model as GlasswingModel)
 }
 
 /**
@@ -95,7 +104,7 @@ export async function explain(
  * await gw.compare(model, images, ['saliency', 'smoothgrad', { method: 'integrated-gradients', steps: 32 }])
  */
 export async function compare(
-  model: GlasswingModel,
+  model: ModelLike,
   inputs: InputLike,
   methods: readonly (MethodName | ExplainOptions)[],
   common: CommonOptions = {},
@@ -110,11 +119,12 @@ export async function compare(
     })
   }
   const results: Attribution[] = []
+  const wrapped = await asModel(model)
   for (const entry of methods) {
     const options = typeof entry === 'string' ? { method: entry } : entry
     const method = lookup(options.method, 'gw.compare')
     results.push(
-      await runAttribution(method, model, inputs, { ...common, ...options } as never, 'gw.compare'),
+      await runAttribution(method, wrapped, inputs, { ...common, ...options } as never, 'gw.compare'),
     )
   }
   return new Comparison(results)

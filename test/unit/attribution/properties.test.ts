@@ -177,6 +177,15 @@ describe('attribution properties', () => {
     x.dispose()
   })
 
+  it('also takes a tfjs model straight from memory', async () => {
+    const { model } = linearModel()
+    const result = await expectNoLeak(() =>
+      explain(model, [[1, 2, 3, 4, 5, 6]], { method: 'saliency', target: 2 }),
+    )
+    expect(Array.from(result.values)).toEqual(weights.map((row) => Math.abs(row[2]!)))
+    model.dispose()
+  })
+
   it('takes one example without a batch axis and returns it without one', async () => {
     const result = await explain(linear, [1, 2, 3, 4, 5, 6], { method: 'input-x-gradient', target: 0 })
     expect(result.shape).toEqual([6])
