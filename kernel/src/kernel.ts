@@ -37,7 +37,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   // Shell requests run one at a time, so output belongs to the request that last reached the engine.
   let lastParent: Message | null = null
   let executionCount = 0
-  const history: Array<[number, number, string]> = []
+  const history: Array<{ line: number; input: string; output: string | null }> = []
 
   const publish = (
     msgType: string,
@@ -107,7 +107,8 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     if (store) executionCount += 1
     const count = executionCount
     if (!silent) await publish('execute_input', { code: content.code, execution_count: count }, request)
-    if (store) history.push([0, count, content.code])
+    const entry = { line: count, input: content.code, output: null as string | null }
+    if (store) history.push(entry)
     lastParent = request
     let result: ExecuteResult
     try {
@@ -126,6 +127,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
       await publish('error', { ename, evalue, traceback }, request)
       return { status: 'error', execution_count: count, ename, evalue, traceback }
     }
+    if (result.result) entry.output = String(result.result.data['text/plain'] ?? '')
     if (result.result && !silent) {
       await publish('execute_result', { execution_count: count, ...result.result }, request)
     }
@@ -253,21 +255,25 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     }
   }
 
-  function historyFor(c: Content): Array<[number, number, string]> {
+  function historyFor(c: Content): unknown[] {
     const n = typeof c.n === 'number' ? c.n : history.length
-    if (c.hist_access_type === 'tail') return history.slice(-n)
-    if (c.hist_access_type === 'search') {
-      const pattern = new RegExp(
-        '^' +
-          String(c.pattern ?? '*')
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.') +
-          '$',
-      )
-      return history.filter(([, , code]) => pattern.test(code)).slice(-n)
+    let entries = history
+    if (c.hist_access_type === 'range') {
+      const start = typeof c.start === 'number' ? c.start : 1
+      const stop = typeof c.stop === 'number' ? c.stop : Infinity
+      entries = history.filter((entry) => entry.line >= start && entry.line < stop)
+    } else if (c.hist_access_type === 'search') {
+      const pattern = globPattern(String(c.pattern ?? '*'))
+      entries = history.filter((entry) => pattern.test(entry.input))
+      if (c.unique === true) {
+        const seen = new Set<string>()
+        entries = entries.filter((entry) => !seen.has(entry.input) && seen.add(entry.input) !== undefined)
+      }
+      entries = entries.slice(-n)
+    } else {
+      entries = history.slice(-n)
     }
-    return history
+    return entries.map((e) => (c.output === true ? [0, e.line, [e.input, e.output]] : [0, e.line, e.input]))
   }
 
   process.on('SIGINT', () => engine.interrupt())
@@ -291,4 +297,13 @@ function watchParent(pid: number, onGone: () => void): void {
     }
   }, 2000)
   timer.unref()
+}
+
+/** A history search pattern (`*` any run, `?` one character) as a regular expression. */
+function globPattern(glob: string): RegExp {
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  return new RegExp(`^${escaped}$`)
 }

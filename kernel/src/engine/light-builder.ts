@@ -51,16 +51,23 @@ interface Program {
  * @example
  * const { createConverter } = loadFastConverter()
  */
-export function loadFastConverter(): typeof import('tslab/dist/converter') {
+export function loadFastConverter(
+  settings: { onlyNodeTypes?: boolean } = {},
+): typeof import('tslab/dist/converter') {
   const ts = require('@tslab/typescript-for-tslab') as Ts
   const light = createLightBuilder(ts)
   const createWatchCompilerHost = (
     rootFiles: unknown,
-    options: unknown,
+    givenOptions: unknown,
     system: unknown,
     createProgram: unknown,
     ...rest: unknown[]
-  ) => ts.createWatchCompilerHost(rootFiles, options, system, createProgram ?? light, ...rest)
+  ) => {
+    // Only @types/node is included automatically (packages' own types still come with their imports):
+    // every other @types folder in reach (test runners' globals, and so on) would be parsed for nothing.
+    const options = settings.onlyNodeTypes === false ? givenOptions : { ...(givenOptions as object), types: ['node'] }
+    return ts.createWatchCompilerHost(rootFiles, options, system, createProgram ?? light, ...rest)
+  }
   const view = new Proxy(ts, {
     get: (target, key) =>
       key === 'createWatchCompilerHost' ? createWatchCompilerHost : Reflect.get(target, key),
