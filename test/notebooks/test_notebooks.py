@@ -20,8 +20,8 @@ LABS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 SALIENCY = "application/vnd.glasswing.saliency.v1+json"
 
-# What each lab must show: MIME types that must appear, and (regex, check) pairs on text outputs,
-# so that the numbers the text claims are true.
+# What each lab must show: MIME types that must appear, and (regex, check) pairs on text outputs, the
+# check called with the regex's groups, so that the numbers the text claims are true.
 EXPECTATIONS: dict[str, dict] = {
     "01-quickstart.ipynb": {
         "mime": [SALIENCY, "image/png"],
@@ -39,6 +39,24 @@ EXPECTATIONS: dict[str, dict] = {
             (r"predicts the watermark's class for ([\d.]+) % of digits", lambda v: float(v) > 90.0),
             (r"retrained model: ([\d.]+) % of the attribution on the watermark", lambda v: float(v) < 10.0),
             (r"accuracy on stamped digits ([\d.]+) %", lambda v: float(v) > 97.0),
+        ],
+    },
+    "03-validate.ipynb": {
+        "mime": ["image/png"],
+        "text": [
+            (r"objective: (-?[\d.]+) at the start, (-?[\d.]+) after", lambda a, b: float(b) > float(a)),
+            (r"(\d) of 8 units of conv2d_1 are orientation-selective", lambda v: int(v) >= 4),
+            (
+                r"conv2d_1: ([\d.]+) %, conv2d_2: ([\d.]+) %, dense_1: ([\d.]+) %",
+                lambda a, b, c: float(a) < float(c) and float(b) < float(c) and float(c) > 90.0,
+            ),
+        ],
+    },
+    "04-neurons.ipynb": {
+        "mime": ["application/vnd.glasswing.neurons.v1+json", "image/png"],
+        "text": [
+            (r"the most important unit, \d+, costs ([\d.]+) points", lambda v: float(v) > 0.5),
+            (r"by hand: ([\d.]+) %; the dictionary says ([\d.]+) %", lambda a, b: abs(float(a) - float(b)) < 0.15),
         ],
     },
     "05-credit-scoring.ipynb": {
@@ -114,7 +132,7 @@ def test_lab_runs_top_to_bottom(path: Path):
         match = re.search(pattern, joined)
         assert match, f"{path.name}: no output matches {pattern!r}"
         if check is not None:
-            assert check(match.group(1)), f"{path.name}: {match.group(0)!r} fails its check"
+            assert check(*match.groups()), f"{path.name}: {match.group(0)!r} fails its check"
     for mime_payload in (o.get("data", {}).get(SALIENCY) for c in nb.cells for o in c.get("outputs", [])):
         if mime_payload is not None:
             payload = mime_payload if isinstance(mime_payload, dict) else json.loads(mime_payload)
