@@ -15,7 +15,7 @@ NPM := npm --no-audit --no-fund
 
 LIB_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup lab test lint tensorflow build chromium clean data extension kernel kernelspec
+.PHONY: notebooks-html help setup lab test lint tensorflow build chromium clean data extension kernel kernelspec
 
 help:
 	@echo "make lab    start JupyterLab on notebooks/ (sets everything up first)"
@@ -96,6 +96,14 @@ $(KERNELSPEC): kernel/dist/main.js kernel/bin/glasswing.js $(wildcard kernel/log
 	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
 	echo '{"MappingKernelManager": {"default_kernel_name": "glasswing"}}' \
 		> $(VENV)/etc/jupyter/jupyter_server_config.d/glasswing-kernel.json
+
+# Executed HTML copies of the labs for reading (pictures from the image/png fallbacks), in .cache/notebooks-html.
+NOTEBOOKS_HTML := .cache/notebooks-html
+notebooks-html: setup
+	mkdir -p $(NOTEBOOKS_HTML)
+	cd notebooks && $(abspath $(VENV))/bin/jupyter nbconvert --to html --execute \
+		--ExecutePreprocessor.kernel_name=glasswing --ExecutePreprocessor.timeout=600 \
+		--output-dir $(abspath $(NOTEBOOKS_HTML)) *.ipynb
 
 clean:
 	rm -rf dist kernel/dist extension/lib extension/glasswing_extension/labextension $(STAMPS)
