@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
-python=${PYTHON:-$root/.venv/bin/python}
+python=${PYTHON:-.venv/bin/python}
+case "$python" in /*) ;; */*) python="$root/$python" ;; esac # relative to the repository root
 core=$(mktemp -d)
 trap 'rm -rf "$core"' EXIT
 "$python" - "$core/package.json" <<'PY'
