@@ -37,3 +37,4 @@ export {
   receiveCommOpen,
   registerCommTarget,
 } from './comms'
+export { closeAbandonedScopes } from './recover'

@@ -12,6 +12,7 @@ import type { CompleteResult, ExecuteResult, InspectResult, IsCompleteResult, Sh
 /** The parts of the library the engine uses (the kernel stays independent of the library's types). */
 export interface LibrarySession {
   bundleOf(value: unknown): Promise<Record<string, unknown>>
+  closeAbandonedScopes(): number
   settleDisplays(): Promise<void>
 }
 
@@ -84,6 +85,12 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
   )
 
   async function execute(code: string): Promise<ExecuteResult> {
+    const result = await run(code)
+    if (result.status === 'error' && result.ename === 'Interrupted') options.session().closeAbandonedScopes()
+    return result
+  }
+
+  async function run(code: string): Promise<ExecuteResult> {
     lastValue = NOTHING
     thrown = NOTHING
     diagnostics.length = 0

@@ -178,6 +178,7 @@ function loadSession(emit: (event: EngineEvent) => void): { session: HostSession
     const session: HostSession = {
       bundleOf: async (value) => ({ 'text/plain': inspect(value) }),
       settleDisplays: async () => undefined,
+      closeAbandonedScopes: () => 0,
       installSessionHooks: () => () => undefined,
       receiveCommOpen: () => false,
       receiveCommMessage: () => false,

@@ -65,7 +65,8 @@ export function loadFastConverter(
   ) => {
     // Only @types/node is included automatically (packages' own types still come with their imports):
     // every other @types folder in reach (test runners' globals, and so on) would be parsed for nothing.
-    const options = settings.onlyNodeTypes === false ? givenOptions : { ...(givenOptions as object), types: ['node'] }
+    const options =
+      settings.onlyNodeTypes === false ? givenOptions : { ...(givenOptions as object), types: ['node'] }
     return ts.createWatchCompilerHost(rootFiles, options, system, createProgram ?? light, ...rest)
   }
   const view = new Proxy(ts, {

@@ -1,0 +1,179 @@
+"""The Glasswing kernel as front ends use it: rich results, clean errors, interrupts, comms, memory."""
+
+import time
+
+import nbformat
+from conftest import run
+from nbclient import NotebookClient
+
+DISPLAYABLE = """
+const view = {
+  [Symbol.for('Jupyter.display')]: () => ({
+    'text/plain': 'a saliency view',
+    [gw.MIME_TYPES.saliency]: { version: 1, note: 'test payload' },
+  }),
+}
+"""
+
+
+def test_notebook_runs_under_nbclient_with_glasswing_mime_types(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(DISPLAYABLE + "view"),
+        nbformat.v4.new_code_cell("gw.display(view)"),
+        nbformat.v4.new_code_cell("const gwAgain = await import('glasswing'); typeof gwAgain.display"),
+    ]
+    NotebookClient(nb, kernel_name="glasswing", timeout=180, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    first, second, third = (cell.outputs for cell in nb.cells)
+    assert [o.output_type for o in first] == ["execute_result"]
+    assert first[0].data["application/vnd.glasswing.saliency.v1+json"] == {"version": 1, "note": "test payload"}
+    assert first[0].data["text/plain"] == "a saliency view"
+    assert [o.output_type for o in second] == ["display_data"]
+    assert "application/vnd.glasswing.saliency.v1+json" in second[0].data
+    assert third[0].data["text/plain"] == "'function'"
+
+
+def test_glasswing_error_is_one_clean_line(kernel):
+    _, kc = kernel
+    cell = run(kc, "throw new gw.GlasswingError({ where: 'gw.explain', argument: 'model', expected: 'a model', received: '3', hint: 'Load one with gw.load.' })")
+    assert cell.status == "error"
+    assert cell.reply["content"]["ename"] == "GlasswingError"
+    (error,) = cell.of_type("error")
+    assert len(error["content"]["traceback"]) == 1
+    assert "Load one with gw.load." in error["content"]["traceback"][0]
+
+
+def test_type_error_shows_line_and_column(kernel):
+    _, kc = kernel
+    cell = run(kc, "const fine = 1\nconst wrong: number = 'text'")
+    assert cell.status == "error"
+    assert cell.reply["content"]["ename"] == "TypeScriptError"
+    assert cell.reply["content"]["evalue"].startswith("2:7 - Type 'string' is not assignable to type 'number'")
+    assert run(kc, "1 + 1").status == "ok"
+
+
+def test_variables_persist_and_display_updates_in_place(kernel):
+    _, kc = kernel
+    assert run(kc, "let counter = 41").status == "ok"
+    cell = run(kc, "const out = gw.display('before'); out.update('after'); counter + 1")
+    assert [m["msg_type"] for m in cell.messages] == [
+        "display_data",
+        "update_display_data",
+        "execute_result",
+    ]
+    shown, updated = cell.of_type("display_data")[0], cell.of_type("update_display_data")[0]
+    assert shown["content"]["transient"]["display_id"] == updated["content"]["transient"]["display_id"]
+    assert updated["content"]["data"]["text/plain"] == "'after'"
+    assert cell.of_type("execute_result")[0]["content"]["data"]["text/plain"] == "42"
+
+
+def test_progress_bar_updates_one_display_with_html(kernel):
+    _, kc = kernel
+    cell = run(kc, "const bar = gw.progress({ total: 3, label: 'steps', minInterval: 0 }); for (let i = 0; i < 3; i++) bar.tick(); bar.finish()")
+    assert cell.status == "ok"
+    first = cell.of_type("display_data")
+    updates = cell.of_type("update_display_data")
+    assert len(first) == 1 and len(updates) >= 3
+    assert {u["content"]["transient"]["display_id"] for u in updates} == {first[0]["content"]["transient"]["display_id"]}
+    assert "<progress" in updates[-1]["content"]["data"]["text/html"]
+    assert "3/3" in updates[-1]["content"]["data"]["text/plain"]
+
+
+def interrupt_after(km, kc, code, seconds):
+    msg_id = kc.execute(code)
+    time.sleep(seconds)
+    started = time.monotonic()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=30)
+    return reply, time.monotonic() - started
+
+
+def test_interrupt_stops_a_synchronous_tensor_loop_then_the_next_cell_runs(kernel):
+    km, kc = kernel
+    assert run(kc, "import * as tf from '@tensorflow/tfjs'\nconst tensorsBefore = tf.memory().numTensors").status == "ok"
+    reply, took = interrupt_after(km, kc, "let spins = 0\nwhile (true) { tf.tidy(() => { tf.ones([8, 8]).matMul(tf.ones([8, 8])) }); spins++ }", 3)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "Interrupted"
+    assert took < 1.5, f"interrupt took {took:.2f} s"
+    # The interrupted tf.tidy never closed its scope; the kernel closes it, disposing what it held.
+    after = run(kc, "[tf.memory().numTensors - tensorsBefore, tf.tidy(() => tf.scalar(1).add(1).dataSync()[0])]")
+    assert after.of_type("execute_result")[0]["content"]["data"]["text/plain"] == "[ 0, 2 ]"
+
+
+def test_interrupt_stops_an_awaited_operation(kernel):
+    km, kc = kernel
+    reply, took = interrupt_after(km, kc, "await new Promise((resolve) => setTimeout(resolve, 60_000))", 2)
+    assert reply["content"]["ename"] == "Interrupted"
+    assert took < 1.5, f"interrupt took {took:.2f} s"
+    assert run(kc, "'still here'").of_type("execute_result")[0]["content"]["data"]["text/plain"] == "'still here'"
+
+
+def test_interrupt_stops_a_progress_reporting_dsl_loop(kernel):
+    km, kc = kernel
+    code = "const bar = gw.progress({ total: 1e9 }); while (true) { await new Promise((r) => setImmediate(r)); bar.tick() }"
+    reply, took = interrupt_after(km, kc, code, 2)
+    assert reply["content"]["status"] == "error"
+    assert took < 1.5
+    assert run(kc, "2 + 2").status == "ok"
+
+
+def test_comm_round_trip_with_a_binary_buffer(kernel):
+    _, kc = kernel
+    setup = run(
+        kc,
+        "gw.registerCommTarget('glasswing.test.echo', (comm, data) => {\n"
+        "  comm.onMessage((msg: any, buffers) => comm.send({ echo: msg, opened: data, sizes: buffers.map((b) => b.byteLength), sum: buffers.length ? Array.from(buffers[0]).reduce((a, b) => a + b, 0) : 0 }, buffers))\n"
+        "})",
+    )
+    assert setup.status == "ok"
+    from jupyter_client.session import Session  # noqa: F401  (the client's own message factory)
+
+    comm_id = "test-comm-1"
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "glasswing.test.echo", "data": {"hello": 1}}))
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {"ping": 2}}), buffers=[bytes([1, 2, 3, 250])])
+    deadline = time.monotonic() + 30
+    while True:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
+            break
+    assert msg["content"]["data"] == {"echo": {"ping": 2}, "opened": {"hello": 1}, "sizes": [4], "sum": 256}
+    assert [bytes(b) for b in msg["buffers"]] == [bytes([1, 2, 3, 250])]
+
+    info_id = kc.comm_info(target_name="glasswing.test.echo")
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != info_id:
+        reply = kc.get_shell_msg(timeout=30)
+    assert reply["content"]["comms"] == {comm_id: {"target_name": "glasswing.test.echo"}}
+
+    # A comm to a target nobody registered is closed at once, as the messaging spec says.
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_open", {"comm_id": "nobody", "target_name": "no.such.target", "data": {}}))
+    while True:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["msg_type"] == "comm_close" and msg["content"]["comm_id"] == "nobody":
+            break
+
+
+def test_kernel_opens_a_comm_to_the_front_end(kernel):
+    _, kc = kernel
+    cell = run(kc, "const comm = gw.openComm('glasswing.view', { kind: 'embedding' }, [new Uint8Array([7, 8])]); comm.id.length")
+    (opened,) = cell.of_type("comm_open")
+    assert opened["content"]["target_name"] == "glasswing.view"
+    assert opened["content"]["data"] == {"kind": "embedding"}
+    assert [bytes(b) for b in opened["buffers"]] == [bytes([7, 8])]
+
+
+def test_a_thousand_cells_making_and_dropping_tensors_leave_memory_flat(kernel):
+    _, kc = kernel
+    assert run(kc, "import * as tf from '@tensorflow/tfjs'\nawait gw.ready()\nconst probe = () => [tf.memory().numTensors, process.memoryUsage().rss]").status == "ok"
+    cell_code = "{ const a = tf.randomNormal([64, 64]); const b = a.matMul(a).relu(); b.sum().dataSync(); tf.dispose([a, b]) }"
+    for _ in range(100):  # warm-up: the first cells grow caches (compiled code, TensorFlow kernels)
+        assert run(kc, cell_code).status == "ok"
+    before = eval(run(kc, "JSON.stringify(probe())").of_type("execute_result")[0]["content"]["data"]["text/plain"].strip("'"))
+    for _ in range(1000):
+        assert run(kc, cell_code).status == "ok"
+    after = eval(run(kc, "JSON.stringify(probe())").of_type("execute_result")[0]["content"]["data"]["text/plain"].strip("'"))
+    assert after[0] == before[0], f"tensors {before[0]} -> {after[0]}"
+    grown_mb = (after[1] - before[1]) / 2**20
+    assert grown_mb < 40, f"RSS grew {grown_mb:.1f} MiB over 1,000 cells"
