@@ -69,14 +69,16 @@ def inputs(work, name, shape):
     return torch.tensor(np.fromfile(work / name, np.float32).reshape(shape)).permute(0, 3, 1, 2).contiguous()
 
 
-def median(body, repeats=5):
+def timed(body, repeats=5):
+    """Best and median of `repeats` runs after a warm one (as bench.ts does)."""
     body()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         body()
         times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
+    times.sort()
+    return {"best": times[0], "median": times[len(times) // 2]}
 
 
 def first_call(work):
@@ -110,8 +112,8 @@ def main():
         "torch": torch.__version__,
         "captum": captum.__version__,
         "threads": torch.get_num_threads(),
-        "ig": median(lambda: IntegratedGradients(mnist).attribute(x, target=3, n_steps=50)),
-        "saliency": median(lambda: Saliency(vgg).attribute(big, target=3), 3),
+        "ig": timed(lambda: IntegratedGradients(mnist).attribute(x, target=3, n_steps=50)),
+        "saliency": timed(lambda: Saliency(vgg).attribute(big, target=3), 3),
     }
     fresh = subprocess.run([sys.executable, __file__, str(work), "first-call"], capture_output=True, text=True, check=True)
     result["firstCall"] = json.loads(fresh.stdout.strip().splitlines()[-1])
