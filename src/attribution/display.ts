@@ -214,7 +214,7 @@ function describeOne(item: AttributionData): string {
   const names = item.targets.slice(0, 10).map((t) => (t === null ? '-' : (item.classNames?.[t] ?? String(t))))
   const parameters = Object.entries(item.parameters)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? '[tensor]' : String(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
   const lines = [
     `Attribution · ${item.title} (${item.method})${item.layer ? ` at layer '${item.layer}'` : ''} · ${examples} input${examples === 1 ? '' : 's'} · values [${shape.join(', ')}]`,
     `target: ${item.targetDescription}${names.length ? ` → ${names.join(', ')}${item.targets.length > 10 ? ', ...' : ''}` : ''}`,

@@ -55,7 +55,8 @@ async function compute<Options extends object>(
     outputs.dispose()
     const classes = outputShape.length === 2 ? outputShape[1]! : 0
     const target = resolveTarget(
-      options.neuron ? () => tf.zeros([outputShape[0]!]) : options.target,
+      // A neuron is explained instead of an output: any function target keeps the rows as they are.
+      options.neuron ? () => tf.zeros([examples]) : options.target,
       outputData,
       examples,
       classes,
@@ -99,12 +100,9 @@ async function compute<Options extends object>(
       inputs: (await batch.data()) as Float32Array,
       inputShape: batch.shape,
       exampleOf: Array.from(target.exampleOf),
-      targets:
-        target.kind === 'classes' && !options.neuron
-          ? Array.from(target.classes)
-          : target.exampleOf.length
-            ? Array.from(target.exampleOf, () => null)
-            : [],
+      targets: Array.from(target.exampleOf, (_, row) =>
+        target.kind === 'classes' && !options.neuron ? target.classes[row]! : null,
+      ),
       targetDescription: options.neuron
         ? `neuron ${options.neuron.layer}[${options.neuron.index.join(', ')}]`
         : target.description,
