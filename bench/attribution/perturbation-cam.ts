@@ -15,16 +15,19 @@ const ROOT = resolve(__dirname, '..', '..', '..', '..')
 const WORK = join(ROOT, '.cache', 'bench-attribution-perturbation')
 const PYTHON = join(ROOT, '.venv-ref', 'bin', 'python')
 const REPEATS = 3
+const ROUNDS = 2
 
-async function median(body: () => Promise<unknown>, repeats = REPEATS): Promise<number> {
+// The machine is shared: other jobs' load comes and goes. Each side runs in alternating rounds and
+// keeps its best time (as `timeit` does), the closest estimate of its uncontended speed.
+async function best(body: () => Promise<unknown>, repeats = REPEATS): Promise<number> {
   await body() // warm
-  const times: number[] = []
+  let fastest = Infinity
   for (let i = 0; i < repeats; i++) {
     const start = performance.now()
     await body()
-    times.push((performance.now() - start) / 1000)
+    fastest = Math.min(fastest, (performance.now() - start) / 1000)
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!
+  return fastest
 }
 
 async function main(): Promise<void> {
@@ -41,32 +44,51 @@ async function main(): Promise<void> {
   const mnist = await gw.load(mnistFolder)
   const vgg = await gw.load(vggFolder)
 
-  const ours: Record<string, number> = {}
-  ours.occlusion = await median(() =>
-    gw.explain(mnist, mnistInputs, { method: 'occlusion', window: 4, stride: 2, target: 3, batchSize: 169 }),
-  )
-  ours.kernelShap = await median(() =>
-    gw.explain(mnist, mnistInputs, {
-      method: 'kernel-shap',
-      segments: { method: 'grid', cellSize: 4 },
-      samples: 512,
-      target: 3,
-      batchSize: 256,
-    }),
-  )
-  ours.gradCam = await median(() =>
-    gw.explain(vgg, vggInputs, { method: 'grad-cam', layer: 'block4_conv2', target: 3 }),
-  )
-
-  const output = execFileSync(
-    PYTHON,
-    [join(ROOT, 'bench', 'attribution', 'captum_perturbation_cam_bench.py'), WORK],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    },
-  )
-  const theirs = JSON.parse(output.trim().split('\n').pop()!) as Record<string, number | string>
+  const ours: Record<string, number> = { occlusion: Infinity, kernelShap: Infinity, gradCam: Infinity }
+  let theirs: Record<string, number | string> = {}
+  for (let round = 0; round < ROUNDS; round++) {
+    const occlusion = await best(() =>
+      gw.explain(mnist, mnistInputs, {
+        method: 'occlusion',
+        window: 4,
+        stride: 2,
+        target: 3,
+        batchSize: 169,
+      }),
+    )
+    const kernelShap = await best(() =>
+      gw.explain(mnist, mnistInputs, {
+        method: 'kernel-shap',
+        segments: { method: 'grid', cellSize: 4 },
+        samples: 512,
+        target: 3,
+        batchSize: 256,
+      }),
+    )
+    const gradCam = await best(() =>
+      gw.explain(vgg, vggInputs, { method: 'grad-cam', layer: 'block4_conv2', target: 3 }),
+    )
+    ours.occlusion = Math.min(ours.occlusion!, occlusion)
+    ours.kernelShap = Math.min(ours.kernelShap!, kernelShap)
+    ours.gradCam = Math.min(ours.gradCam!, gradCam)
+    const output = execFileSync(
+      PYTHON,
+      [join(ROOT, 'bench', 'attribution', 'captum_perturbation_cam_bench.py'), WORK],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      },
+    )
+    const measured = JSON.parse(output.trim().split('\n').pop()!) as Record<string, number | string>
+    theirs = Object.fromEntries(
+      Object.entries(measured).map(([key, value]) => [
+        key,
+        typeof value === 'number' && typeof theirs[key] === 'number' && key !== 'threads'
+          ? Math.min(value, theirs[key] as number)
+          : value,
+      ]),
+    )
+  }
   const rows: [string, number, number][] = [
     ['Occlusion, 16 images 28x28, window 4 stride 2 (s)', ours.occlusion!, theirs.occlusion as number],
     [
@@ -78,7 +100,7 @@ async function main(): Promise<void> {
   ]
   console.log(
     [
-      `backend: ${info.backend} (TensorFlow ${info.tensorflowVersion}), torch ${String(theirs.torch)} (${String(theirs.threads)} threads), captum ${String(theirs.captum)}; median of ${REPEATS}`,
+      `backend: ${info.backend} (TensorFlow ${info.tensorflowVersion}), torch ${String(theirs.torch)} (${String(theirs.threads)} threads), captum ${String(theirs.captum)}; best of ${REPEATS} x ${ROUNDS} alternating rounds`,
       '| benchmark | Glasswing | Captum | Captum time / Glasswing time |',
       '| --- | --- | --- | --- |',
       ...rows.map(
