@@ -6,8 +6,8 @@
 import type { Neighbors } from './neighbors'
 
 /**
- * A sparse symmetric matrix in compressed rows. An entry may appear twice in a row (once from each
- * direction); sums over a row are what t-SNE needs, and they are right either way.
+ * A sparse symmetric matrix stored by its upper triangle in compressed rows: row i holds the pairs
+ * (i, j) with j > i, each once; P_ji is the same value.
  */
 export interface SparseAffinities {
   rows: number
@@ -34,10 +34,13 @@ export function conditionalProbabilities(neighbors: Neighbors, perplexity: numbe
     // Shifting by the nearest distance changes nothing after normalization and avoids underflow.
     const nearest = distances[i * k]! ** 2
     for (let r = 0; r < k; r++) squared[r] = distances[i * k + r]! ** 2 - nearest
-    let beta = 1
+    // Start from the scale of this row's distances: far fewer bisection steps than from beta = 1.
+    let spread = 0
+    for (let r = 0; r < k; r++) spread += squared[r]!
+    let beta = spread > 0 ? k / spread : 1
     let low = -Infinity
     let high = Infinity
-    for (let step = 0; step < 200; step++) {
+    for (let step = 0; step < 100; step++) {
       let sum = 0
       let weighted = 0
       for (let r = 0; r < k; r++) {
@@ -46,7 +49,7 @@ export function conditionalProbabilities(neighbors: Neighbors, perplexity: numbe
         weighted += squared[r]! * p
       }
       const entropy = Math.log(sum) + (beta * weighted) / sum
-      if (Math.abs(entropy - target) < 1e-8) break
+      if (Math.abs(entropy - target) < 1e-5) break
       if (entropy > target) {
         low = beta
         beta = high === Infinity ? beta * 2 : (beta + high) / 2
@@ -63,7 +66,8 @@ export function conditionalProbabilities(neighbors: Neighbors, perplexity: numbe
 }
 
 /**
- * The symmetric joint probabilities P = (P_cond + P_cond^T) / (2N), as compressed rows.
+ * The symmetric joint probabilities P = (P_cond + P_cond^T) / (2N), each unordered pair once (i < j),
+ * as compressed rows over the smaller index: the gradient visits each pair once and moves both ends.
  *
  * @example
  * const P = jointProbabilities(neighbors, conditionalProbabilities(neighbors, 30))
@@ -73,8 +77,7 @@ export function jointProbabilities(neighbors: Neighbors, conditional: Float64Arr
   const rows = indices.length / k
   const counts = new Int32Array(rows + 1)
   for (let i = 0; i < rows; i++) {
-    counts[i + 1]! += k
-    for (let r = 0; r < k; r++) counts[indices[i * k + r]! + 1]!++
+    for (let r = 0; r < k; r++) counts[Math.min(i, indices[i * k + r]!) + 1]!++
   }
   const offsets = new Int32Array(rows + 1)
   for (let i = 0; i < rows; i++) offsets[i + 1] = offsets[i]! + counts[i + 1]!
@@ -85,12 +88,27 @@ export function jointProbabilities(neighbors: Neighbors, conditional: Float64Arr
   for (let i = 0; i < rows; i++) {
     for (let r = 0; r < k; r++) {
       const j = indices[i * k + r]!
-      const p = conditional[i * k + r]! * scale
-      columns[cursor[i]!] = j
-      values[cursor[i]!++] = p
-      columns[cursor[j]!] = i
-      values[cursor[j]!++] = p
+      const low = Math.min(i, j)
+      columns[cursor[low]!] = Math.max(i, j)
+      values[cursor[low]!++] = conditional[i * k + r]! * scale
     }
   }
-  return { rows, offsets, columns, values }
+  // Merge the two directions of a pair (i lists j and j lists i) into one entry.
+  const mergedOffsets = new Int32Array(rows + 1)
+  let write = 0
+  const seen = new Map<number, number>()
+  for (let i = 0; i < rows; i++) {
+    seen.clear()
+    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+      const j = columns[e]!
+      const at = seen.get(j)
+      if (at === undefined) {
+        seen.set(j, write)
+        columns[write] = j
+        values[write++] = values[e]!
+      } else values[at] = values[at]! + values[e]!
+    }
+    mergedOffsets[i + 1] = write
+  }
+  return { rows, offsets: mergedOffsets, columns: columns.slice(0, write), values: values.slice(0, write) }
 }

@@ -5,7 +5,10 @@
  */
 import type { SparseAffinities } from './affinities'
 
-/** Adds exaggeration * sum_j P_ij (y_i - y_j) / (1 + |y_i - y_j|^2) to `gradient`. */
+/**
+ * Adds exaggeration * sum_j P_ij (y_i - y_j) / (1 + |y_i - y_j|^2) to `gradient`, visiting each pair
+ * of the upper-triangular affinities once and moving both ends.
+ */
 export function addAttraction(
   y: Float64Array,
   affinities: SparseAffinities,
@@ -22,12 +25,14 @@ export function addAttraction(
       const j = columns[e]!
       const dx = xi - y[2 * j]!
       const dy = yi - y[2 * j + 1]!
-      const w = values[e]! / (1 + dx * dx + dy * dy)
+      const w = (exaggeration * values[e]!) / (1 + dx * dx + dy * dy)
       gx += w * dx
       gy += w * dy
+      gradient[2 * j] = gradient[2 * j]! - w * dx
+      gradient[2 * j + 1] = gradient[2 * j + 1]! - w * dy
     }
-    gradient[2 * i] = gradient[2 * i]! + exaggeration * gx
-    gradient[2 * i + 1] = gradient[2 * i + 1]! + exaggeration * gy
+    gradient[2 * i] = gradient[2 * i]! + gx
+    gradient[2 * i + 1] = gradient[2 * i + 1]! + gy
   }
 }
 
