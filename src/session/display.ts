@@ -29,13 +29,24 @@ export interface DisplayHandle {
  * await bundleOf(42)   // { 'text/plain': '42' }
  */
 export async function bundleOf(value: unknown): Promise<MimeBundle> {
-  if (isDisplayable(value)) return await value[JUPYTER_DISPLAY]()
+  return await bundleOrPromise(value)
+}
+
+/** The bundle at once when the value makes it synchronously (most do), else a promise of it. */
+function bundleOrPromise(value: unknown): MimeBundle | Promise<MimeBundle> {
+  if (isDisplayable(value)) return value[JUPYTER_DISPLAY]()
   const repr = (value as { _repr_mimebundle_?: unknown } | null)?._repr_mimebundle_
   if (typeof repr === 'function') {
-    const bundle = (await repr.call(value)) as Record<string, unknown>
-    return { 'text/plain': plainText(value), ...bundle } as MimeBundle
+    const text = plainText(value)
+    const made = repr.call(value) as Record<string, unknown> | Promise<Record<string, unknown>>
+    const complete = (bundle: Record<string, unknown>) => ({ 'text/plain': text, ...bundle }) as MimeBundle
+    return isPromise(made) ? made.then(complete) : complete(made)
   }
   return { 'text/plain': plainText(value) }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** The text a value shows as when it offers no bundle. */
@@ -60,14 +71,28 @@ function newDisplayId(): string {
 export function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
   const displayId = options.displayId ?? newDisplayId()
   const metadata = options.metadata ?? {}
+  // Outputs of one handle keep their order even when a bundle is made asynchronously; a bundle made
+  // at once is shown at once, so it stays in order with the cell's printed output too.
+  let earlier: Promise<void> | undefined
   const show = (shown: unknown, update: boolean): void => {
     const state = sessionState()
-    const pending = bundleOf(shown).then((bundle) => {
+    const emit = (bundle: MimeBundle): void => {
       validateBundle(bundle)
       state.hooks.display({ bundle, metadata, displayId, update })
+    }
+    const bundle = bundleOrPromise(shown)
+    if (!earlier && !isPromise(bundle)) return emit(bundle)
+    const pending = (earlier ?? Promise.resolve()).then(() => bundle).then(emit)
+    const settled = pending.then(
+      () => undefined,
+      () => undefined,
+    )
+    earlier = settled
+    void settled.then(() => {
+      if (earlier === settled) earlier = undefined
     })
     state.pendingDisplays.add(pending)
-    void pending.finally(() => state.pendingDisplays.delete(pending)).catch(() => undefined)
+    void settled.then(() => state.pendingDisplays.delete(pending))
   }
   show(value, false)
   // Marked quiet: a cell that ends with `gw.display(x)` shows x once, not also the handle.

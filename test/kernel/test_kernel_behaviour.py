@@ -167,7 +167,7 @@ def test_kernel_opens_a_comm_to_the_front_end(kernel):
 def test_a_thousand_cells_making_and_dropping_tensors_leave_memory_flat(kernel):
     _, kc = kernel
     assert run(kc, "import * as tf from '@tensorflow/tfjs'\nawait gw.ready()\nconst probe = () => [tf.memory().numTensors, process.memoryUsage().rss]").status == "ok"
-    cell_code = "{ const a = tf.randomNormal([64, 64]); const b = a.matMul(a).relu(); b.sum().dataSync(); tf.dispose([a, b]) }"
+    cell_code = "{ const a = tf.randomNormal([64, 64]); const s = tf.tidy(() => a.matMul(a).relu().sum()); s.dataSync(); tf.dispose([a, s]) }"
     for _ in range(100):  # warm-up: the first cells grow caches (compiled code, TensorFlow kernels)
         assert run(kc, cell_code).status == "ok"
     before = eval(run(kc, "JSON.stringify(probe())").of_type("execute_result")[0]["content"]["data"]["text/plain"].strip("'"))
