@@ -25,7 +25,9 @@ export class SavedGlasswingModel implements GlasswingModel {
     readonly source: string,
     readonly classNames: readonly string[] | null,
   ) {
-    const shape = (info: tf.ModelTensorInfo | undefined) => (info?.shape ?? []).map((d) => (d < 0 ? null : d))
+    // tfjs-node reads the signature's dimensions from the protobuf as strings: make them numbers.
+    const shape = (info: tf.ModelTensorInfo | undefined) =>
+      (info?.shape ?? []).map(Number).map((d) => (d < 0 ? null : d))
     this.inputShape = shape(tfModel.inputs[0])
     this.outputShape = shape(tfModel.outputs[0])
   }
