@@ -97,6 +97,13 @@ function main(): void {
     rejectInterrupt(new Error('Interrupted asynchronously'))
     runner.interrupt()
   })
+  // Errors thrown outside any cell (a callback of a timer, a stray rejection) are reported, not fatal.
+  const report = (error: unknown): void => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    emit({ kind: 'stream', name: 'stderr', text: `Uncaught (outside the running cell): ${text}\n` })
+  }
+  process.on('uncaughtException', report)
+  process.on('unhandledRejection', report)
   // The kernel process went away: nothing is left to serve.
   process.on('disconnect', () => process.exit(0))
 

@@ -86,6 +86,8 @@ export interface CompilerFileSystem {
   readFile(file: string, encoding?: string): string | undefined
   realpath?(file: string): string
   getDirectories(folder: string): string[]
+  watchFile?(file: string, ...rest: unknown[]): { close(): void }
+  watchDirectory?(folder: string, ...rest: unknown[]): { close(): void }
 }
 
 /**
@@ -101,6 +103,8 @@ export function installTypeResolution(sys: CompilerFileSystem, cwd: string, root
     readFile: sys.readFile,
     realpath: sys.realpath,
     getDirectories: sys.getDirectories,
+    watchFile: sys.watchFile,
+    watchDirectory: sys.watchDirectory,
   }
   const forward = (file: string, probe: (p: string) => boolean): string => {
     const normal = path.normalize(file)
@@ -117,6 +121,19 @@ export function installTypeResolution(sys: CompilerFileSystem, cwd: string, root
   sys.readFile = (file, encoding) => original.readFile.call(sys, forward(file, original.fileExists), encoding)
   sys.getDirectories = (folder) =>
     original.getDirectories.call(sys, forward(folder, original.directoryExists))
+  // Installed packages and the library's build are not watched: the running code would not change with
+  // them anyway (modules are cached), TypeScript polls every watched file, and a change seen in the
+  // middle of a conversion crashes tslab's converter ("Unexpected pending rebuildTimer"). A cell's own
+  // local .ts files are still watched, so editing them takes effect.
+  const unwatched = (file: string): boolean =>
+    file.split(/[\\/]/).includes('node_modules') || path.normalize(file).startsWith(root + path.sep)
+  const idle = { close: () => undefined }
+  for (const method of ['watchFile', 'watchDirectory'] as const) {
+    const watch = sys[method]
+    if (!watch) continue
+    sys[method] = (file: string, ...rest: unknown[]) =>
+      unwatched(file) ? idle : watch.call(sys, file, ...rest)
+  }
   if (original.realpath) {
     const realpath = original.realpath
     sys.realpath = (file) => realpath.call(sys, forward(file, original.fileExists))
