@@ -14,7 +14,7 @@ import {
   tabularPayload,
   textPayload,
 } from '../unit/extension/fixtures'
-import { log, openNotebook, runExtraCell, SCREENSHOTS, startLab, type Lab } from './lab'
+import { log, openNotebook, ROOT, runExtraCell, SCREENSHOTS, startLab, type Lab } from './lab'
 import { chooseKernel, selectionCell, setupCell, showCell, updateCell, writePayload } from './notebook'
 
 const kernel = chooseKernel()
@@ -93,6 +93,15 @@ beforeAll(async () => {
       )
       .join('\n'),
   ]
+  // On the Glasswing kernel, one real result too: Integrated Gradients of the MNIST CNN on 8 test digits.
+  if (kernel.glasswing)
+    cells.push(
+      [
+        `const model = await gw.load(${JSON.stringify(join(ROOT, 'notebooks', 'models', 'mnist-cnn'))})`,
+        "const { images } = await gw.datasets.mnist({ split: 'test', limit: 8 })",
+        "await gw.explain(model, images, { method: 'integrated-gradients', steps: 16 })",
+      ].join('\n'),
+    )
   page = await openNotebook(lab, 'views.ipynb', cells, kernel)
 }, 300_000)
 
@@ -241,6 +250,26 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
     const tokens = page.locator('.gw-features').nth(1).locator('.gw-token')
     expect(await tokens.allTextContents()).toEqual(['this', 'movie', 'was', 'not', 'good', 'at', 'all'])
     await shoot('.gw-features', 'features-text', 1)
+  })
+
+  it.skipIf(!kernel.glasswing)('draws a real gw.explain result from the Glasswing kernel', async () => {
+    const view = page.locator('.jp-Notebook .jp-Cell').nth(9).locator('.gw-saliency')
+    await view.waitFor({ timeout: 60_000 })
+    expect(await view.locator('canvas.gw-overlay').count()).toBe(8)
+    expect(await page.locator('.jp-Notebook .jp-Cell').nth(9).locator('.gw-error').count()).toBe(0)
+    const drawn = await view
+      .locator('canvas.gw-overlay')
+      .first()
+      .evaluate((canvas: HTMLCanvasElement) => {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+        let coloured = 0
+        for (let i = 0; i < data.length; i += 4)
+          if (data[i] !== data[i + 1] || data[i + 1] !== data[i + 2]) coloured++
+        return coloured
+      })
+    expect(drawn).toBeGreaterThan(50) // a grey digit with a coloured overlay on part of it
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'saliency-real-mnist.png') })
   })
 
   it('shows a bad payload as an error box and hostile labels as text, running nothing', async () => {
