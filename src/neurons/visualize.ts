@@ -13,6 +13,7 @@ import { parametrizations, type Parametrization } from './parametrizations'
 import { imageGridPng, type ImageData } from './render'
 import { standardTransforms, type Transform } from './transforms'
 import { liveOutput, richFrontEnd } from './live'
+import { redirectedRelu } from './redirected-relu'
 import { modelImageShape } from './model-shape'
 
 /** Options of {@link visualize}. */
@@ -25,6 +26,11 @@ export interface VisualizeOptions {
   parametrization?: Parametrization
   /** Applied in order at every step. Default `gw.transforms.standard(size)`; `[]` for none. */
   transforms?: readonly Transform[]
+  /**
+   * For this many first steps, ReLU gradients are redirected (Lucid's `redirected_relu_grad`) so that
+   * units dead on the starting image still move it. Default 16; 0 for plain gradients.
+   */
+  redirectReluSteps?: number
   /** Adam's learning rate. Default 0.05. */
   learningRate?: number
   /** Seeds the initial images and the transforms. Default 0. */
@@ -104,6 +110,12 @@ export async function visualize(
   const { height, width, channels } = modelImageShape(model, where)
   const parametrization = options.parametrization ?? parametrizations.fourier()
   const transforms = options.transforms ?? standardTransforms(Math.max(height, width))
+  // ReLU overrides reach into Layers models only. Through an override, tfjs takes every input's gradient
+  // of a convolution, its filter's too; the wasm backend lacks that kernel, so there the plain gradient
+  // is used (dead units may then stay grey).
+  const canRedirect =
+    model.kind === 'layers' && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined
+  const redirectSteps = canRedirect ? (options.redirectReluSteps ?? 16) : 0
   const random = seededRandom(seed)
   const parametrized = parametrization.create({ batch, height, width, channels }, seed)
   const optimizer = tf.train.adam(options.learningRate ?? 0.05)
@@ -128,7 +140,8 @@ export async function visualize(
           let input = images
           for (const transform of transforms) input = transform.apply(input, random)
           input = fitTo(input, height, width)
-          const context = makeContext(model, objective, images, input.mul(high - low).add(low) as tf.Tensor4D)
+          const scaled = input.mul(high - low).add(low) as tf.Tensor4D
+          const context = makeContext(model, objective, images, scaled, step < redirectSteps)
           return objective.evaluate(context).neg() as tf.Scalar
         },
         true,
@@ -152,6 +165,7 @@ export async function visualize(
       batch,
       seed,
       learningRate: options.learningRate ?? 0.05,
+      redirectReluSteps: redirectSteps,
       parametrization: { name: parametrization.name, ...parametrization.parameters },
       transforms: transforms.map((t) => t.name),
       inputRange: [low, high],
@@ -169,12 +183,13 @@ function makeContext(
   objective: Objective,
   images: tf.Tensor4D,
   input: tf.Tensor4D,
+  redirect = false,
 ): ObjectiveContext {
   const layers = objective.needs.layers
   let activations: Record<string, tf.Tensor>
   let output: tf.Tensor | undefined
-  if (objective.needs.output) {
-    const result = model.run(input, { capture: layers })
+  if (objective.needs.output || redirect) {
+    const result = model.run(input, { capture: layers, ...(redirect ? { relu: redirectedRelu } : {}) })
     activations = result.activations
     output = result.output
   } else {

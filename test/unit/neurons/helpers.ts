@@ -22,9 +22,13 @@ export function edgeKernel(size: number, orientation: number, wavelength = 6): n
 
 /**
  * A grayscale 28x28 model: conv 'edges' with one oriented-edge unit per entry of `orientations` (7x7,
- * ReLU), then global average pooling and a dense 'logits' layer with `classes` outputs.
+ * ReLU, `bias` added), then global average pooling and a dense 'logits' layer with `classes` outputs.
  */
-export async function edgeModel(orientations: readonly number[], classes = 3): Promise<GlasswingModel> {
+export async function edgeModel(
+  orientations: readonly number[],
+  classes = 3,
+  bias = 0,
+): Promise<GlasswingModel> {
   const input = tf.input({ shape: [28, 28, 1] })
   const conv = tf.layers.conv2d({
     name: 'edges',
@@ -39,7 +43,7 @@ export async function edgeModel(orientations: readonly number[], classes = 3): P
   const kernels = orientations.map((o) => edgeKernel(7, o))
   tf.tidy(() => {
     const kernel = tf.tensor(kernels).transpose([1, 2, 0]).reshape([7, 7, 1, orientations.length])
-    conv.setWeights([kernel, tf.zeros([orientations.length])])
+    conv.setWeights([kernel, tf.fill([orientations.length], bias)])
     const weights = Array.from({ length: orientations.length * classes }, (_, i) => ((i * 7) % 5) - 2)
     dense.setWeights([tf.tensor2d(weights, [orientations.length, classes]), tf.zeros([classes])])
   })

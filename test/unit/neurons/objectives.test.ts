@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { decodePng, GlasswingError, JUPYTER_DISPLAY } from '../../../src'
 import { Objective, objectives, parametrizations, transforms, visualize } from '../../../src/neurons'
-import { runOrExplain } from './backend-guard'
+import { onWasm, runOrExplain } from './backend-guard'
 import { edgeModel } from './helpers'
 
 describe('objectives compose with readable names', () => {
@@ -96,6 +96,24 @@ describe('feature visualization', () => {
     expect(progress).toEqual([10, 20, 30, 40])
     const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
     expect(mean(result.history.slice(-5))).toBeGreaterThan(2 * mean(result.history.slice(0, 5)))
+  })
+
+  it('moves units that are dead on the starting image, through redirected ReLU gradients', async () => {
+    const model = await edgeModel([45], 3, -0.5) // silent on the grey starting image
+    const run = (redirectReluSteps: number) =>
+      visualize(model, objectives.channel('edges', 0), {
+        steps: 24,
+        seed: 1,
+        transforms: [],
+        redirectReluSteps,
+      })
+    const plain = await run(0)
+    expect(plain.history.at(-1)).toBe(0)
+    if (onWasm()) return // the override needs Conv2DBackpropFilter: wasm keeps plain gradients
+    const before = tf.memory().numTensors
+    const redirected = await run(16)
+    expect(redirected.history.at(-1)!).toBeGreaterThan(0.1)
+    expect(tf.memory().numTensors).toBe(before)
   })
 
   it('is reproducible for a seed', async () => {
