@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { describeValue, GlasswingError } from '../errors'
+import { JUPYTER_DISPLAY, type Displayable } from '../display/bundle'
 import { parseArff, type ArffAttribute } from './arff'
+import { tableBundle } from './display'
 import { selectRange } from './images'
 import { shuffledIndices } from './random'
 import { bundledFile } from './sources'
@@ -25,8 +27,8 @@ export interface CreditGOptions {
   offset?: number
 }
 
-/** Rows of a table: the raw values with names, and their encoding as model input. */
-export interface TabularDataset {
+/** Rows of a table: the raw values with names, and their encoding as model input. Shows its first rows. */
+export interface TabularDataset extends Displayable {
   name: string
   split: 'train' | 'test' | 'all'
   /** float32 [n, featureNames.length]: numeric attributes standardised, nominal ones one-hot. */
@@ -44,6 +46,8 @@ export interface TabularDataset {
   encode(rows: (string | number)[][]): tf.Tensor2D
   /** Frees `features` and `labels`. */
   dispose(): void
+  /** A one-line summary. */
+  toString(): string
 }
 
 /**
@@ -89,10 +93,11 @@ export async function creditG(options: CreditGOptions = {}): Promise<TabularData
     const raw = selected.map((row) => row.slice(0, classIndex))
     const encode = (rows: (string | number)[][]) => encodeRows(encoding, rows, `${WHERE}().encode`)
     const features = encode(raw)
-    const labels = tf.tensor1d(
-      selected.map((row) => target.categories.indexOf(row[classIndex] as string)),
-      'int32',
-    )
+    const classes = selected.map((row) => target.categories.indexOf(row[classIndex] as string))
+    const labels = tf.tensor1d(classes, 'int32')
+    const summary =
+      `credit-g (${split}): ${selected.length} applicants, ${attributes.length} attributes encoded as ` +
+      `${encoding.featureNames.length} columns; classes ${target.categories.join(', ')}`
     return {
       name: 'credit-g',
       split,
@@ -107,6 +112,13 @@ export async function creditG(options: CreditGOptions = {}): Promise<TabularData
         features.dispose()
         labels.dispose()
       },
+      toString: () => summary,
+      [JUPYTER_DISPLAY]: () =>
+        tableBundle(
+          summary,
+          [...attributes.map((a) => a.name), 'class'],
+          raw.map((row, i) => [...row, target.categories[classes[i]!]!]),
+        ),
     }
   } catch (error) {
     throw explainBackendError(error, WHERE)

@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { describeValue, GlasswingError } from '../errors'
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/bundle'
+import { describeImages, imageGridBundle } from './display'
 import type { IdxArray } from './idx'
 
 /** Which part of a data set to read. */
@@ -25,8 +27,8 @@ export interface ImageDatasetOptions extends SplitOptions {
   watermark?: boolean
 }
 
-/** Labelled images; the caller owns the tensors (`dispose()` frees both). */
-export interface ImageDataset {
+/** Labelled images; the caller owns the tensors (`dispose()` frees both). Shows a thumbnail grid. */
+export interface ImageDataset extends Displayable {
   /** The data set's name, for example 'mnist'. */
   name: string
   split: 'train' | 'test'
@@ -38,6 +40,8 @@ export interface ImageDataset {
   classNames: string[]
   /** Frees `images` and `labels`. */
   dispose(): void
+  /** A one-line summary. */
+  toString(): string
 }
 
 /** The split, start and count that options select from `available` examples, checked. */
@@ -100,6 +104,7 @@ export function makeImageDataset(
   tensors: { images: tf.Tensor4D; labels: tf.Tensor1D },
   classNames: string[],
 ): ImageDataset {
+  const text = () => describeImages(name, split, tensors.images, classNames)
   return {
     name,
     split,
@@ -109,5 +114,7 @@ export function makeImageDataset(
       tensors.images.dispose()
       tensors.labels.dispose()
     },
+    toString: text,
+    [JUPYTER_DISPLAY]: (): MimeBundle => imageGridBundle(text(), tensors.images, tensors.labels, classNames),
   }
 }

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { describeValue, GlasswingError } from '../errors'
+import { JUPYTER_DISPLAY, type Displayable } from '../display/bundle'
+import { tableBundle } from './display'
 import { selectRange } from './images'
 import { shuffledIndices } from './random'
 import { npmPackageFile } from './sources'
@@ -29,8 +31,8 @@ export interface SentimentOptions {
   offset?: number
 }
 
-/** Sentences with labels; the caller owns `labels`. */
-export interface TextDataset {
+/** Sentences with labels; the caller owns `labels`. Shows its first sentences. */
+export interface TextDataset extends Displayable {
   name: string
   split: 'train' | 'test' | 'all'
   texts: string[]
@@ -40,6 +42,8 @@ export interface TextDataset {
   /** The site each sentence comes from. */
   sources: SentimentSource[]
   dispose(): void
+  /** A one-line summary. */
+  toString(): string
 }
 
 /**
@@ -91,6 +95,7 @@ export async function sentiment(options: SentimentOptions = {}): Promise<TextDat
       rows.map((row) => row.label),
       'int32',
     )
+    const summary = `sentiment (${split}): ${rows.length} sentences from ${wanted.join(', ')}; classes negative, positive`
     return {
       name: 'sentiment',
       split,
@@ -99,6 +104,13 @@ export async function sentiment(options: SentimentOptions = {}): Promise<TextDat
       classNames: ['negative', 'positive'],
       sources: rows.map((row) => row.source),
       dispose: () => labels.dispose(),
+      toString: () => summary,
+      [JUPYTER_DISPLAY]: () =>
+        tableBundle(
+          summary,
+          ['text', 'class', 'source'],
+          rows.map((row) => [row.text, row.label === 1 ? 'positive' : 'negative', row.source]),
+        ),
     }
   } catch (error) {
     throw explainBackendError(error, WHERE)
