@@ -31,17 +31,25 @@ export function scoreCoalitions(
   rows: number,
   features: number,
   example: number,
+  background = false,
 ): Float64Array {
   const scores = new Float64Array(rows)
-  for (let start = 0; start < rows; start += scorer.batchSize) {
-    const count = Math.min(scorer.batchSize, rows - start)
+  // With a background set ([B, ...]), each coalition is scored against every background row and the
+  // scores averaged (SHAP's interventional expectation); B copies count toward the batch size.
+  const copies = background ? baseline.shape[0]! : 1
+  const perCall = Math.max(1, Math.floor(scorer.batchSize / copies))
+  for (let start = 0; start < rows; start += perCall) {
+    const count = Math.min(perCall, rows - start)
     const chunk = tf.tidy(() => {
       const keep = tf.tensor2d(
         Float32Array.from(coalitions.subarray(start * features, (start + count) * features)),
         [count, features],
       )
       const masks = tf.gather(keep, featureMask.flatten(), 1).reshape([count, ...featureMask.shape])
-      return scorer.evaluate(mix(input, baseline, masks), example)
+      if (!background) return scorer.evaluate(mix(input, baseline, masks), example)
+      const mixed = mix(input.expandDims(0), baseline.expandDims(0), masks.expandDims(1))
+      const flat = mixed.reshape([count * copies, ...input.shape.slice(1)])
+      return scorer.evaluate(flat, example).reshape([count, copies]).mean(1)
     })
     scores.set(chunk.dataSync(), start)
     chunk.dispose()
@@ -89,8 +97,13 @@ export function scoreEnds(
   input: tf.Tensor,
   baseline: tf.Tensor,
   example: number,
+  background = false,
 ): { inputScore: number; baselineScore: number } {
   const both = tf.tidy(() => {
+    if (background) {
+      const scores = scorer.evaluate(tf.concat([input, baseline]), example)
+      return tf.stack([scores.slice([0], [1]).squeeze(), scores.slice([1]).mean()])
+    }
     const base = tf.broadcastTo(baseline, input.shape)
     return scorer.evaluate(tf.concat([input, base]), example)
   })

@@ -11,6 +11,7 @@ import { contextScorer, scoreCoalitions, scoreEnds } from './evaluate'
 import { spreadOverFeatures } from './feature-ablation'
 import {
   baselineTensor,
+  checkBackground,
   checkBaseline,
   checkCount,
   checkFeatureNames,
@@ -25,6 +26,11 @@ export interface KernelShapOptions {
   segments: Segmentation
   /** What removed features become (default 0). */
   baseline: Baseline
+  /**
+   * A background set `[B, ...]` instead of one baseline: removed features take each row's values in
+   * turn and the scores are averaged, as SHAP's KernelExplainer does with its data argument.
+   */
+  background: tf.Tensor | null
   /** Coalitions per explained row (default 512); all of them when `2^features - 2` fits. */
   samples: number
   /** Perturbed copies per model call (default 64). */
@@ -50,6 +56,7 @@ export const kernelShap: AttributionMethod<KernelShapOptions> = {
     return {
       segments,
       baseline: checkBaseline(options.baseline, context),
+      background: checkBackground(options.background, options.baseline, context),
       samples: checkCount(options.samples ?? 512, 'samples', context, 2),
       batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
       featureNames: checkFeatureNames(options.featureNames, segments, context),
@@ -57,15 +64,26 @@ export const kernelShap: AttributionMethod<KernelShapOptions> = {
   },
   attribute(context, options) {
     const scorer = contextScorer(context, options.batchSize)
-    const baseline = baselineTensor(options.baseline)
+    const background = options.background !== null
+    const baseline = options.background ?? baselineTensor(options.baseline)
     const rows: tf.Tensor[] = []
     for (let row = 0; row < context.inputs.shape[0]!; row++) {
       const { mask, count } = featureMask(context.inputs, row, options.segments, context.where)
       const input = context.inputs.slice([row], [1])
-      const { inputScore, baselineScore } = scoreEnds(scorer, input, baseline, row)
+      const { inputScore, baselineScore } = scoreEnds(scorer, input, baseline, row, background)
       const coalitions = kernelShapCoalitions(count, options.samples, context.random)
       const { values, rows: samples, features } = coalitions
-      const scores = scoreCoalitions(scorer, input, baseline, mask, values, samples, features, row)
+      const scores = scoreCoalitions(
+        scorer,
+        input,
+        baseline,
+        mask,
+        values,
+        samples,
+        features,
+        row,
+        background,
+      )
       const phi = solveKernelShap(coalitions, scores, inputScore, baselineScore)
       rows.push(spreadOverFeatures(Float32Array.from(phi), mask, input.shape))
     }

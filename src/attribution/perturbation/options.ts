@@ -61,6 +61,33 @@ export function checkBaseline(baseline: Baseline | undefined, context: Attributi
   })
 }
 
+/** A background set `[B, ...example]`, or null; it replaces the baseline, so both cannot be given. */
+export function checkBackground(
+  background: tf.Tensor | null | undefined,
+  baseline: Baseline | undefined,
+  context: AttributionContext,
+): tf.Tensor | null {
+  if (background === undefined || background === null) return null
+  const example = context.inputs.shape.slice(1)
+  const fits =
+    background instanceof tf.Tensor &&
+    background.rank === example.length + 1 &&
+    background.shape[0]! >= 1 &&
+    example.every((size, axis) => background.shape[axis + 1] === size)
+  if (!fits || baseline !== undefined) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: 'options.background',
+      expected: fits
+        ? 'a background set or a baseline, not both'
+        : `a tensor of rows shaped like the inputs, [B, ${example.join(', ')}]`,
+      received: fits ? 'both' : describeValue(background),
+      hint: 'A few dozen representative rows (k-means centres, say) keep KernelSHAP fast.',
+    })
+  }
+  return background
+}
+
 /** The default grouping: a 4-pixel grid for images, columns for everything else. */
 export function defaultSegmentation(inputs: tf.Tensor): Segmentation {
   return inputs.rank === 4 ? { method: 'grid', cellSize: 4 } : { method: 'columns' }

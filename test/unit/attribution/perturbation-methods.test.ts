@@ -187,6 +187,31 @@ describe('KernelSHAP and LIME', () => {
     model.dispose()
   })
 
+  it('averages over a background set: a linear model gets w * (x - mean(background))', async () => {
+    const { model, weights } = await linearTableModel()
+    const rows = tf.tensor2d([[1, 2, 3, 4, 5, 6]])
+    const background = tf.tensor2d([
+      [0, 1, 0, 1, 0, 1],
+      [2, 1, 2, 3, 0, -1],
+      [1, 1, 1, 1, 1, 1],
+    ])
+    const means = [1, 1, 1, 5 / 3, 1 / 3, 1 / 3]
+    const before = tf.memory().numTensors
+    const shap = await runAttribution(
+      kernelShap,
+      model,
+      rows,
+      { target: 0, background, samples: 20, batchSize: 7 },
+      'test',
+    )
+    expect(tf.memory().numTensors).toBe(before)
+    shap.values.forEach((value, f) =>
+      expect(value).toBeCloseTo(weights[f]! * ([1, 2, 3, 4, 5, 6][f]! - means[f]!), 4),
+    )
+    tf.dispose([rows, background])
+    model.dispose()
+  })
+
   it('is deterministic under a seed over image segments, and sums to f(x) - f(baseline)', async () => {
     const { model } = await linearImageModel()
     const net = tf.sequential({
