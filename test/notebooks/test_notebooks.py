@@ -27,6 +27,7 @@ EXPECTATIONS: dict[str, dict] = {
         "mime": [SALIENCY, "image/png"],
         "text": [
             (r"tensorflow on cpu", None),
+            (r"mnist \(test\): 500 images \[28, 28, 1\]", None),
             (r"accuracy on 500 test digits: ([\d.]+) %", lambda v: float(v) > 97.0),
         ],
     },
