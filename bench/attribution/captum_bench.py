@@ -1,5 +1,5 @@
 """Captum on PyTorch CPU, for bench/attribution/bench.ts: the same models (weights read from the tfjs files)
-and the same inputs. Prints one JSON line. `python captum_bench.py WORK_FOLDER [first-call]`."""
+and the same inputs. `python captum_bench.py WORK_FOLDER [first-call | serve]`."""
 
 import time
 
@@ -99,10 +99,34 @@ def first_call(work):
     }
 
 
+def serve(work):
+    """Answers 'ig' / 'saliency' lines on stdin with one timed run each, so that bench.ts can alternate
+    Glasswing and Captum runs: on a shared machine both then see the same background load."""
+    mnist = mnist_cnn(read_weights(work / "mnist-cnn"))
+    vgg = vgg_like(read_weights(work / "vgg-like"))
+    x = inputs(work, "mnist-inputs.bin", [32, 28, 28, 1])
+    big = inputs(work, "vgg-inputs.bin", [8, 224, 224, 3])
+    runs = {
+        "ig": lambda: IntegratedGradients(mnist).attribute(x, target=3, n_steps=50),
+        "saliency": lambda: Saliency(vgg).attribute(big, target=3),
+    }
+    print(json.dumps({"ready": True, "torch": torch.__version__, "captum": captum.__version__}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if name not in runs:
+            break
+        start = time.perf_counter()
+        runs[name]()
+        print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
+
+
 def main():
     work = pathlib.Path(sys.argv[1])
     if len(sys.argv) > 2:
-        print(json.dumps(first_call(work)))
+        if sys.argv[2] == "serve":
+            serve(work)
+        else:
+            print(json.dumps(first_call(work)))
         return
     mnist = mnist_cnn(read_weights(work / "mnist-cnn"))
     vgg = vgg_like(read_weights(work / "vgg-like"))
