@@ -76,7 +76,7 @@ $(FASHION_MNIST):
 EXTENSION_SOURCES := $(shell find extension/src extension/style -type f 2>/dev/null) \
 	src/display/schema.ts src/display/codec.ts src/display/validate.ts
 extension: $(STAMPS)/extension
-$(STAMPS)/extension: $(EXTENSION_SOURCES) extension/package.json extension/pyproject.toml extension/build.sh \
+$(STAMPS)/extension: $(EXTENSION_SOURCES) extension/package.json extension/pyproject.toml extension/build.sh extension/webpack.config.js \
 		$(NODE_STAMP) $(VENV)/.installed
 	PYTHON=$(PY) bash extension/build.sh
 	$(PY) -m pip install --quiet --no-deps --force-reinstall ./extension
@@ -93,9 +93,10 @@ kernel/dist/main.js: $(KERNEL_SOURCES) kernel/tsconfig.json tsconfig.base.json $
 kernelspec: $(KERNELSPEC)
 $(KERNELSPEC): kernel/dist/main.js kernel/bin/glasswing.js $(wildcard kernel/logo/*) $(VENV)/.installed
 	node kernel/bin/glasswing.js install --prefix $(VENV)
-	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
-	echo '{"MappingKernelManager": {"default_kernel_name": "glasswing"}}' \
-		> $(VENV)/etc/jupyter/jupyter_server_config.d/glasswing-kernel.json
+	mkdir -p $(VENV)/etc/jupyter
+	$(PY) -c 'import json, pathlib; p = pathlib.Path("$(VENV)/etc/jupyter/jupyter_server_config.json"); \
+		c = json.loads(p.read_text()) if p.exists() else {}; \
+		c.setdefault("MappingKernelManager", {})["default_kernel_name"] = "glasswing"; p.write_text(json.dumps(c, indent=2))'
 
 # Executed HTML copies of the labs for reading (pictures from the image/png fallbacks), in .cache/notebooks-html.
 NOTEBOOKS_HTML := .cache/notebooks-html
