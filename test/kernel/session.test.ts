@@ -56,7 +56,9 @@ describe('gw.display', () => {
 
   it('reports a bundle without text/plain as a GlasswingError', async () => {
     recordingHooks()
-    expect(() => display({ [Symbol.for('Jupyter.display')]: () => ({ 'text/html': 'x' }) })).toThrow(/text\/plain/)
+    expect(() => display({ [Symbol.for('Jupyter.display')]: () => ({ 'text/html': 'x' }) })).toThrow(
+      /text\/plain/,
+    )
     display({ [Symbol.for('Jupyter.display')]: async () => ({ 'text/html': 'x' }) })
     await expect(settleDisplays()).rejects.toThrow(/text\/plain/)
   })
