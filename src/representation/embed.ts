@@ -12,6 +12,7 @@ import type { GlasswingModel } from '../model/types'
 import { collectActivations, type Pooling } from './activations'
 import { LayerComparison } from './comparison'
 import { Embedding, type EmbeddingMethod, type Thumbnails } from './embedding'
+import { isModel, thumbnailsOf, toClasses } from './inputs'
 import { EMBEDDING_METHODS, type MethodOptions } from './registry'
 import { liveProgress } from './live'
 import { toMatrix, validatePoints, type Matrix, type MatrixLike } from './matrix'
@@ -323,52 +324,4 @@ async function embedMatrix(input: Matrix, options: EmbedOptions, context: Contex
   })
   live.finish(embedding)
   return embedding
-}
-
-function isModel(value: unknown): value is GlasswingModel {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !(value instanceof tf.Tensor) &&
-    typeof (value as GlasswingModel).run === 'function' &&
-    Array.isArray((value as GlasswingModel).layerNames)
-  )
-}
-
-/** Class indices from int labels, one-hot rows, or an array. */
-function toClasses(value: tf.Tensor | ArrayLike<number>, argument: string, rows: number): Int32Array {
-  let classes: Int32Array
-  if (value instanceof tf.Tensor) {
-    const codes = tf.tidy(() =>
-      value.rank > 1 ? value.reshape([value.shape[0]!, -1]).argMax(1) : value.cast('int32'),
-    )
-    classes = Int32Array.from(codes.dataSync())
-    codes.dispose()
-  } else classes = Int32Array.from(value)
-  if (classes.length !== rows) {
-    throw new GlasswingError({
-      where: 'gw.embed',
-      argument,
-      expected: `one class per point (${rows})`,
-      received: `${classes.length}`,
-    })
-  }
-  return classes
-}
-
-/** uint8 thumbnails of image inputs ([n, h, w, 1 or 3], h and w <= 64), the first `count` of them. */
-function thumbnailsOf(inputs: tf.Tensor, count: number): Thumbnails | null {
-  if (inputs.rank !== 4 || count <= 0) return null
-  const [n, height, width, channels] = inputs.shape as [number, number, number, number]
-  if (height > 64 || width > 64 || (channels !== 1 && channels !== 3)) return null
-  const m = Math.min(n, count)
-  let pixels = new Uint8Array(0)
-  tf.tidy(() => {
-    const images = inputs.slice(0, m).toFloat()
-    const low = images.min()
-    const high = images.max()
-    const scaled = images.sub(low).div(high.sub(low).maximum(1e-12)).mul(255).round()
-    pixels = Uint8Array.from(scaled.dataSync())
-  })
-  return { pixels, count: m, height, width, channels }
 }
