@@ -60,7 +60,7 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
   let thumbnails = payload.thumbnails ? base64ToBytes(payload.thumbnails.images.data) : null
   const webgl = hasWebGl(document)
   const Plotly = (
-    (await import('plotly.js-dist-min')) as unknown as {
+    (await import(/* webpackChunkName: "plotly" */ 'plotly.js-dist-min')) as unknown as {
       default: typeof import('plotly.js-dist-min').default
     }
   ).default
