@@ -1,6 +1,8 @@
 """The Glasswing kernel as front ends use it: rich results, clean errors, interrupts, comms, memory."""
 
 import json
+import os
+import signal
 import time
 
 import nbformat
@@ -22,7 +24,7 @@ def test_notebook_runs_under_nbclient_with_glasswing_mime_types(tmp_path):
     nb.cells = [
         nbformat.v4.new_code_cell(DISPLAYABLE + "view"),
         nbformat.v4.new_code_cell("gw.display(view)"),
-        nbformat.v4.new_code_cell("const gwAgain = await import('glasswing'); typeof gwAgain.display"),
+        nbformat.v4.new_code_cell("import * as glasswing from 'glasswing'\ntypeof glasswing.display"),
     ]
     NotebookClient(nb, kernel_name="glasswing", timeout=180, resources={"metadata": {"path": str(tmp_path)}}).execute()
     first, second, third = (cell.outputs for cell in nb.cells)
@@ -80,11 +82,14 @@ def test_progress_bar_updates_one_display_with_html(kernel):
     assert "3/3" in updates[-1]["content"]["data"]["text/plain"]
 
 
-def interrupt_after(km, kc, code, seconds):
+def interrupt_after(km, kc, code, seconds, by_signal=False):
     msg_id = kc.execute(code)
     time.sleep(seconds)
     started = time.monotonic()
-    km.interrupt_kernel()
+    if by_signal:
+        os.kill(km.provisioner.process.pid, signal.SIGINT)
+    else:
+        km.interrupt_kernel()  # interrupt_mode "message": an interrupt_request on the control channel
     reply = kc.get_shell_msg(timeout=30)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = kc.get_shell_msg(timeout=30)
@@ -118,6 +123,32 @@ def test_interrupt_stops_a_progress_reporting_dsl_loop(kernel):
     assert reply["content"]["status"] == "error"
     assert took < 1.5
     assert run(kc, "2 + 2").status == "ok"
+
+
+def test_sigint_to_the_kernel_process_interrupts_too(kernel):
+    km, kc = kernel
+    reply, took = interrupt_after(km, kc, "while (true) {}", 2, by_signal=True)
+    assert reply["content"]["ename"] == "Interrupted"
+    assert took < 1.5
+    assert run(kc, "'after SIGINT'").status == "ok"
+
+
+def test_a_loop_that_ignores_interrupts_restarts_the_engine_and_the_next_cell_runs(kernel):
+    km, kc = kernel
+    # After an await, a synchronous loop runs outside vm's breakOnSigint: the kernel restarts the engine.
+    reply, took = interrupt_after(km, kc, "await Promise.resolve()\nwhile (true) {}", 2)
+    assert reply["content"]["status"] == "error"
+    assert took < 5, f"took {took:.2f} s"
+    cell = run(kc, "typeof gw.display", timeout=120)
+    assert cell.of_type("execute_result")[0]["content"]["data"]["text/plain"] == "'function'"
+
+
+def test_the_kernel_survives_its_engine_exiting(kernel):
+    _, kc = kernel
+    cell = run(kc, "process.exit(3)", timeout=120)
+    assert cell.status == "error"
+    assert cell.reply["content"]["ename"] == "EngineRestarted"
+    assert run(kc, "40 + 2", timeout=120).of_type("execute_result")[0]["content"]["data"]["text/plain"] == "42"
 
 
 def test_comm_round_trip_with_a_binary_buffer(kernel):
@@ -173,14 +204,16 @@ def test_a_thousand_cells_making_and_dropping_tensors_leave_memory_flat(kernel):
         "require('v8').setFlagsFromString('--expose-gc')\nconst collect = require('vm').runInNewContext('gc')\n"
         "const probe = () => { collect(); collect(); const m = process.memoryUsage(); return [tf.memory().numTensors, m.rss, m.heapUsed] }"
     )
-    assert run(kc, probe).status == "ok"
+    setup = run(kc, probe)
+    assert setup.status == "ok", setup.reply["content"]
     cell_code = "{ const a = tf.randomNormal([64, 64]); const s = tf.tidy(() => a.matMul(a).relu().sum()); s.dataSync(); tf.dispose([a, s]) }"
 
     def measure():
         return json.loads(run(kc, "JSON.stringify(probe())").of_type("execute_result")[0]["content"]["data"]["text/plain"].strip("'"))
 
     for _ in range(50):  # warm-up: the first cells grow caches (compiled code, TensorFlow kernels)
-        assert run(kc, cell_code).status == "ok"
+        warm = run(kc, cell_code)
+        assert warm.status == "ok", warm.reply["content"]
     before = measure()
     for _ in range(1000):
         assert run(kc, cell_code).status == "ok"
