@@ -71,6 +71,15 @@ EXPECTATIONS: dict[str, dict] = {
             (r"ten years older: .* decisions flipped (\d+) of 200", lambda v: int(v) <= 20),
         ],
     },
+    "07-bring-your-own-model.ipynb": {
+        "mime": [SALIENCY, "image/png"],
+        "text": [
+            (r"layers model, 3 layers \(conv, flatten, probabilities\), classes zero, one", None),
+            (r"your model: ([\d.]+) % on 500 test digits", lambda v: float(v) > 80.0),
+            (r"saved-model: gradients false; largest difference from the tfjs model ([\d.e+-]+)", lambda v: float(v) < 1e-5),
+            (r"a gradient method, on a TF SavedModel", None),
+        ],
+    },
     "06-sentiment.ipynb": {
         "mime": [],
         "text": [
