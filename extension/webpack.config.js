@@ -1,7 +1,22 @@
 // Merged into @jupyterlab/builder's webpack configuration (package.json `jupyterlab.webpackConfig`).
-// Plotly ships minified already: re-minifying its 4.6 MB chunk was most of the build's time.
+// Plotly ships minified already: re-minifying its 4.6 MB chunk is most of a production build's time,
+// so chunks that large pass through as they are and everything else is minified as usual.
 const TerserPlugin = require('terser-webpack-plugin')
 
+const ALREADY_MINIFIED_BYTES = 2_000_000
+
 module.exports = {
-  optimization: { minimizer: [new TerserPlugin({ exclude: /plotly/ })] },
+  optimization: {
+    minimizer: [
+      new TerserPlugin({
+        // In-process, so that the function below keeps its closure (workers get it serialized).
+        parallel: false,
+        minify: (input, sourceMap, options, extract) => {
+          const code = Object.values(input)[0]
+          if (code.length > ALREADY_MINIFIED_BYTES) return { code }
+          return TerserPlugin.terserMinify(input, sourceMap, options, extract)
+        },
+      }),
+    ],
+  },
 }
