@@ -36,6 +36,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   const session = crypto.randomUUID()
   // Shell requests run one at a time, so output belongs to the request that last reached the engine.
   let lastParent: Message | null = null
+  let lastSilent = false
   let executionCount = 0
   const history: Array<{ line: number; input: string; output: string | null }> = []
 
@@ -47,7 +48,8 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   ): Promise<void> => channels.send('iopub', { msgType, content, parent, session, buffers })
 
   const engine: Engine = startEngine({
-    onEvent: (_origin, event) => void relay(event, lastParent),
+    // A silent execution broadcasts nothing (messaging spec: execute_request.silent).
+    onEvent: (_origin, event) => void (lastSilent && isOutput(event) ? undefined : relay(event, lastParent)),
     onRestart: (reason) =>
       void publish(
         'stream',
@@ -97,6 +99,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   /** Runs an engine request with the Jupyter message as the parent of everything it prints. */
   async function onEngine<T>(request: Message, body: Parameters<Engine['request']>[0]): Promise<T> {
     lastParent = request
+    lastSilent = false
     return engine.request<T>(body)
   }
 
@@ -110,6 +113,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     const entry = { line: count, input: content.code, output: null as string | null }
     if (store) history.push(entry)
     lastParent = request
+    lastSilent = silent
     let result: ExecuteResult
     try {
       result = await engine.request<ExecuteResult>({ op: 'execute', code: content.code, silent })
@@ -124,7 +128,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     }
     if (result.status === 'error') {
       const { ename, evalue, traceback } = result
-      await publish('error', { ename, evalue, traceback }, request)
+      if (!silent) await publish('error', { ename, evalue, traceback }, request)
       return { status: 'error', execution_count: count, ename, evalue, traceback }
     }
     if (result.result) entry.output = String(result.result.data['text/plain'] ?? '')
@@ -306,4 +310,9 @@ function globPattern(glob: string): RegExp {
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.')
   return new RegExp(`^${escaped}$`)
+}
+
+/** Events that are cell output (as opposed to comm traffic, which a silent execution still carries). */
+function isOutput(event: EngineEvent): boolean {
+  return event.kind === 'stream' || event.kind === 'display' || event.kind === 'clearOutput'
 }

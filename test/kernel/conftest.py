@@ -24,9 +24,9 @@ class Cell:
         return "".join(m["content"]["text"] for m in self.of_type("stream") if m["content"]["name"] == "stdout")
 
 
-def run(kc, code, timeout=60):
+def run(kc, code, timeout=60, silent=False):
     """Executes code and collects its iopub messages until the kernel is idle again."""
-    msg_id = kc.execute(code)
+    msg_id = kc.execute(code, silent=silent)
     messages = []
     deadline = time.monotonic() + timeout
     while True:
