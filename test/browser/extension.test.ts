@@ -67,6 +67,11 @@ beforeAll(async () => {
   )
   writePayload(lab.dir, 'embedding.json', embeddingPayload({ count: 500 }))
   writePayload(lab.dir, 'embedding-next.json', embeddingPayload({ count: 800 }))
+  writePayload(lab.dir, 'pca3d.json', {
+    ...embeddingPayload({ count: 300, dimensions: 3 }),
+    method: 'pca',
+    explainedVariance: [0.41, 0.22, 0.09],
+  })
   writePayload(lab.dir, 'neurons.json', neurons)
   writePayload(lab.dir, 'tabular.json', tabularPayload({ examples: 50 }))
   writePayload(lab.dir, 'text.json', textPayload())
@@ -92,6 +97,7 @@ beforeAll(async () => {
         showCell(kernel, `h-${k}.json`, k === 'tabular' || k === 'text' ? 'features' : (k as 'saliency')),
       )
       .join('\n'),
+    showCell(kernel, 'pca3d.json', 'embedding'),
   ]
   // On the Glasswing kernel, one real result too: Integrated Gradients of the MNIST CNN on 8 test digits.
   if (kernel.glasswing)
@@ -222,6 +228,24 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
     ).toBe('before')
   })
 
+  it('draws a 3-D PCA with its explained-variance bars', async () => {
+    const view = page.locator('.jp-Notebook .jp-Cell').nth(9).locator('.gw-embedding')
+    await view.locator('.gw-plot .main-svg').first().waitFor({ timeout: 60_000 })
+    const traces = await view
+      .locator('.gw-plot')
+      .evaluate((plot) =>
+        (plot as unknown as { data: { type: string; z: ArrayLike<number> }[] }).data.map((t) => [
+          t.type,
+          t.z.length,
+        ]),
+      )
+    expect(traces.every(([type]) => type === 'scatter3d')).toBe(true)
+    expect(traces.reduce((sum, [, n]) => sum + Number(n), 0)).toBe(300)
+    expect(await view.locator('.gw-bar-row').allTextContents()).toEqual(['PC141.0%', 'PC222.0%', 'PC39.0%'])
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'embedding-pca-3d.png') })
+  })
+
   it('sorts, filters and searches the neuron dictionary and opens a unit', async () => {
     const dictionary = page.locator('.gw-neurons').first()
     const order = () =>
@@ -253,10 +277,10 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
   })
 
   it.skipIf(!kernel.glasswing)('draws a real gw.explain result from the Glasswing kernel', async () => {
-    const view = page.locator('.jp-Notebook .jp-Cell').nth(9).locator('.gw-saliency')
+    const view = page.locator('.jp-Notebook .jp-Cell').nth(10).locator('.gw-saliency')
     await view.waitFor({ timeout: 60_000 })
     expect(await view.locator('canvas.gw-overlay').count()).toBe(8)
-    expect(await page.locator('.jp-Notebook .jp-Cell').nth(9).locator('.gw-error').count()).toBe(0)
+    expect(await page.locator('.jp-Notebook .jp-Cell').nth(10).locator('.gw-error').count()).toBe(0)
     const drawn = await view
       .locator('canvas.gw-overlay')
       .first()
