@@ -77,6 +77,9 @@ def run_sklearn_tsne(x, seed=0):
 
 
 def run_umap(x, seed=None):
+    # umap-learn imports TensorFlow when it is installed (for ParametricUMAP); TensorFlow's LLVM and
+    # numba's llvmlite in one process abort ("inconsistency in registered CommandLine options").
+    sys.modules.setdefault("tensorflow", None)
     import umap
 
     return umap.UMAP(n_jobs=int(THREADS), random_state=seed).fit_transform(x)
@@ -121,7 +124,9 @@ def versions():
             "umap-learn": umap.__version__, "numpy": np.__version__}
 
 
-def compare(limit=10000, methods=("opentsne", "sklearn-tsne", "umap-learn")):
+def compare(limit=10000, methods="opentsne,sklearn-tsne,umap-learn"):
+    limit = int(limit)
+    methods = methods.split(",") if isinstance(methods, str) else methods
     images, labels = mnist("test", limit)
     x = pca50(images)
     runs = {"opentsne": run_opentsne, "sklearn-tsne": run_sklearn_tsne, "umap-learn": run_umap}
