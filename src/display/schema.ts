@@ -294,6 +294,13 @@ export interface TabularFeaturesPayload extends PayloadBase {
   outputName: string
   /** Names of examples (length n), or null. */
   exampleNames?: string[] | null
+  /**
+   * The features' values as text, [n][f] (raw values such as '35' or 'A14', not their encoding), for the
+   * waterfall's labels ('age = 35'); shown as text only. Absent or null: none.
+   */
+  valueLabels?: string[][] | null
+  /** Global importance: mean |attribution| of each feature over the n examples (length f), or null. */
+  importance?: number[] | null
 }
 
 /** Text: per example, tokens with signed attributions. */
