@@ -13,6 +13,20 @@ interface Scoring {
   /** Class per context row, or null for a function target. */
   fn: TargetFunction | null
   neuron: { layer: string; flatIndex: number } | null
+  capture: OutputCapture | null
+}
+
+/**
+ * Reads the model's outputs from a method's own forward pass on the base's inputs, so that the base
+ * need not run a forward pass of its own for the predictions and a 'predicted' target.
+ */
+export interface OutputCapture {
+  /** The base's inputs: only a forward pass on this very tensor is read. */
+  readonly inputs: tf.Tensor
+  /** The outputs, row-major, once such a pass has run. */
+  outputs: Float32Array | null
+  /** Called with them before they are scored (fills in a 'predicted' target's classes). */
+  onOutputs(outputs: Float32Array): void
 }
 
 /**
@@ -28,6 +42,7 @@ export function createContext(input: {
   target: ResolvedTarget
   neuron: NeuronSelector | undefined
   random: RandomSource
+  capture?: OutputCapture
 }): AttributionContext {
   const { where, model, inputs, target, random } = input
   const scoring: Scoring = {
@@ -36,6 +51,7 @@ export function createContext(input: {
     random,
     fn: target.kind === 'function' ? target.fn : null,
     neuron: input.neuron ? resolveNeuron(model, input.neuron, where) : null,
+    capture: input.capture ?? null,
   }
   const classOf = target.kind === 'classes' ? target.classes : new Int32Array(target.exampleOf.length)
   return contextOver(scoring, inputs, target.exampleOf, classOf)
@@ -66,6 +82,8 @@ function contextOver(
       Int32Array.from(rows, (row) => classOf[row]!),
       'int32',
     )
+    // One output unit (a sigmoid classifier): class 0 is that unit itself; oneHot needs depth >= 2.
+    if (flat.shape[1] === 1) return flat.reshape([batch])
     return tf.sum(tf.mul(flat, tf.oneHot(classes, flat.shape[1]!)), 1)
   }
   const context: AttributionContext = {
@@ -81,7 +99,14 @@ function contextOver(
         const activation = scoring.model.run(batch, { ...forward, capture: [layer] }).activations[layer]!
         return activation.reshape([batch.shape[0]!, -1]).gather([flatIndex], 1).reshape([-1])
       }
-      return score(scoring.model.run(batch, forward).output, rows)
+      const output = scoring.model.run(batch, forward).output
+      const capture = scoring.capture
+      if (capture && !capture.outputs && batch === capture.inputs) {
+        // Read once, synchronously: the selection it feeds is a constant of this pass (no gradient).
+        capture.outputs = Float32Array.from(output.dataSync() as Float32Array)
+        capture.onOutputs(capture.outputs)
+      }
+      return score(output, rows)
     },
     derive(derivedInputs, rows) {
       const pick = (of: Int32Array) => Int32Array.from(rows, (row) => of[row]!)

@@ -4,11 +4,11 @@ import { ensureBackend, explainBackendError } from '../backend'
 import { makeProvenance } from '../display/provenance'
 import type { GlasswingModel } from '../model'
 import { Attribution, type ExamplePrediction } from './attribution'
-import { createContext } from './context'
+import { createContext, type OutputCapture } from './context'
 import { normalizeInputs, type InputLike } from './inputs'
 import { noiseTunnel } from './noise-tunnel'
 import { createRandom } from './random'
-import { resolveTarget } from './target'
+import { predictedClasses, resolveTarget, targetNeedsOutputs, type ResolvedTarget } from './target'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /**
@@ -49,20 +49,28 @@ async function compute<Options extends object>(
   let expanded: tf.Tensor | null = null
   try {
     const examples = batch.shape[0]!
-    const outputs = tf.tidy(() => model.predict(batch))
-    const outputShape = outputs.shape
-    const outputData = (await outputs.data()) as Float32Array
-    outputs.dispose()
-    const classes = outputShape.length === 2 ? outputShape[1]! : 0
-    const target = resolveTarget(
-      // A neuron is explained instead of an output: any function target keeps the rows as they are.
-      options.neuron ? () => tf.zeros([examples]) : options.target,
-      outputData,
-      examples,
-      classes,
-      model.classNames,
-      where,
-    )
+    const shared = sharedPass(method, model, options, examples, where)
+    let outputData: Float32Array
+    let classes: number
+    let target: ResolvedTarget
+    if (shared) {
+      ;({ classes, target } = shared)
+    } else {
+      const outputs = tf.tidy(() => model.predict(batch))
+      const outputShape = outputs.shape
+      outputData = (await outputs.data()) as Float32Array
+      outputs.dispose()
+      classes = outputShape.length === 2 ? outputShape[1]! : 0
+      target = resolveTarget(
+        // A neuron is explained instead of an output: any function target keeps the rows as they are.
+        options.neuron ? () => tf.zeros([examples]) : options.target,
+        outputData,
+        examples,
+        classes,
+        model.classNames,
+        where,
+      )
+    }
     const identity = target.exampleOf.every((example, row) => example === row)
     expanded = identity ? null : tf.gather(batch, Array.from(target.exampleOf))
     const seed = options.seed ?? 0
@@ -73,6 +81,7 @@ async function compute<Options extends object>(
       target,
       neuron: options.neuron,
       random: createRandom(seed),
+      ...(shared ? { capture: shared.capture(batch) } : {}),
     })
     const resolved = method.resolve(options, context)
     const result = tf.tidy(() => {
@@ -83,6 +92,13 @@ async function compute<Options extends object>(
     const delta = result.delta ? Array.from(await result.delta.data()) : null
     const shape = result.values.shape
     tf.dispose([result.values, ...(result.delta ? [result.delta] : [])])
+    if (shared) {
+      const captured = shared.outputs()
+      // Not expected (the method promised the pass): recompute the way every other method does.
+      if (!captured)
+        return await compute({ ...method, sharesForwardPass: undefined }, model, inputs, options, where)
+      outputData = captured
+    }
     const provenance = makeProvenance({
       method: method.name,
       parameters: recordable(resolved),
@@ -106,7 +122,7 @@ async function compute<Options extends object>(
       targetDescription: options.neuron
         ? `neuron ${options.neuron.layer}[${options.neuron.index.join(', ')}]`
         : target.description,
-      predictions: classes > 0 ? topPredictions(outputData, examples, classes) : null,
+      predictions: classes > 0 ? topPredictions(outputData!, examples, classes) : null,
       delta,
       layer: result.layer ?? null,
       classNames: model.classNames,
@@ -116,6 +132,62 @@ async function compute<Options extends object>(
   } finally {
     batch.dispose()
     expanded?.dispose()
+  }
+}
+
+/**
+ * Where the method's own forward pass can give the outputs (saliency, Grad-CAM, ...): the target
+ * resolved without them (a 'predicted' one filled in from that pass, before it is scored) and a
+ * capture to read them. Null where the base must run the model first: top-k (the rows depend on the
+ * ranking), neurons, the noise tunnel (its passes run on noisy copies), outputs not `[n, classes]`.
+ */
+function sharedPass(
+  method: AttributionMethod<object>,
+  model: GlasswingModel,
+  options: CommonOptions,
+  examples: number,
+  where: string,
+): {
+  classes: number
+  target: ResolvedTarget
+  capture(inputs: tf.Tensor): OutputCapture
+  outputs(): Float32Array | null
+} | null {
+  const classes = model.outputShape[1]
+  const eligible =
+    method.sharesForwardPass &&
+    !options.neuron &&
+    !options.noise &&
+    model.outputShape.length === 2 &&
+    typeof classes === 'number' &&
+    classes > 0
+  if (!eligible) return null
+  const pending = options.target === undefined || options.target === 'predicted'
+  if (!pending && targetNeedsOutputs(options.target)) return null
+  const target: ResolvedTarget = pending
+    ? {
+        kind: 'classes',
+        classes: new Int32Array(examples),
+        exampleOf: Int32Array.from({ length: examples }, (_, i) => i),
+        description: 'predicted',
+      }
+    : resolveTarget(options.target, new Float32Array(0), examples, classes, model.classNames, where)
+  let capture: OutputCapture | null = null
+  return {
+    classes,
+    target,
+    capture(inputs) {
+      capture = {
+        inputs,
+        outputs: null,
+        onOutputs(outputs) {
+          if (pending && target.kind === 'classes')
+            target.classes.set(predictedClasses(outputs, examples, classes))
+        },
+      }
+      return capture
+    },
+    outputs: () => (capture?.outputs?.length === examples * classes ? capture.outputs : null),
   }
 }
 

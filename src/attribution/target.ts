@@ -53,14 +53,11 @@ export function resolveTarget(
     Number.isInteger(index) && index >= 0 && index < classes
       ? index
       : fail(`a class index in 0..${classes - 1}`)
-  const ranked = (example: number): number[] => {
-    const row = outputs.subarray(example * classes, (example + 1) * classes)
-    return Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b)
-  }
+  const ranked = (example: number): number[] => rankedClasses(outputs, example, classes)
   if (spec === 'predicted') {
     return {
       kind: 'classes',
-      classes: Int32Array.from(identity, (i) => ranked(i)[0]!),
+      classes: predictedClasses(outputs, examples, classes),
       exampleOf: identity,
       description: 'predicted',
     }
@@ -111,4 +108,25 @@ export function resolveTarget(
   return fail(
     `'predicted', a class index or name, an index per example, { topK: 1..${classes} } or a function`,
   )
+}
+
+/** The classes of one example, highest output first (ties: lower index first). */
+function rankedClasses(outputs: Float32Array, example: number, classes: number): number[] {
+  const row = outputs.subarray(example * classes, (example + 1) * classes)
+  return Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b)
+}
+
+/**
+ * The top class of each example (ties: the lower index), as a 'predicted' target resolves it.
+ *
+ * @example
+ * predictedClasses(Float32Array.of(0.1, 0.9, 0.7, 0.3), 2, 2)   // Int32Array [1, 0]
+ */
+export function predictedClasses(outputs: Float32Array, examples: number, classes: number): Int32Array {
+  return Int32Array.from({ length: examples }, (_, example) => rankedClasses(outputs, example, classes)[0]!)
+}
+
+/** Whether resolving `target` needs the model's outputs first ('predicted' and top-k rank them). */
+export function targetNeedsOutputs(target: Target | undefined): boolean {
+  return target === undefined || target === 'predicted' || (typeof target === 'object' && 'topK' in target)
 }

@@ -82,6 +82,12 @@ export interface AttributionMethod<Options extends object = object> {
   readonly stochastic: boolean
   /** True for methods that already run in a noise tunnel (`options.noise` then configures it). */
   readonly noiseTunnel?: true
+  /**
+   * True when its first `objective` call runs the model on `context.inputs` with unchanged outputs:
+   * the base then reads the predictions (and a 'predicted' target) from that pass instead of running
+   * a forward pass of its own.
+   */
+  readonly sharesForwardPass?: true
   /** Whether values carry a sign worth showing (false: magnitudes). */
   signed(options: Options): boolean
   /** The options with every default filled in, checked; recorded as the result's parameters. */

@@ -21,6 +21,7 @@ export const gradCam: AttributionMethod<GradCamOptions> = {
   title: 'Grad-CAM',
   needsGradients: true,
   stochastic: false,
+  sharesForwardPass: true,
   signed: () => false,
   resolve: resolveCamOptions,
   attribute(context, options) {

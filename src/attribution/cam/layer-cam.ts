@@ -21,6 +21,7 @@ export const layerCam: AttributionMethod<LayerCamOptions> = {
   title: 'Layer-CAM',
   needsGradients: true,
   stochastic: false,
+  sharesForwardPass: true,
   signed: () => false,
   resolve: resolveCamOptions,
   attribute(context, options) {

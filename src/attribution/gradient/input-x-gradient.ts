@@ -14,6 +14,7 @@ export const inputXGradient: AttributionMethod<Record<never, never>> = {
   title: 'Gradient x Input',
   needsGradients: true,
   stochastic: false,
+  sharesForwardPass: true,
   signed: () => true,
   resolve: () => ({}),
   attribute(context) {

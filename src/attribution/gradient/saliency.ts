@@ -20,6 +20,7 @@ export const saliency: AttributionMethod<SaliencyOptions> = {
   title: 'Saliency',
   needsGradients: true,
   stochastic: false,
+  sharesForwardPass: true,
   signed: (options) => !options.absolute,
   resolve: (options) => ({ absolute: options.absolute ?? true }),
   attribute(context, { absolute }) {
