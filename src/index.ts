@@ -44,6 +44,13 @@ export {
   type CommonOptions,
 } from './attribution'
 export {
+  featureView,
+  tokenAttribution,
+  TokenAttribution,
+  type TabularViewOptions,
+  type TokenAttributionOptions,
+} from './attribution/features'
+export {
   display,
   clearOutput,
   progress,

@@ -88,11 +88,11 @@ describe('attribution display', () => {
     two.dispose()
   })
 
-  it('falls back to text for inputs that are not images', async () => {
+  it('shows tabular inputs in the features view (features.test.ts has the details)', async () => {
     const tabular = await load(tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 2 })] }))
     const attribution = await explain(tabular, [[1, 2, 3, 4, 5]], { method: 'saliency' })
     const bundle = attribution[JUPYTER_DISPLAY]()
-    expect(Object.keys(bundle)).toEqual(['text/plain'])
+    expect(Object.keys(bundle).sort()).toEqual(['text/plain', MIME_TYPES.features, 'image/png'].sort())
     expect(String(attribution)).toMatch(/Saliency \(saliency\) · 1 input · values \[1, 5\]/)
     tabular.dispose()
   })
