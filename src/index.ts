@@ -61,9 +61,9 @@ export {
   type ProgressBar,
   type ProgressOptions,
   type CommHandle,
-} from "./session"
+} from './session'
 /** Host-side session API (the kernel installs its hooks here); notebooks rarely need it. */
-export * as session from "./session"
+export * as session from './session'
 /** Live link with the views: the embedding selection, explainers for other targets. */
 export { selection, registerExplainer, type Explainer } from "./display/live"
 /** Neurons: feature visualization, top examples, tuning curves, dissection, ablation; gw.neurons gathers them. */
