@@ -45,6 +45,7 @@ export function startEngine(options: EngineOptions): Engine {
   let stopping = false
   let child!: ChildProcess
   let readyPromise!: Promise<{ startupMs: number }>
+  let restarts: number[] = []
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; op: string }>()
 
   const launch = (): void => {
@@ -79,8 +80,12 @@ export function startEngine(options: EngineOptions): Engine {
         const reason = `the engine process exited (${signal ?? `code ${code}`})`
         for (const waiter of pending.values()) waiter.reject(new EngineLost(reason))
         pending.clear()
-        // An engine that never became ready would fail again: no restart loop; requests get the error.
-        if (!stopping && wasReady) {
+        // An engine that never became ready, or that keeps dying, would fail again: no restart loop;
+        // requests then get the error.
+        const now = Date.now()
+        restarts = restarts.filter((at) => now - at < 60_000)
+        if (!stopping && wasReady && restarts.length < 5) {
+          restarts.push(now)
           options.onRestart(reason)
           launch()
         }
