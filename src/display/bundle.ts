@@ -31,6 +31,26 @@ export async function mimeBundleOf(
   value: unknown,
   fallbackText: (value: unknown) => string,
 ): Promise<MimeBundle> {
-  if (isDisplayable(value)) return await value[JUPYTER_DISPLAY]()
+  if (isDisplayable(value)) return withStaticFallbacks(await value[JUPYTER_DISPLAY]())
   return { 'text/plain': fallbackText(value) }
+}
+
+/**
+ * Completes a view's bundle with a script-free `text/html` (its PNG and its text, escaped) where it has a
+ * PNG but no HTML, so exported HTML, nbviewer and front ends without the extension show the picture.
+ *
+ * @example
+ * withStaticFallbacks({ 'text/plain': 'Attribution ...', 'image/png': base64 })['text/html']
+ */
+export function withStaticFallbacks(bundle: MimeBundle): MimeBundle {
+  const png = bundle['image/png']
+  if (typeof png !== 'string' || 'text/html' in bundle) return bundle
+  const text = escapeHtml(bundle['text/plain'])
+  const html = `<figure class="glasswing-static"><img alt="${text.split('\n')[0]}" src="data:image/png;base64,${png}"/><figcaption><pre>${text}</pre></figcaption></figure>`
+  return { ...bundle, 'text/html': html }
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }

@@ -2,7 +2,7 @@
  * `gw.display`: show any value now, and update it in place later.
  */
 import { inspect } from 'node:util'
-import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from '../display/bundle'
+import { isDisplayable, JUPYTER_DISPLAY, withStaticFallbacks, type MimeBundle } from '../display/bundle'
 import { GlasswingError } from '../errors'
 import { sessionState } from './hooks'
 
@@ -34,7 +34,10 @@ export async function bundleOf(value: unknown): Promise<MimeBundle> {
 
 /** The bundle at once when the value makes it synchronously (most do), else a promise of it. */
 function bundleOrPromise(value: unknown): MimeBundle | Promise<MimeBundle> {
-  if (isDisplayable(value)) return value[JUPYTER_DISPLAY]()
+  if (isDisplayable(value)) {
+    const made = value[JUPYTER_DISPLAY]()
+    return isPromise(made) ? made.then(withStaticFallbacks) : withStaticFallbacks(made)
+  }
   const repr = (value as { _repr_mimebundle_?: unknown } | null)?._repr_mimebundle_
   if (typeof repr === 'function') {
     const text = plainText(value)
