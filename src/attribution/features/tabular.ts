@@ -9,6 +9,7 @@ import { MIME_TYPES, type TabularFeaturesPayload } from '../../display/schema'
 import type { MimeBundle } from '../../display/bundle'
 import type { AttributionData } from '../attribution'
 import { barChartPng } from './bars'
+import { plainProvenance } from './plain'
 
 /** At most this many examples go into the payload. */
 const MAX_EXAMPLES = 500
@@ -90,7 +91,7 @@ export function tabularFeaturesPayload(
   const names = options.exampleNames ?? Array.from({ length: rows }, (_, row) => exampleName(item, row))
   return {
     version: 1,
-    provenance: item.provenance,
+    provenance: plainProvenance(item.provenance),
     kind: 'features',
     modality: 'tabular',
     featureNames,

@@ -9,6 +9,7 @@ import { MIME_TYPES, type TextExample, type TextFeaturesPayload } from '../../di
 import { describeValue, GlasswingError } from '../../errors'
 import type { Attribution } from '../attribution'
 import { barChartPng } from './bars'
+import { plainProvenance } from './plain'
 
 const WHERE = 'gw.tokenAttribution'
 
@@ -127,7 +128,7 @@ export function tokenAttribution(
   }
   return new TokenAttribution({
     version: 1,
-    provenance: item.provenance,
+    provenance: plainProvenance(item.provenance),
     kind: 'features',
     modality: 'text',
     outputName: options.outputName ?? outputName(attribution),

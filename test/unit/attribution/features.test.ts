@@ -83,6 +83,7 @@ describe('features view', () => {
       const sum = values.subarray(row * 3, row * 3 + 3).reduce((a, b) => a + b, 0)
       expect(payload.baseValues[row]! + sum).toBeCloseTo(output, 5)
     })
+    expect(payload.provenance.parameters.segments).toEqual({ method: 'mask', mask: 'tensor [5]' })
     expect(payload.importance).toHaveLength(3)
     expect(payload.importance![1]).toBeCloseTo(
       (Math.abs(values[1]!) + Math.abs(values[4]!) + Math.abs(values[7]!)) / 3,
