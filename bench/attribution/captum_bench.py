@@ -15,7 +15,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 import captum  # noqa: E402
-from captum.attr import IntegratedGradients, Saliency  # noqa: E402
+from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, Saliency  # noqa: E402
 
 
 def read_weights(folder: pathlib.Path) -> dict:
@@ -100,7 +100,7 @@ def first_call(work):
 
 
 def serve(work):
-    """Answers 'ig' / 'saliency' lines on stdin with one timed run each, so that bench.ts can alternate
+    """Answers 'ig' / 'saliency' / 'grad-cam' lines on stdin with one timed run each, so that bench.ts can alternate
     Glasswing and Captum runs: on a shared machine both then see the same background load."""
     mnist = mnist_cnn(read_weights(work / "mnist-cnn"))
     vgg = vgg_like(read_weights(work / "vgg-like"))
@@ -109,6 +109,10 @@ def serve(work):
     runs = {
         "ig": lambda: IntegratedGradients(mnist).attribute(x, target=3, n_steps=50),
         "saliency": lambda: Saliency(vgg).attribute(big, target=3),
+        # block4_conv2's ReLU (vgg[18]): the output Glasswing's 'block4_conv2' (relu inside) gives.
+        "grad-cam": lambda: LayerAttribution.interpolate(
+            LayerGradCam(vgg, vgg[18]).attribute(big, target=3, relu_attributions=True), (224, 224), "bilinear"
+        ),
     }
     print(json.dumps({"ready": True, "torch": torch.__version__, "captum": captum.__version__}), flush=True)
     for line in sys.stdin:
