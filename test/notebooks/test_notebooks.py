@@ -19,6 +19,31 @@ NOTEBOOKS = ROOT / "notebooks"
 LABS = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 SALIENCY = "application/vnd.glasswing.saliency.v1+json"
+FEATURES = "application/vnd.glasswing.features.v1+json"
+
+
+def _credit_features(payloads: list[dict]) -> None:
+    """Lab 5: a waterfall of one applicant and a beeswarm of 50, over the 20 attributes, raw values as labels."""
+    tabular = [p for p in payloads if p["modality"] == "tabular"]
+    assert sorted(p["attributions"]["shape"][0] for p in tabular) == [1, 50], "one applicant, then 50"
+    for p in tabular:
+        assert len(p["featureNames"]) == 20 and "foreign_worker" in p["featureNames"]
+        assert p["attributions"]["shape"][1] == 20 and len(p["importance"]) == 20
+        assert p["outputName"] == "P(bad)" and len(p["valueLabels"]) == len(p["outputs"])
+        assert all(0.0 <= o <= 1.0 for o in p["outputs"]) and all(0.0 <= b <= 1.0 for b in p["baseValues"])
+
+
+def _sentiment_features(payloads: list[dict]) -> None:
+    """Lab 6: three sentences, one value per token, words outside the vocabulary at exactly 0."""
+    [text] = [p for p in payloads if p["modality"] == "text"]
+    assert text["outputName"] == "P(positive)"
+    tokens = [e["tokens"] for e in text["examples"]]
+    assert tokens[2] == ["this", "was", "not", "good", "at", "all"], tokens
+    for e in text["examples"]:
+        assert len(e["attributions"]) == len(e["tokens"])
+        assert abs(e["baseValue"] + sum(e["attributions"]) - e["output"]) < 0.05
+    great = text["examples"][0]["tokens"].index("great")
+    assert text["examples"][0]["attributions"][great] > 0.1
 
 # What each lab must show: MIME types that must appear, and (regex, check) pairs on text outputs, the
 # check called with the regex's groups, so that the numbers the text claims are true.
@@ -61,7 +86,8 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "05-credit-scoring.ipynb": {
-        "mime": [],  # tabular attributions display as text
+        "mime": [FEATURES, "image/png"],
+        "features": _credit_features,
         "text": [
             (r"test accuracy ([\d.]+) %, always answering 'good' would score 68.5 %", lambda v: float(v) > 72.0),
             (r"shared: (\d)", lambda v: int(v) >= 2),
@@ -81,7 +107,8 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "06-sentiment.ipynb": {
-        "mime": [],
+        "mime": [FEATURES, "image/png"],
+        "features": _sentiment_features,
         "text": [
             (r"test accuracy ([\d.]+) % on 600 sentences", lambda v: float(v) > 78.0),
             (r"great\(\+([\d.]+)\)", lambda v: float(v) > 0.1),
@@ -147,3 +174,12 @@ def test_lab_runs_top_to_bottom(path: Path):
         if mime_payload is not None:
             payload = mime_payload if isinstance(mime_payload, dict) else json.loads(mime_payload)
             assert "provenance" in payload, f"{path.name}: a saliency payload without provenance"
+    features = [
+        data if isinstance(data, dict) else json.loads(data)
+        for data in (o.get("data", {}).get(FEATURES) for c in nb.cells for o in c.get("outputs", []))
+        if data is not None
+    ]
+    for payload in features:
+        assert payload["kind"] == "features" and "provenance" in payload, f"{path.name}: a bad features payload"
+    if "features" in expected:
+        expected["features"](features)
