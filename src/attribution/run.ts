@@ -8,7 +8,13 @@ import { createContext, type OutputCapture } from './context'
 import { normalizeInputs, type InputLike } from './inputs'
 import { noiseTunnel } from './noise-tunnel'
 import { createRandom } from './random'
-import { predictedClasses, resolveTarget, targetNeedsOutputs, type ResolvedTarget } from './target'
+import {
+  predictedClasses,
+  readTargetTensor,
+  resolveTarget,
+  targetNeedsOutputs,
+  type ResolvedTarget,
+} from './target'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /**
@@ -45,6 +51,7 @@ async function compute<Options extends object>(
   where: string,
 ): Promise<Attribution> {
   if (method.needsGradients) model.requireGradients(where, method.name)
+  options = { ...options, target: await readTargetTensor(options.target, where) }
   const { batch, single } = normalizeInputs(model, inputs, where)
   let expanded: tf.Tensor | null = null
   try {

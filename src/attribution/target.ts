@@ -1,4 +1,5 @@
 /** Targets at the boundary: every form of `target` to class indices per row, or a score function. */
+import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../errors'
 import { nearestNames } from '../model'
 import type { Target, TargetFunction } from './types'
@@ -108,6 +109,30 @@ export function resolveTarget(
   return fail(
     `'predicted', a class index or name, an index per example, { topK: 1..${classes} } or a function`,
   )
+}
+
+/**
+ * A target given as a tensor (one class per example, 1-D int32) read into an array; any other target
+ * as it is. The caller keeps the tensor.
+ *
+ * @example
+ * await readTargetTensor(tf.tensor1d([3, 1], 'int32'), 'gw.explain')   // [3, 1]
+ */
+export async function readTargetTensor(
+  target: Target | undefined,
+  where: string,
+): Promise<Exclude<Target, tf.Tensor> | undefined> {
+  if (!(target instanceof tf.Tensor)) return target
+  if (target.dtype !== 'int32' || target.rank !== 1) {
+    throw new GlasswingError({
+      where,
+      argument: 'options.target',
+      expected: 'a 1-D int32 tensor of class indices, one per example',
+      received: `a ${target.rank}-D ${target.dtype} tensor of shape [${target.shape.join(', ')}]`,
+      hint: "Convert it: tf.tensor1d(classes, 'int32'), or pass an array of indices.",
+    })
+  }
+  return Array.from(await target.data())
 }
 
 /** The classes of one example, highest output first (ties: lower index first). */

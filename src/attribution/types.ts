@@ -12,10 +12,17 @@ export type TargetFunction = (outputs: tf.Tensor) => tf.Tensor
 
 /**
  * What to explain: 'predicted' (the top class, default), a class index, a class name, one index per
- * example, the top k classes of each example (the result then has k rows per example, example-major),
+ * example (an array or a 1-D int32 tensor), the top k classes of each example (the result then has k rows per example, example-major),
  * or a function from outputs to one scalar per example.
  */
-export type Target = 'predicted' | number | string | readonly number[] | { topK: number } | TargetFunction
+export type Target =
+  | 'predicted'
+  | number
+  | string
+  | readonly number[]
+  | tf.Tensor1D
+  | { topK: number }
+  | TargetFunction
 
 /** A unit inside the model whose activation to explain instead of an output (neuron attribution). */
 export interface NeuronSelector {
