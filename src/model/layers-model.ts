@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../errors'
 import { modelFingerprint } from '../display/provenance'
+import { batchNormWithoutMissing } from './batch-norm'
 import { checkLayerName } from './names'
 import type { ForwardOptions, ForwardResult, GlasswingModel, SplitModel } from './types'
 
@@ -156,7 +157,9 @@ class GraphWalk {
     const argument = inputs.length === 1 ? inputs[0]! : inputs
     const kwargs = { ...(node.callArgs ?? {}), training: false }
     const relu = this.options.relu
-    const output = relu ? callWithRelu(layer, argument, kwargs, relu) : layer.apply(argument, kwargs)
+    const output =
+      (inputs.length === 1 ? batchNormWithoutMissing(layer, inputs[0]!) : null) ??
+      (relu ? callWithRelu(layer, argument, kwargs, relu) : layer.apply(argument, kwargs))
     return Array.isArray(output) ? (output as tf.Tensor[]) : [output as tf.Tensor]
   }
 }

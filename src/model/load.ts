@@ -6,6 +6,7 @@ import { fileHandler, locateModel, readClassNames } from './files'
 import { GraphGlasswingModel } from './graph-model'
 import { LayersGlasswingModel } from './layers-model'
 import { SavedGlasswingModel, type SessionModel } from './saved-model'
+import { releaseFailedTape } from './tape'
 import type { GlasswingModel } from './types'
 
 /** Options of {@link load}. */
@@ -112,16 +113,19 @@ function nativeNode(): { loadSavedModel(path: string, tags: string[], signature:
 }
 
 function warmUp(model: GlasswingModel): void {
-  const shape = model.inputShape.map((dim) => dim ?? 1)
-  if (shape.length === 0) return
-  tf.tidy(() => {
-    const zeros = tf.zeros(shape)
-    try {
+  // Best effort: loading never fails for it, and says nothing. A backend without some gradient kernel
+  // (wasm) or a layer tfjs cannot differentiate leaves the set-up to the first method that needs it,
+  // which then explains the problem with the fix.
+  try {
+    const shape = model.inputShape.map((dim) => dim ?? 1)
+    if (shape.length === 0) return
+    tf.tidy(() => {
+      const zeros = tf.zeros(shape)
       if (model.differentiable) tf.grad((x: tf.Tensor) => tf.sum(model.predict(x)))(zeros)
       else model.predict(zeros)
-    } catch {
-      // A backend without some gradient kernel (wasm): the method that needs it will say so, with the
-      // fix; loading must not fail for it.
-    }
-  })
+    })
+  } catch {
+    // Skipped: see above.
+    releaseFailedTape()
+  }
 }
