@@ -41,6 +41,7 @@ function describe(value: unknown): string {
 
 const num: Check = (v, p, e) => void expect(isNum(v), e, p, 'a finite number', v)
 const str: Check = (v, p, e) => void expect(typeof v === 'string', e, p, 'a string', v)
+const magnitude: Check = (v, p, e) => void expect(isNum(v) && v >= 0, e, p, 'a number >= 0', v)
 const bool: Check = (v, p, e) => void expect(typeof v === 'boolean', e, p, 'true or false', v)
 const index: Check = (v, p, e) => void expect(Number.isInteger(v) && (v as number) >= 0, e, p, 'an index', v)
 const nullable =
@@ -299,7 +300,11 @@ const features: Check = (v, p, e) => {
       outputs: list(num),
       outputName: str,
     },
-    { exampleNames: nullable(list(str)) },
+    {
+      exampleNames: nullable(list(str)),
+      valueLabels: nullable(list(list(str))),
+      importance: nullable(list(magnitude)),
+    },
   )(v, p, e)
   if (e.length > 0) return
   const t = v as Extract<PayloadOf['features'], { modality: 'tabular' }>
@@ -322,6 +327,16 @@ const features: Check = (v, p, e) => {
     `${t.outputs.length} values`,
     t.baseValues,
   )
+  const [n, f] = [t.outputs.length, t.featureNames.length]
+  if (
+    t.valueLabels &&
+    expect(t.valueLabels.length === n, e, `${p}.valueLabels`, `${n} rows (one per example)`, t.valueLabels)
+  )
+    t.valueLabels.forEach((row, i) =>
+      expect(row.length === f, e, `${p}.valueLabels[${i}]`, `${f} labels (one per feature)`, row),
+    )
+  if (t.importance)
+    expect(t.importance.length === f, e, `${p}.importance`, `${f} values (one per feature)`, t.importance)
 }
 
 const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features }

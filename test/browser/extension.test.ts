@@ -73,7 +73,7 @@ beforeAll(async () => {
     explainedVariance: [0.41, 0.22, 0.09],
   })
   writePayload(lab.dir, 'neurons.json', neurons)
-  writePayload(lab.dir, 'tabular.json', tabularPayload({ examples: 50 }))
+  writePayload(lab.dir, 'tabular.json', tabularPayload({ examples: 50, labels: true }))
   writePayload(lab.dir, 'text.json', textPayload())
   const bad = saliencyPayload({ count: 1 }) as unknown as Record<string, unknown>
   bad.signed = 'yes'
@@ -81,7 +81,7 @@ beforeAll(async () => {
   writePayload(lab.dir, 'h-saliency.json', saliencyPayload({ count: 2, hostile: true }))
   writePayload(lab.dir, 'h-embedding.json', embeddingPayload({ count: 50, hostile: true }))
   writePayload(lab.dir, 'h-neurons.json', neuronsPayload({ units: 3, hostile: true }))
-  writePayload(lab.dir, 'h-tabular.json', tabularPayload({ examples: 5, hostile: true }))
+  writePayload(lab.dir, 'h-tabular.json', tabularPayload({ examples: 5, hostile: true, labels: true }))
   writePayload(lab.dir, 'h-text.json', textPayload(true))
   const cells = [
     setupCell(kernel),
@@ -270,6 +270,19 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
     const tabular = page.locator('.gw-features').first()
     expect(await tabular.locator('.gw-waterfall rect').count()).toBe(5)
     expect(await tabular.locator('.gw-beeswarm circle').count()).toBe(50 * 5)
+    // Example 0's raw values, sent as valueLabels, label its waterfall and bars as `name = value`.
+    const waterfallLabels = await tabular.locator('.gw-waterfall text').allTextContents()
+    for (const label of ['age = 20', 'checking_status = A11', 'savings = < 100 DM'])
+      expect(waterfallLabels).toContain(label)
+    await expect
+      .poll(() => tabular.getByText('savings = < 100 DM', { exact: true }).first().isVisible())
+      .toBe(true)
+    expect(await tabular.locator('.gw-bars text').allTextContents()).toContain('age = 20')
+    // The beeswarm orders features by the kernel's importance (age first), not by recomputing it.
+    expect(await tabular.locator('.gw-beeswarm text').first().textContent()).toBe('age')
+    await tabular.locator('select').first().selectOption('1')
+    expect(await tabular.locator('.gw-waterfall text').allTextContents()).toContain('savings = 100-500 DM')
+    await tabular.locator('select').first().selectOption('0')
     await shoot('.gw-features', 'features-tabular')
     const tokens = page.locator('.gw-features').nth(1).locator('.gw-token')
     expect(await tokens.allTextContents()).toEqual(['this', 'movie', 'was', 'not', 'good', 'at', 'all'])

@@ -45,6 +45,47 @@ export function waterfall(
   return steps
 }
 
+/**
+ * The labels of one example's features: `name = value` where the payload sent the raw value as text,
+ * the bare name otherwise (no `valueLabels`, or an empty entry). Shown as text only.
+ *
+ * @example
+ * featureLabels(['purpose', 'age'], ['used car', '']) // ['purpose = used car', 'age']
+ */
+export function featureLabels(names: string[], valueLabels?: string[] | null): string[] {
+  return names.map((name, i) => {
+    const value = valueLabels?.[i]
+    return value ? `${name} = ${value}` : name
+  })
+}
+
+/**
+ * A label cut to `max` characters with an ellipsis, so that a long raw value does not run off the
+ * chart's label column (the full label goes in a tooltip).
+ *
+ * @example
+ * shortLabel('purpose = used car', 12) // 'purpose = u…'
+ */
+export function shortLabel(label: string, max: number): string {
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label
+}
+
+/**
+ * Global importance per feature: the kernel's `importance` when it sent one (it saw every example),
+ * otherwise the mean |attribution| over the rows at hand.
+ *
+ * @example
+ * globalImportance([0.2, 0.1], new Float32Array([1, -2]), 1, 2) // Float32Array [0.2, 0.1]
+ */
+export function globalImportance(
+  importance: number[] | null | undefined,
+  matrix: Float32Array,
+  n: number,
+  f: number,
+): Float32Array {
+  return importance ? Float32Array.from(importance) : meanMagnitude(matrix, n, f)
+}
+
 /** Mean |attribution| per feature over examples (rows of an n x f matrix). */
 export function meanMagnitude(matrix: Float32Array, n: number, f: number): Float32Array {
   const out = new Float32Array(f)

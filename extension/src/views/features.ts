@@ -10,12 +10,22 @@ import type {
 } from '../../../src/display/schema'
 import { signedCss } from './colormap'
 import { el, formatNumber, select, svg } from './dom'
-import { beeswarmOffsets, byMagnitude, extentWithZero, meanMagnitude, waterfall } from './features-model'
+import {
+  beeswarmOffsets,
+  byMagnitude,
+  extentWithZero,
+  featureLabels,
+  globalImportance,
+  shortLabel,
+  waterfall,
+} from './features-model'
 import type { RenderView } from './view'
 
 const ROW = 22
 const LABEL = 170
 const PLOT = 320
+/** About how many characters of 11 px text fit in the label column. */
+const LABEL_CHARS = 28
 
 function axisScale(lo: number, hi: number): (v: number) => number {
   return (v) => LABEL + ((v - lo) / (hi - lo || 1)) * PLOT
@@ -33,6 +43,19 @@ function text(document: Document, x: number, y: number, content: string, anchor 
   return node
 }
 
+/** A feature's label left of its row, cut to fit the label column; the full label is its tooltip. */
+function rowLabel(document: Document, y: number, label: string): SVGElement {
+  const short = shortLabel(label, LABEL_CHARS)
+  const node = text(document, LABEL - 6, y, short)
+  if (short === label) return node
+  // The tooltip sits beside the text in a group, so the text element's own content stays the label shown.
+  const group = svg(document, 'g')
+  const tooltip = svg(document, 'title')
+  tooltip.textContent = label
+  group.append(tooltip, node)
+  return group
+}
+
 function chart(document: Document, rows: number, className: string): SVGElement {
   const height = rows * ROW + 24
   return svg(document, 'svg', {
@@ -48,14 +71,10 @@ function drawWaterfall(
   p: TabularFeaturesPayload,
   matrix: Float32Array,
   example: number,
+  labels: string[],
 ): SVGElement {
   const f = p.featureNames.length
-  const steps = waterfall(
-    matrix.subarray(example * f, example * f + f),
-    p.featureNames,
-    p.baseValues[example]!,
-    12,
-  )
+  const steps = waterfall(matrix.subarray(example * f, example * f + f), labels, p.baseValues[example]!, 12)
   const all = steps.flatMap((s) => [s.start, s.end])
   const x = axisScale(Math.min(...all), Math.max(...all))
   const root = chart(document, steps.length + 2, 'gw-waterfall')
@@ -71,7 +90,7 @@ function drawWaterfall(
         fill: step.value >= 0 ? '#d6604d' : '#4393c3',
       }),
     )
-    root.append(text(document, LABEL - 6, y + ROW / 2 - 3, step.name))
+    root.append(rowLabel(document, y + ROW / 2 - 3, step.name))
     root.append(
       text(
         document,
@@ -96,12 +115,7 @@ function drawWaterfall(
   return root
 }
 
-function drawBars(
-  document: Document,
-  p: TabularFeaturesPayload,
-  values: Float32Array,
-  title: string,
-): HTMLElement {
+function drawBars(document: Document, labels: string[], values: Float32Array, title: string): HTMLElement {
   const box = el(document, 'div', 'gw-chart')
   box.append(el(document, 'div', 'gw-subtitle', title))
   const order = byMagnitude(values).slice(0, 12)
@@ -120,7 +134,7 @@ function drawBars(
         fill: v >= 0 ? '#d6604d' : '#4393c3',
       }),
     )
-    root.append(text(document, LABEL - 6, y + ROW / 2 - 3, p.featureNames[i] ?? `feature ${i}`))
+    root.append(rowLabel(document, y + ROW / 2 - 3, labels[i] ?? `feature ${i}`))
     root.append(text(document, Math.max(x(0), x(v)) + 4, y + ROW / 2 - 3, formatNumber(v), 'start'))
   })
   box.append(root)
@@ -144,7 +158,7 @@ function drawBeeswarm(
       `Global importance over ${n} examples (colour: feature value, blue low, red high)`,
     ),
   )
-  const order = byMagnitude(meanMagnitude(matrix, n, f)).slice(0, 12)
+  const order = byMagnitude(globalImportance(p.importance, matrix, n, f)).slice(0, 12)
   const [lo, hi] = extentWithZero(matrix)
   const x = axisScale(lo, hi)
   const root = chart(document, order.length, 'gw-beeswarm')
@@ -166,7 +180,7 @@ function drawBeeswarm(
         }),
       )
     })
-    root.append(text(document, LABEL - 6, centre, p.featureNames[feature] ?? `feature ${feature}`))
+    root.append(rowLabel(document, centre, p.featureNames[feature] ?? `feature ${feature}`))
   })
   box.append(root)
   return box
@@ -179,6 +193,7 @@ function renderTabular(root: HTMLElement, p: TabularFeaturesPayload, document: D
   const perExample = el(document, 'div', 'gw-example')
   const show = (example: number): void => {
     const row = matrix.subarray(example * f, example * f + f)
+    const labels = featureLabels(p.featureNames, p.valueLabels?.[example])
     perExample.replaceChildren(
       el(
         document,
@@ -186,8 +201,8 @@ function renderTabular(root: HTMLElement, p: TabularFeaturesPayload, document: D
         'gw-subtitle',
         `Example ${p.exampleNames?.[example] ?? example}: waterfall from base value to output`,
       ),
-      drawWaterfall(document, p, matrix, example),
-      drawBars(document, p, Float32Array.from(row), 'Attribution per feature'),
+      drawWaterfall(document, p, matrix, example, labels),
+      drawBars(document, labels, Float32Array.from(row), 'Attribution per feature'),
     )
   }
   const names = p.outputs.map((output, i) => ({

@@ -196,8 +196,14 @@ export function neuronsPayload(options: { units?: number; hostile?: boolean } = 
   }
 }
 
-export function tabularPayload(options: { examples?: number; hostile?: boolean } = {}): FeaturesPayload {
-  const { examples = 50, hostile = false } = options
+/**
+ * Tabular attributions for a credit model. `labels` adds what the kernel sends for raw data: the values
+ * as text (`valueLabels`, e.g. 'purpose = used car') and the global `importance` per feature.
+ */
+export function tabularPayload(
+  options: { examples?: number; hostile?: boolean; labels?: boolean } = {},
+): FeaturesPayload {
+  const { examples = 50, hostile = false, labels = false } = options
   const rand = random(5)
   const featureNames = ['duration', 'credit_amount', 'age', 'checking_status', hostile ? HOSTILE : 'savings']
   const f = featureNames.length
@@ -221,6 +227,17 @@ export function tabularPayload(options: { examples?: number; hostile?: boolean }
     baseValues,
     outputs,
     outputName: 'P(bad credit)',
+    ...(labels && {
+      valueLabels: Array.from({ length: examples }, (_, n) => [
+        String(6 + ((n * 7) % 42)),
+        String(1000 + n * 250),
+        String(20 + ((n * 3) % 50)),
+        ['A11', 'A12', 'A13', 'A14'][n % 4]!,
+        hostile ? HOSTILE : ['< 100 DM', '100-500 DM', 'unknown'][n % 3]!,
+      ]),
+      // Not the mean |attribution| of these rows on purpose: a view must show the kernel's numbers.
+      importance: [0.01, 0.02, 0.5, 0.03, 0.04],
+    }),
   }
 }
 

@@ -51,6 +51,46 @@ describe('validatePayload', () => {
     if (!r2.ok) expect(r2.errors.join('\n')).toMatch(/coordinates\.shape: expected \[n, 3\], got \[10, 2\]/)
   })
 
+  it('checks the optional valueLabels and importance of tabular features', () => {
+    const labelled = tabularPayload({ examples: 4, labels: true })
+    expect(validatePayload('features', labelled).ok).toBe(true)
+    expect(validatePayload('features', { ...labelled, valueLabels: null, importance: null }).ok).toBe(true)
+    const { valueLabels, importance, ...bare } = labelled as Extract<typeof labelled, { modality: 'tabular' }>
+    expect(validatePayload('features', bare).ok).toBe(true)
+    const rows = valueLabels!
+    expect(validatePayload('features', { ...labelled, valueLabels: rows.slice(1) })).toEqual({
+      ok: false,
+      errors: ['features.valueLabels: expected 4 rows (one per example), got an array of 3'],
+    })
+    const short = rows.map((row, i) => (i === 2 ? row.slice(0, 4) : row))
+    expect(validatePayload('features', { ...labelled, valueLabels: short })).toEqual({
+      ok: false,
+      errors: ['features.valueLabels[2]: expected 5 labels (one per feature), got an array of 4'],
+    })
+    const typed = rows.map((row, i) => (i === 1 ? [...row.slice(0, 4), 35] : row))
+    expect(validatePayload('features', { ...labelled, valueLabels: typed })).toEqual({
+      ok: false,
+      errors: ['features.valueLabels[1][4]: expected a string, got 35'],
+    })
+    expect(validatePayload('features', { ...labelled, valueLabels: 'age = 35' })).toEqual({
+      ok: false,
+      errors: ['features.valueLabels: expected an array, got "age = 35"'],
+    })
+    expect(validatePayload('features', { ...labelled, importance: importance!.slice(0, 3) })).toEqual({
+      ok: false,
+      errors: ['features.importance: expected 5 values (one per feature), got an array of 3'],
+    })
+    const result = validatePayload('features', { ...labelled, importance: [0.1, -0.2, 'x', NaN, 0] })
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'features.importance[1]: expected a number >= 0, got -0.2',
+        'features.importance[2]: expected a number >= 0, got "x"',
+        'features.importance[3]: expected a number >= 0, got NaN',
+      ],
+    })
+  })
+
   it('keeps payloads compact: 8 MNIST explanations < 100 KB, 8 at 224x224 < 2 MB', () => {
     const mnist = JSON.stringify(saliencyPayload({ count: 8, size: 28, targets: 3 })).length
     const large = JSON.stringify(saliencyPayload({ count: 8, size: 224, targets: 1 })).length

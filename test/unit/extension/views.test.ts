@@ -15,7 +15,10 @@ import {
 import {
   beeswarmOffsets,
   byMagnitude,
+  featureLabels,
+  globalImportance,
   meanMagnitude,
+  shortLabel,
   waterfall,
 } from '../../../extension/src/views/features-model'
 import { rawToRgba } from '../../../extension/src/views/image'
@@ -143,5 +146,27 @@ describe('feature attribution model', () => {
   it('averages magnitudes per feature and stacks beeswarm dots', () => {
     expect(Array.from(meanMagnitude(new Float32Array([1, -2, -3, 4]), 2, 2))).toEqual([2, 3])
     expect(Array.from(beeswarmOffsets([0, 0, 0, 1], 2, 0, 1))).toEqual([0, -1, 1, 0])
+  })
+
+  it('labels features `name = value` where the kernel sent raw values as text', () => {
+    expect(featureLabels(['purpose', 'age', 'job'], ['used car', '', '<b>x</b>'])).toEqual([
+      'purpose = used car',
+      'age',
+      'job = <b>x</b>',
+    ])
+    expect(featureLabels(['purpose', 'age'], null)).toEqual(['purpose', 'age'])
+    expect(featureLabels(['purpose', 'age'])).toEqual(['purpose', 'age'])
+    const labels = featureLabels(['a', 'b'], ['1', 'yes'])
+    expect(waterfall([0.1, -0.3], labels, 0.5, 10).map((s) => s.name)).toEqual(['b = yes', 'a = 1'])
+    expect(shortLabel('purpose = used car', 12)).toBe('purpose = u…')
+    expect(shortLabel('purpose = used car', 18)).toBe('purpose = used car')
+  })
+
+  it("uses the kernel's global importance when sent, else the mean magnitude", () => {
+    const matrix = new Float32Array([1, -2, -3, 4])
+    expect(Array.from(globalImportance([5, 0.5], matrix, 2, 2))).toEqual([5, 0.5])
+    expect(byMagnitude(globalImportance([5, 0.5], matrix, 2, 2))).toEqual([0, 1])
+    expect(Array.from(globalImportance(null, matrix, 2, 2))).toEqual([2, 3])
+    expect(Array.from(globalImportance(undefined, matrix, 2, 2))).toEqual([2, 3])
   })
 })
