@@ -7,15 +7,10 @@ import { load } from '../../../src/model'
 import { expectNoLeak } from './helpers'
 
 function withBatchNorm(options: { center?: boolean; scale?: boolean; axis?: number }): tf.LayersModel {
+  // No conv before it: the wasm backend lacks the conv filter gradient, and this test runs there too.
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({
-        inputShape: [6, 6, 2],
-        filters: 3,
-        kernelSize: 3,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }),
-      }),
-      tf.layers.batchNormalization({ name: 'norm', ...options }),
+      tf.layers.batchNormalization({ name: 'norm', inputShape: [6, 6, 2], ...options }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }) }),
     ],
@@ -41,7 +36,7 @@ describe('BatchNormalization without center or scale', () => {
       expect(Array.from(await ours!.data())).toEqual(Array.from(await theirs!.data()))
       const saliency = await expectNoLeak(() => explain(model, inputs, { method: 'saliency', target: 1 }))
       expect(saliency.data.values.some((v) => v !== 0)).toBe(true)
-      const cam = await explain(model, inputs, { method: 'grad-cam', target: 1 })
+      const cam = await explain(model, inputs, { method: 'grad-cam', layer: 'norm', target: 1 })
       expect(cam.data.values.every(Number.isFinite)).toBe(true)
       tf.dispose([ours!, theirs!, inputs])
       model.dispose()
