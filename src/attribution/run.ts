@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { makeProvenance } from '../display/provenance'
 import type { GlasswingModel } from '../model'
+import { releaseFailedTape } from '../model/tape'
 import { Attribution, type ExamplePrediction } from './attribution'
 import { createContext, type OutputCapture } from './context'
 import { normalizeInputs, type InputLike } from './inputs'
@@ -39,6 +40,8 @@ export async function runAttribution<Options extends object>(
   try {
     return await compute(effective, model, inputs, options, `${where} (${method.name})`)
   } catch (error) {
+    // A gradient that threw (a backend without the kernel) leaves the tensors it saved kept.
+    releaseFailedTape()
     throw explainBackendError(error, `${where} (${method.name})`)
   }
 }

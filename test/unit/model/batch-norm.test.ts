@@ -23,6 +23,20 @@ function withBatchNorm(options: { center?: boolean; scale?: boolean; axis?: numb
   return model
 }
 
+/** A layer whose gradient throws. */
+class Brittle extends tf.layers.Layer {
+  static className = 'Brittle'
+  override call(input: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(input) ? input[0]! : input
+    return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: tf.mul(args[0] as tf.Tensor, 2),
+      gradFunc: () => {
+        throw new Error('no gradient here')
+      },
+    }))(x) as tf.Tensor
+  }
+}
+
 describe('BatchNormalization without center or scale', () => {
   afterEach(() => vi.restoreAllMocks())
 
@@ -46,19 +60,6 @@ describe('BatchNormalization without center or scale', () => {
   it('load warms up without error or warning, even when gradients fail', async () => {
     const warn = vi.spyOn(console, 'warn')
     const error = vi.spyOn(console, 'error')
-    // A layer whose gradient throws: the warm-up must skip it quietly.
-    class Brittle extends tf.layers.Layer {
-      static className = 'Brittle'
-      override call(input: tf.Tensor | tf.Tensor[]): tf.Tensor {
-        const x = Array.isArray(input) ? input[0]! : input
-        return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
-          value: tf.mul(args[0] as tf.Tensor, 2),
-          gradFunc: () => {
-            throw new Error('no gradient here')
-          },
-        }))(x) as tf.Tensor
-      }
-    }
     const tfModel = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [3], units: 2 }), new Brittle({})],
     })
@@ -70,6 +71,21 @@ describe('BatchNormalization without center or scale', () => {
     const outputs = tf.tidy(() => model.predict(tf.ones([1, 3])))
     expect(outputs.shape).toEqual([1, 2])
     outputs.dispose()
+    model.dispose()
+  })
+
+  it('a gradient that throws in explain leaves no tensor kept', async () => {
+    const model = await load(
+      tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 }), new Brittle({})] }),
+      { warmup: false },
+    )
+    const inputs = tf.ones([1, 3])
+    const before = tf.memory().numTensors
+    await expect(explain(model, inputs, { method: 'saliency', target: 0 })).rejects.toThrow(
+      /no gradient here/,
+    )
+    expect(tf.memory().numTensors).toBe(before)
+    inputs.dispose()
     model.dispose()
   })
 })
