@@ -20,7 +20,7 @@ export interface LibrarySession {
 export interface CellRunnerOptions {
   rootDir: string
   session: () => LibrarySession
-  /** False to keep tslab's own (slower) incremental builder; see light-builder.ts. */
+  /** False to keep TypeScript's own (slower) incremental builder and types; see light-builder.ts. */
   lightBuilder?: boolean
   /** Rejects when the user interrupts; a fresh one for each cell. */
   interrupted: () => Promise<never>
@@ -64,7 +64,7 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
   }
   const { createConverter, isCompleteCode } =
     options.lightBuilder === false
-      ? (require('tslab/dist/converter') as typeof import('tslab/dist/converter'))
+      ? loadFastConverter({ lightBuilder: false, onlyNodeTypes: false })
       : loadFastConverter()
   const node = createConverter()
   let browser: Converter | undefined

@@ -12,6 +12,8 @@
  * is created.
  */
 import Module from 'node:module'
+import type * as TS from '@tslab/typescript-for-tslab'
+import { withPreviousShorthands } from './previous-names'
 
 /** The few TypeScript compiler functions this file uses (tslab's TypeScript 5.0 build). */
 interface Ts {
@@ -25,7 +27,9 @@ interface Ts {
     projectReferences?: readonly unknown[]
   }): Program
   bindSourceFile?: (file: SourceFile, options: unknown) => void
+  createEmitAndSemanticDiagnosticsBuilderProgram: CreateBuilder
 }
+type CreateBuilder = (...args: unknown[]) => { getProgram(): Program; emit(...args: unknown[]): unknown }
 interface SourceFile {
   fileName: string
   isDeclarationFile: boolean
@@ -46,16 +50,29 @@ interface Program {
 /**
  * Loads tslab's converter module with the light builder: the module gets a view of TypeScript whose
  * `createWatchCompilerHost` passes the light builder (TypeScript's exports are read-only getters, so
- * the converter's own `require` of TypeScript is answered with that view).
+ * the converter's own `require` of TypeScript is answered with that view). With `lightBuilder: false`
+ * the builder is TypeScript's default one. Either way its emit also writes out shorthand properties
+ * that name earlier cells' declarations (previous-names.ts), which tslab's rewrite misses.
  *
  * @example
  * const { createConverter } = loadFastConverter()
  */
 export function loadFastConverter(
-  settings: { onlyNodeTypes?: boolean } = {},
+  settings: { onlyNodeTypes?: boolean; lightBuilder?: boolean } = {},
 ): typeof import('tslab/dist/converter') {
   const ts = require('@tslab/typescript-for-tslab') as Ts
-  const light = createLightBuilder(ts)
+  const create: CreateBuilder =
+    settings.lightBuilder === false
+      ? ts.createEmitAndSemanticDiagnosticsBuilderProgram
+      : (createLightBuilder(ts) as unknown as CreateBuilder)
+  const builder: CreateBuilder = (...args) => {
+    const made = create(...args)
+    return withPreviousShorthands(
+      ts as unknown as typeof TS,
+      made,
+      () => made.getProgram() as unknown as TS.Program,
+    )
+  }
   const createWatchCompilerHost = (
     rootFiles: unknown,
     givenOptions: unknown,
@@ -67,7 +84,7 @@ export function loadFastConverter(
     // every other @types folder in reach (test runners' globals, and so on) would be parsed for nothing.
     const options =
       settings.onlyNodeTypes === false ? givenOptions : { ...(givenOptions as object), types: ['node'] }
-    return ts.createWatchCompilerHost(rootFiles, options, system, createProgram ?? light, ...rest)
+    return ts.createWatchCompilerHost(rootFiles, options, system, createProgram ?? builder, ...rest)
   }
   const view = new Proxy(ts, {
     get: (target, key) =>
