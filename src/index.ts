@@ -65,7 +65,7 @@ export {
 /** Host-side session API (the kernel installs its hooks here); notebooks rarely need it. */
 export * as session from './session'
 /** Live link with the views: the embedding selection, explainers for other targets. */
-export { selection, registerExplainer, type Explainer } from "./display/live"
+export { selection, registerExplainer, type Explainer } from './display/live'
 /** Neurons: feature visualization, top examples, tuning curves, dissection, ablation; gw.neurons gathers them. */
 export {
   neurons,
@@ -88,7 +88,7 @@ export {
   type TuningCurve,
   type Dissection,
   type UserConcept,
-} from "./neurons"
+} from './neurons'
 /** Representations: activations at any layer, PCA, t-SNE and UMAP with quality measures. */
 export {
   embed,
@@ -108,4 +108,4 @@ export {
   type UmapOptions,
   type PcaOptions,
   type Pooling,
-} from "./representation"
+} from './representation'
