@@ -38,6 +38,9 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   let lastParent: Message | null = null
   let lastSilent = false
   let executionCount = 0
+  // After a cell fails (stop_on_error, the default), the execute requests already queued on the shell
+  // channel are answered 'aborted' without running (messaging spec); cleared once the queue is empty.
+  let aborting = false
   const history: Array<{ line: number; input: string; output: string | null }> = []
 
   const publish = (
@@ -104,7 +107,13 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   }
 
   async function execute(request: Message): Promise<Content> {
-    const content = request.content as { code: string; silent?: boolean; store_history?: boolean }
+    const content = request.content as {
+      code: string
+      silent?: boolean
+      store_history?: boolean
+      stop_on_error?: boolean
+    }
+    if (aborting) return { status: 'aborted', execution_count: executionCount }
     const silent = content.silent === true
     const store = content.store_history !== false && !silent
     if (store) executionCount += 1
@@ -129,6 +138,8 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     if (result.status === 'error') {
       const { ename, evalue, traceback } = result
       if (!silent) await publish('error', { ename, evalue, traceback }, request)
+      // Only what is queued now: a request sent after this reply is not aborted.
+      if (!silent && content.stop_on_error !== false) aborting = channels.pending('shell')
       return { status: 'error', execution_count: count, ename, evalue, traceback }
     }
     if (result.result) entry.output = String(result.result.data['text/plain'] ?? '')
@@ -183,6 +194,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     } finally {
       await publish('status', { execution_state: 'idle' }, request)
     }
+    if (aborting && channel === 'shell' && !channels.pending('shell')) aborting = false
     if (type === 'shutdown_request') await shutdown()
   }
 

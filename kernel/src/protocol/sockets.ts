@@ -26,6 +26,8 @@ export interface Channels {
   send(channel: 'shell' | 'control' | 'iopub', message: Outgoing): Promise<void>
   /** Calls `handle` for each valid message on a router channel; resolves when the socket closes. */
   serve(channel: 'shell' | 'control', handle: (message: Message) => Promise<void> | void): Promise<void>
+  /** Whether messages have arrived on a router channel and wait to be handled. */
+  pending(channel: 'shell' | 'control'): boolean
   close(): void
 }
 
@@ -78,6 +80,9 @@ export async function bindChannels(info: ConnectionInfo): Promise<Channels> {
       } catch (error) {
         if (!sockets[channel].closed) throw error
       }
+    },
+    pending(channel) {
+      return !sockets[channel].closed && sockets[channel].readable
     },
     close() {
       for (const socket of [shell, control, stdin, iopub, heartbeat]) socket.close()
