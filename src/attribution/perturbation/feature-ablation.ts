@@ -6,27 +6,11 @@
 import * as tf from '@tensorflow/tfjs'
 import type { AttributionMethod } from '../types'
 import { contextScorer, scoreCoalitions, scoreEnds } from './evaluate'
-import {
-  baselineTensor,
-  checkBaseline,
-  checkCount,
-  checkFeatureNames,
-  defaultSegmentation,
-  type Baseline,
-} from './options'
-import { featureMask, type Segmentation } from './segments'
+import { baselineTensor, resolveSegmentOptions, type SegmentOptions } from './options'
+import { featureMask } from './segments'
 
 /** Feature ablation's options. */
-export interface FeatureAblationOptions {
-  /** The groups removed together (default: a 4-pixel grid for images, columns otherwise). */
-  segments: Segmentation
-  /** What removed elements become (default 0). */
-  baseline: Baseline
-  /** Perturbed copies per model call (default 64). */
-  batchSize: number
-  /** Names of a tabular input's columns, kept with the result. */
-  featureNames: readonly string[] | null
-}
+export interface FeatureAblationOptions extends SegmentOptions {}
 
 /**
  * Feature ablation over grid cells, superpixels, columns or your own mask.
@@ -41,12 +25,8 @@ export const featureAblation: AttributionMethod<FeatureAblationOptions> = {
   stochastic: false,
   signed: () => true,
   resolve: (options, context) => {
-    const segments = options.segments ?? defaultSegmentation(context.inputs)
     return {
-      segments,
-      baseline: checkBaseline(options.baseline, context),
-      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
-      featureNames: checkFeatureNames(options.featureNames, segments, context),
+      ...resolveSegmentOptions(options, context),
     }
   },
   attribute(context, options) {

@@ -12,20 +12,14 @@ import { spreadOverFeatures } from './feature-ablation'
 import {
   baselineTensor,
   checkBackground,
-  checkBaseline,
   checkCount,
-  checkFeatureNames,
-  defaultSegmentation,
-  type Baseline,
+  resolveSegmentOptions,
+  type SegmentOptions,
 } from './options'
-import { featureMask, type Segmentation } from './segments'
+import { featureMask } from './segments'
 
 /** KernelSHAP's options. */
-export interface KernelShapOptions {
-  /** The interpretable features (default: a 4-pixel grid for images, columns otherwise). */
-  segments: Segmentation
-  /** What removed features become (default 0). */
-  baseline: Baseline
+export interface KernelShapOptions extends SegmentOptions {
   /**
    * A background set `[B, ...]` instead of one baseline: removed features take each row's values in
    * turn and the scores are averaged, as SHAP's KernelExplainer does with its data argument.
@@ -33,10 +27,6 @@ export interface KernelShapOptions {
   background: tf.Tensor | null
   /** Coalitions per explained row (default 512); all of them when `2^features - 2` fits. */
   samples: number
-  /** Perturbed copies per model call (default 64). */
-  batchSize: number
-  /** Names of a tabular input's columns, kept with the result. */
-  featureNames: readonly string[] | null
 }
 
 /**
@@ -52,14 +42,10 @@ export const kernelShap: AttributionMethod<KernelShapOptions> = {
   stochastic: true,
   signed: () => true,
   resolve: (options, context) => {
-    const segments = options.segments ?? defaultSegmentation(context.inputs)
     return {
-      segments,
-      baseline: checkBaseline(options.baseline, context),
+      ...resolveSegmentOptions(options, context),
       background: checkBackground(options.background, options.baseline, context),
       samples: checkCount(options.samples ?? 512, 'samples', context, 2),
-      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
-      featureNames: checkFeatureNames(options.featureNames, segments, context),
     }
   },
   attribute(context, options) {

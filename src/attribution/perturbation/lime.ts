@@ -11,31 +11,21 @@ import { spreadOverFeatures } from './feature-ablation'
 import { solveWeightedLeastSquares } from './least-squares'
 import {
   baselineTensor,
-  checkBaseline,
   checkCount,
-  checkFeatureNames,
   checkPositive,
-  defaultSegmentation,
-  type Baseline,
+  resolveSegmentOptions,
+  type SegmentOptions,
 } from './options'
-import { featureMask, type Segmentation } from './segments'
+import { featureMask } from './segments'
 
 /** LIME's options. */
-export interface LimeOptions {
-  /** The interpretable features (default: a 4-pixel grid for images, columns otherwise). */
-  segments: Segmentation
-  /** What removed features become (default 0). */
-  baseline: Baseline
+export interface LimeOptions extends SegmentOptions {
   /** Coalitions per explained row, the input itself included (default 512). */
   samples: number
   /** Width of the exponential kernel on cosine distance (default 0.25, as the lime package). */
   kernelWidth: number
   /** L2 penalty of the surrogate, scikit-learn's Ridge `alpha` (default 1; 0: least squares). */
   ridge: number
-  /** Perturbed copies per model call (default 64). */
-  batchSize: number
-  /** Names of a tabular input's columns, kept with the result. */
-  featureNames: readonly string[] | null
 }
 
 /**
@@ -51,15 +41,11 @@ export const lime: AttributionMethod<LimeOptions> = {
   stochastic: true,
   signed: () => true,
   resolve: (options, context) => {
-    const segments = options.segments ?? defaultSegmentation(context.inputs)
     return {
-      segments,
-      baseline: checkBaseline(options.baseline, context),
+      ...resolveSegmentOptions(options, context),
       samples: checkCount(options.samples ?? 512, 'samples', context, 2),
       kernelWidth: checkPositive(options.kernelWidth ?? 0.25, 'kernelWidth', context),
       ridge: options.ridge === 0 ? 0 : checkPositive(options.ridge ?? 1, 'ridge', context),
-      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
-      featureNames: checkFeatureNames(options.featureNames, segments, context),
     }
   },
   attribute(context, options) {

@@ -129,6 +129,32 @@ export function checkFeatureNames(
   return names
 }
 
+/** The options every segment-based method (feature ablation, KernelSHAP, LIME) shares. */
+export interface SegmentOptions {
+  /** The groups removed together (default: a 4-pixel grid for images, columns otherwise). */
+  segments: Segmentation
+  /** What removed elements become (default 0). */
+  baseline: Baseline
+  /** Perturbed copies per model call (default 64). */
+  batchSize: number
+  /** Names of a tabular input's columns, kept with the result. */
+  featureNames: readonly string[] | null
+}
+
+/** The shared options with their defaults filled in, each one checked. */
+export function resolveSegmentOptions(
+  options: Partial<SegmentOptions>,
+  context: AttributionContext,
+): SegmentOptions {
+  const segments = options.segments ?? defaultSegmentation(context.inputs)
+  return {
+    segments,
+    baseline: checkBaseline(options.baseline, context),
+    batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+    featureNames: checkFeatureNames(options.featureNames, segments, context),
+  }
+}
+
 /** The baseline as a tensor (a number becomes a scalar, freed by the method body's tidy). */
 export function baselineTensor(baseline: Baseline): tf.Tensor {
   return typeof baseline === 'number' ? tf.scalar(baseline) : baseline
