@@ -6,6 +6,7 @@ import signal
 import time
 
 import nbformat
+import pytest
 from conftest import run
 from nbclient import NotebookClient
 
@@ -204,7 +205,9 @@ def test_kernel_opens_a_comm_to_the_front_end(kernel):
     assert [bytes(b) for b in opened["buffers"]] == [bytes([7, 8])]
 
 
-def test_a_thousand_cells_making_and_dropping_tensors_leave_memory_flat(kernel):
+@pytest.fixture(scope="module")
+def thousand_cells(kernel):
+    """Memory before and after 1,000 cells that make and drop tensors: [numTensors, rss, heapUsed, heapTotal]."""
     _, kc = kernel
     # The probe collects garbage first: without that, V8 grows its heap lazily and RSS says little.
     probe = (
@@ -228,12 +231,24 @@ def test_a_thousand_cells_making_and_dropping_tensors_leave_memory_flat(kernel):
     for _ in range(1000):
         assert run(kc, cell_code).status == "ok"
     after = measure()
+    return before, after
+
+
+def test_a_thousand_cells_making_and_dropping_tensors_leave_tensors_and_heap_flat(thousand_cells):
+    before, after = thousand_cells
     assert after[0] == before[0], f"tensors {before[0]} -> {after[0]}"
-    mib = lambda i: (after[i] - before[i]) / 2**20  # noqa: E731
-    heap_mb, rss_mb, native_mb = mib(2), mib(1), mib(1) - mib(3)
+    heap_mb = (after[2] - before[2]) / 2**20
     assert heap_mb < 8, f"JavaScript heap grew {heap_mb:.1f} MiB over 1,000 cells"
-    # Known and not yet fixed: RSS still creeps, about 45 KiB a cell outside the used heap (V8's committed
-    # heap, and Node's 'advanced' IPC serialization, measured at about 1 KiB a message in isolation).
-    # The bound catches any real leak of tensor data or of cells' values; kernel/README.md has the figures.
-    print(f"1,000 cells: heap {heap_mb:+.1f} MiB, RSS {rss_mb:+.1f} MiB, outside the heap {native_mb:+.1f} MiB")
-    assert rss_mb < 64, f"RSS grew {rss_mb:.1f} MiB over 1,000 cells"
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="known, issue 3 open: RSS creeps about 45 KiB a cell outside the used heap (V8's committed heap and "
+    "Node's 'advanced' IPC serialization); kernel/README.md has the figures",
+)
+def test_a_thousand_cells_making_and_dropping_tensors_leave_rss_flat(thousand_cells):
+    before, after = thousand_cells
+    rss_mb = (after[1] - before[1]) / 2**20
+    print(f"1,000 cells: RSS {rss_mb:+.1f} MiB, outside the heap {rss_mb - (after[3] - before[3]) / 2**20:+.1f} MiB")
+    # Flat: what allocator noise leaves, far below one 64x64 tensor (16 KiB) a cell.
+    assert rss_mb < 8, f"RSS grew {rss_mb:.1f} MiB over 1,000 cells"
