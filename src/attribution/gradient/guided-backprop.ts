@@ -7,25 +7,34 @@ import * as tf from '@tensorflow/tfjs'
 import type { AttributionContext, AttributionMethod } from '../types'
 import { allRows, deconvRelu, guidedRelu, objectiveGradients } from './gradients'
 
+/** A gradient method whose ReLUs pass gradients back by `relu`'s rule instead of their own. */
+function reluRuleMethod(
+  name: 'guided-backprop' | 'deconvolution',
+  title: string,
+  relu: typeof guidedRelu,
+): AttributionMethod<Record<never, never>> {
+  return {
+    name,
+    title,
+    needsGradients: true,
+    stochastic: false,
+    signed: () => true,
+    resolve: () => ({}),
+    attribute(context) {
+      requireConvolutionGradients(context)
+      const rows = allRows(context.inputs.shape[0]!)
+      return { values: objectiveGradients(context, context.inputs, rows, { relu }) }
+    },
+  }
+}
+
 /**
  * Guided Backprop: only positive gradients flow back, and only where the ReLU's input was positive.
  *
  * @example
  * await gw.explain(model, images, { method: 'guided-backprop' })
  */
-export const guidedBackprop: AttributionMethod<Record<never, never>> = {
-  name: 'guided-backprop',
-  title: 'Guided Backprop',
-  needsGradients: true,
-  stochastic: false,
-  signed: () => true,
-  resolve: () => ({}),
-  attribute(context) {
-    requireConvolutionGradients(context)
-    const rows = allRows(context.inputs.shape[0]!)
-    return { values: objectiveGradients(context, context.inputs, rows, { relu: guidedRelu }) }
-  },
-}
+export const guidedBackprop = reluRuleMethod('guided-backprop', 'Guided Backprop', guidedRelu)
 
 /**
  * Deconvnet: ReLUs pass back the positive part of the gradient, whatever their input was.
@@ -33,19 +42,7 @@ export const guidedBackprop: AttributionMethod<Record<never, never>> = {
  * @example
  * await gw.explain(model, images, { method: 'deconvolution' })
  */
-export const deconvolution: AttributionMethod<Record<never, never>> = {
-  name: 'deconvolution',
-  title: 'Deconvnet',
-  needsGradients: true,
-  stochastic: false,
-  signed: () => true,
-  resolve: () => ({}),
-  attribute(context) {
-    requireConvolutionGradients(context)
-    const rows = allRows(context.inputs.shape[0]!)
-    return { values: objectiveGradients(context, context.inputs, rows, { relu: deconvRelu }) }
-  },
-}
+export const deconvolution = reluRuleMethod('deconvolution', 'Deconvnet', deconvRelu)
 
 /**
  * With ReLUs swapped, tfjs runs convolutions unfused, whose backward pass needs Conv2DBackpropFilter.
