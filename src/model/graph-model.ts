@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../errors'
 import { modelFingerprint } from '../display/provenance'
 import { checkLayerName } from './names'
+import { splitAt } from './split'
 import type { ForwardOptions, ForwardResult, GlasswingModel, SplitModel } from './types'
 
 const NOT_LAYERS = new Set(['Const', 'Placeholder', 'NoOp', 'Identity'])
@@ -93,12 +94,7 @@ export class GraphGlasswingModel implements GlasswingModel {
   }
 
   split(layer: string): SplitModel {
-    checkLayerName(layer, this.layerNames, 'model.split', 'layer')
-    return {
-      layer,
-      head: (inputs) => this.activations(inputs, layer)[layer]!,
-      tail: (activation, inputs) => this.run(inputs ?? null, { feed: { [layer]: activation } }).output,
-    }
+    return splitAt(this, layer)
   }
 
   requireGradients(): void {}

@@ -10,6 +10,7 @@ import { GlasswingError } from '../errors'
 import { modelFingerprint } from '../display/provenance'
 import { batchNormWithoutMissing } from './batch-norm'
 import { checkLayerName } from './names'
+import { splitAt } from './split'
 import type { ForwardOptions, ForwardResult, GlasswingModel, SplitModel } from './types'
 
 type Layer = tf.layers.Layer
@@ -88,12 +89,7 @@ export class LayersGlasswingModel implements GlasswingModel {
   }
 
   split(layer: string): SplitModel {
-    checkLayerName(layer, this.layerNames, 'model.split', 'layer')
-    return {
-      layer,
-      head: (inputs) => this.activations(inputs, layer)[layer]!,
-      tail: (activation, inputs) => this.run(inputs ?? null, { feed: { [layer]: activation } }).output,
-    }
+    return splitAt(this, layer)
   }
 
   requireGradients(): void {}
