@@ -112,9 +112,17 @@ export function startEngine(options: EngineOptions): Engine {
       const running = [...pending.entries()].find(([, waiter]) => waiter.op === 'execute')?.[0]
       if (running === undefined || graceTimer) return
       const stuck = child
+      // A SIGINT can land where neither breakOnSigint nor the engine's handler sees it (between two
+      // vm runs of one cell, say): repeat it until the execution ends or the grace runs out.
+      const repeat = setInterval(() => {
+        if (stuck === child && pending.has(running)) stuck.kill('SIGINT')
+        else clearInterval(repeat)
+      }, 250)
+      repeat.unref()
       graceTimer = setTimeout(
         () => {
           graceTimer = undefined
+          clearInterval(repeat)
           // The same execution is still running: it ignores interrupts (a synchronous loop after an
           // await, which breakOnSigint does not cover). Restarting is the only way to free the user.
           if (stuck === child && pending.has(running)) stuck.kill('SIGKILL')
