@@ -5,11 +5,10 @@
 import { readFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
-import { describeValue, GlasswingError } from '../errors'
 import { JUPYTER_DISPLAY, type Displayable } from '../display/bundle'
 import { parseArff, type ArffAttribute } from './arff'
 import { tableBundle } from './display'
-import { selectRange } from './images'
+import { checkSplitOrAll, selectRange } from './images'
 import { shuffledIndices } from './random'
 import { bundledFile } from './sources'
 import { encodeRows, fitEncoding, type TabularEncoding } from './tabular-encoding'
@@ -62,15 +61,7 @@ export interface TabularDataset extends Displayable {
 export async function creditG(options: CreditGOptions = {}): Promise<TabularDataset> {
   await ensureBackend()
   try {
-    const split = options.split ?? 'all'
-    if (split !== 'train' && split !== 'test' && split !== 'all') {
-      throw new GlasswingError({
-        where: WHERE,
-        argument: 'options.split',
-        expected: "'train', 'test' or 'all'",
-        received: describeValue(split),
-      })
-    }
+    const split = checkSplitOrAll(WHERE, options.split)
     const arff = parseArff(readFileSync(bundledFile('credit-g.arff'), 'utf8'), 'credit-g.arff')
     const classIndex = arff.attributes.length - 1
     const target = arff.attributes[classIndex] as Extract<ArffAttribute, { kind: 'nominal' }>

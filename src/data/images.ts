@@ -44,6 +44,19 @@ export interface ImageDataset extends Displayable {
   toString(): string
 }
 
+/** The `split` option of data sets that also offer 'all' (default), checked. */
+export function checkSplitOrAll(where: string, split: unknown = 'all'): 'train' | 'test' | 'all' {
+  if (split !== 'train' && split !== 'test' && split !== 'all') {
+    throw new GlasswingError({
+      where,
+      argument: 'options.split',
+      expected: "'train', 'test' or 'all'",
+      received: describeValue(split),
+    })
+  }
+  return split
+}
+
 /** The split, start and count that options select from `available` examples, checked. */
 export function selectRange(
   where: string,

@@ -8,7 +8,7 @@ import { ensureBackend, explainBackendError } from '../backend'
 import { describeValue, GlasswingError } from '../errors'
 import { JUPYTER_DISPLAY, type Displayable } from '../display/bundle'
 import { tableBundle } from './display'
-import { selectRange } from './images'
+import { checkSplitOrAll, selectRange } from './images'
 import { shuffledIndices } from './random'
 import { npmPackageFile } from './sources'
 
@@ -56,15 +56,7 @@ export interface TextDataset extends Displayable {
 export async function sentiment(options: SentimentOptions = {}): Promise<TextDataset> {
   await ensureBackend()
   try {
-    const split = options.split ?? 'all'
-    if (split !== 'train' && split !== 'test' && split !== 'all') {
-      throw new GlasswingError({
-        where: WHERE,
-        argument: 'options.split',
-        expected: "'train', 'test' or 'all'",
-        received: describeValue(split),
-      })
-    }
+    const split = checkSplitOrAll(WHERE, options.split)
     const wanted = options.sources ?? [...SOURCES]
     const unknown = wanted.find((s) => !SOURCES.includes(s))
     if (unknown !== undefined) {
