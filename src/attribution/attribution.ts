@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs'
 import { JUPYTER_DISPLAY, type MimeBundle } from '../display/bundle'
 import type { Provenance } from '../display/schema'
 import { attributionBundle } from './display'
+import { withLiveLink, type Recompute } from './live'
 
 /** One example's top predictions. */
 export interface ExamplePrediction {
@@ -39,6 +40,8 @@ export interface AttributionData {
   /** The layer the values live on (layer methods), else null. */
   layer: string | null
   classNames: readonly string[] | null
+  /** How many classes the model outputs (0 when its outputs are not `[n, classes]`). */
+  classCount: number
   /** True when the caller passed one example without a batch dimension (values then have none either). */
   single: boolean
   provenance: Provenance
@@ -55,7 +58,15 @@ export interface AttributionData {
  * const t = a.tensor()   // a new tf.Tensor; dispose it when done
  */
 export class Attribution {
-  constructor(readonly data: AttributionData) {}
+  /**
+   * @param data what the result is made of
+   * @param recompute how to compute it again for another class (what lets its view ask the kernel);
+   *   absent for results that cannot be recomputed
+   */
+  constructor(
+    readonly data: AttributionData,
+    readonly recompute?: Recompute,
+  ) {}
 
   get method(): string {
     return this.data.method
@@ -91,7 +102,7 @@ export class Attribution {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return attributionBundle([this.data])
+    return withLiveLink(attributionBundle([this.data]), [this])
   }
 
   toString(): string {
@@ -115,7 +126,7 @@ export class Comparison {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return attributionBundle(this.attributions.map((a) => a.data))
+    return withLiveLink(attributionBundle(this.attributions.map((a) => a.data)), this.attributions)
   }
 
   toString(): string {

@@ -39,6 +39,18 @@ export function attributionBundle(
   return bundle
 }
 
+/**
+ * The saliency maps of one attribution as the view's payload holds them (`method` its row in the
+ * grid), or null when its inputs are not images: what a view that asked for another class merges in.
+ *
+ * @example
+ * saliencyMaps(retargeted.data, 0)   // [{ input: 0, method: 0, target: 5, values }, ...]
+ */
+export function saliencyMaps(item: AttributionData, method: number): SaliencyMap[] | null {
+  const image = imageLayout(item.inputShape)
+  return image ? mapsOf(item, method, image).map((map) => encodeMap(map, image)) : null
+}
+
 interface ImageLayout {
   examples: number
   height: number
@@ -99,12 +111,7 @@ function payload(items: readonly AttributionData[], maps: Map2d[], image: ImageL
       probability: first.predictions![example]!.probabilities[rank]!,
     })),
   }))
-  const encoded: SaliencyMap[] = maps.map((map) => ({
-    input: map.example,
-    method: map.method,
-    target: map.target,
-    values: quantize(map.values, [image.height, image.width]),
-  }))
+  const encoded = maps.map((map) => encodeMap(map, image))
   const signed = items.some((item) => item.signed)
   const provenance =
     items.length === 1
@@ -124,6 +131,16 @@ function payload(items: readonly AttributionData[], maps: Map2d[], image: ImageL
     inputs,
     maps: encoded,
     view: { mode: signed ? 'signed' : 'absolute' },
+    ...(first.classCount > 0 ? { classCount: first.classCount } : {}),
+  }
+}
+
+function encodeMap(map: Map2d, image: ImageLayout): SaliencyMap {
+  return {
+    input: map.example,
+    method: map.method,
+    target: map.target,
+    values: quantize(map.values, [image.height, image.width]),
   }
 }
 

@@ -6,6 +6,7 @@ import type { GlasswingModel } from '../model'
 import { releaseFailedTape } from '../model/tape'
 import { Attribution, type ExamplePrediction } from './attribution'
 import { createContext, type OutputCapture } from './context'
+import type { Recompute } from './live'
 import { normalizeInputs, type InputLike } from './inputs'
 import { noiseTunnel } from './noise-tunnel'
 import { createRandom } from './random'
@@ -116,33 +117,100 @@ async function compute<Options extends object>(
       model: null,
     })
     provenance.modelFingerprint = model.fingerprint
-    return new Attribution({
-      method: method.name,
-      title: method.title,
-      parameters: recordable(resolved),
-      signed: method.signed(resolved),
-      values,
-      shape,
-      inputs: (await batch.data()) as Float32Array,
-      inputShape: batch.shape,
-      exampleOf: Array.from(target.exampleOf),
-      targets: Array.from(target.exampleOf, (_, row) =>
-        target.kind === 'classes' && !options.neuron ? target.classes[row]! : null,
-      ),
-      targetDescription: options.neuron
-        ? `neuron ${options.neuron.layer}[${options.neuron.index.join(', ')}]`
-        : target.description,
-      predictions: classes > 0 ? topPredictions(outputData!, examples, classes) : null,
-      delta,
-      layer: result.layer ?? null,
-      classNames: model.classNames,
-      single: single && target.exampleOf.length === 1,
-      provenance,
-    })
+    const inputValues = (await batch.data()) as Float32Array
+    const recompute =
+      classes > 0 && !options.neuron
+        ? recomputeFor(method, model, options, { values: inputValues, shape: batch.shape })
+        : undefined
+    return new Attribution(
+      {
+        method: method.name,
+        title: method.title,
+        parameters: recordable(resolved),
+        signed: method.signed(resolved),
+        values,
+        shape,
+        inputs: inputValues,
+        inputShape: batch.shape,
+        exampleOf: Array.from(target.exampleOf),
+        targets: Array.from(target.exampleOf, (_, row) =>
+          target.kind === 'classes' && !options.neuron ? target.classes[row]! : null,
+        ),
+        targetDescription: options.neuron
+          ? `neuron ${options.neuron.layer}[${options.neuron.index.join(', ')}]`
+          : target.description,
+        predictions: classes > 0 ? topPredictions(outputData!, examples, classes) : null,
+        delta,
+        layer: result.layer ?? null,
+        classNames: model.classNames,
+        classCount: classes,
+        single: single && target.exampleOf.length === 1,
+        provenance,
+      },
+      recompute,
+    )
   } finally {
     batch.dispose()
     expanded?.dispose()
   }
+}
+
+/**
+ * How a result is computed again for another class (a saliency view asking its kernel): the same
+ * method, model and options, on a tensor made from the inputs' values when asked (none is kept between
+ * requests). Tensor options are copied when bound, since the caller may dispose theirs.
+ */
+function recomputeFor<Options extends object>(
+  method: AttributionMethod<Options>,
+  model: GlasswingModel,
+  options: Partial<Options> & CommonOptions,
+  inputs: { values: Float32Array; shape: number[] },
+): Recompute {
+  return {
+    bind() {
+      const { target: _target, ...rest } = options
+      const kept: tf.Tensor[] = []
+      const copied = copyTensors(rest, kept)
+      if (copied === DISPOSED) {
+        tf.dispose(kept)
+        return null
+      }
+      return {
+        async run(target) {
+          const batch = tf.tensor(inputs.values, inputs.shape, 'float32')
+          try {
+            const options = { ...(copied as object), target } as Partial<Options> & CommonOptions
+            return (await runAttribution(method, model, batch, options, 'saliency view')).data
+          } finally {
+            batch.dispose()
+          }
+        },
+        release: () => tf.dispose(kept),
+      }
+    },
+  }
+}
+
+const DISPOSED = Symbol('disposed')
+
+/** `value` with every tensor in it (through plain objects and arrays) replaced by a kept copy. */
+function copyTensors(value: unknown, kept: tf.Tensor[]): unknown {
+  if (value instanceof tf.Tensor) {
+    if (value.isDisposed) return DISPOSED
+    // Kept: owned by the bound recomputation, disposed by its release() when the view's explainer goes.
+    const copy = tf.keep(value.clone())
+    kept.push(copy)
+    return copy
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item) => copyTensors(item, kept))
+    return items.includes(DISPOSED) ? DISPOSED : items
+  }
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = Object.entries(value).map(([key, item]) => [key, copyTensors(item, kept)] as const)
+    return entries.some(([, item]) => item === DISPOSED) ? DISPOSED : Object.fromEntries(entries)
+  }
+  return value
 }
 
 /**

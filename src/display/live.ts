@@ -14,10 +14,23 @@ export type Explainer = (
   method?: string,
 ) => Promise<{ maps: SaliencyMap[]; methods?: string[] }>
 
+/**
+ * How many explainers a session keeps: each holds a model and its inputs (and copies of tensor options),
+ * so only the views of the latest results can ask for more; older ones answer that the cell must run again.
+ */
+export const KEPT_EXPLAINERS = 16
+
+interface KeptExplainer {
+  explain: Explainer
+  /** Frees what the explainer holds (kept tensors); called once, on eviction or replacement. */
+  release: () => void
+}
+
 interface LiveState {
   selections: Map<string, number[]>
   lastSelection: string | null
-  explainers: Map<string, Explainer>
+  /** In registration order (a Map keeps it), oldest first, so eviction takes the first. */
+  explainers: Map<string, KeptExplainer>
 }
 
 const LIVE_KEY = Symbol.for('glasswing.live')
@@ -45,11 +58,11 @@ export function ensureLiveLink(): void {
           reply({
             type: 'error',
             requestId: message.requestId,
-            message: 'This result is no longer in the kernel; run its cell again.',
+            message: `This result is no longer in the kernel (it keeps the last ${KEPT_EXPLAINERS} results, and a restart forgets them); run its cell again to explain other classes.`,
           })
           return
         }
-        explainer(message.target, message.method).then(
+        explainer.explain(message.target, message.method).then(
           ({ maps, methods }) =>
             reply({ type: 'explained', requestId: message.requestId, maps, ...(methods ? { methods } : {}) }),
           (error: unknown) =>
@@ -64,10 +77,39 @@ export function ensureLiveLink(): void {
   })
 }
 
-/** Lets a saliency view with this `displayId` ask the kernel for other targets. */
-export function registerExplainer(displayId: string, explainer: Explainer): void {
+/**
+ * Lets a saliency view with this `displayId` ask the kernel for other targets. The session keeps the
+ * last {@link KEPT_EXPLAINERS}; `release` frees what an explainer holds when it is dropped (evicted by
+ * newer ones, or replaced under the same id).
+ *
+ * @example
+ * gw.registerExplainer('my-view', async (target) => ({ maps: await mapsFor(target) }), () => kept.dispose())
+ */
+export function registerExplainer(
+  displayId: string,
+  explainer: Explainer,
+  release: () => void = () => {},
+): void {
   ensureLiveLink()
-  liveState().explainers.set(displayId, explainer)
+  const explainers = liveState().explainers
+  forget(explainers, displayId)
+  explainers.set(displayId, { explain: explainer, release })
+  for (const oldest of explainers.keys()) {
+    if (explainers.size <= KEPT_EXPLAINERS) break
+    forget(explainers, oldest)
+  }
+}
+
+/** The ids of the explainers the session keeps, oldest first. */
+export function keptExplainers(): string[] {
+  return [...liveState().explainers.keys()]
+}
+
+function forget(explainers: Map<string, KeptExplainer>, displayId: string): void {
+  const kept = explainers.get(displayId)
+  if (!kept) return
+  explainers.delete(displayId)
+  kept.release()
 }
 
 /**

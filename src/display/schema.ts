@@ -105,8 +105,13 @@ export interface SaliencyPayload extends PayloadBase {
   maps: SaliencyMap[]
   /** How the view starts; every field optional. */
   view?: SaliencyViewOptions
-  /** Identifies the result for comms: the view asks the kernel for other targets with it. */
+  /**
+   * Identifies the result in the kernel that computed it: with a kernel connected, the view asks it for
+   * the maps of another class (`explain` message) under this id. Absent: the view shows what it holds.
+   */
   displayId?: string
+  /** How many classes the model outputs, so the view can offer each one (absent: the classes it holds). */
+  classCount?: number
 }
 
 /** One explained input. */

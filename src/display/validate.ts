@@ -156,6 +156,9 @@ const saliency: Check = (v, p, e) => {
         {},
         { opacity: num, clipPercentile: num, mode: oneOf('signed', 'absolute', 'positive', 'negative') },
       ),
+      displayId: str,
+      classCount: (c, cp, ce) =>
+        void expect(Number.isInteger(c) && (c as number) >= 1, ce, cp, 'a count >= 1', c),
     },
   )(v, p, e)
   if (e.length > 0) return
@@ -164,6 +167,8 @@ const saliency: Check = (v, p, e) => {
     const at = `${p}.maps[${i}]`
     if (!expect(m.input < s.inputs.length, e, `${at}.input`, `< ${s.inputs.length} inputs`, m.input)) return
     expect(m.method < s.methods.length, e, `${at}.method`, `< ${s.methods.length} methods`, m.method)
+    if (s.classCount !== undefined)
+      expect(m.target < s.classCount, e, `${at}.target`, `< ${s.classCount} classes`, m.target)
     const image = s.inputs[m.input]!.image
     const [h, w] = m.values.shape
     expect(

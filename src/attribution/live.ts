@@ -1,0 +1,80 @@
+/**
+ * "Explain another class" for attribution results, kernel side. When an attribution (or a comparison)
+ * becomes a MIME bundle, it registers an explainer under a fresh id that goes into the saliency
+ * payload (`displayId`); the view sends the id back with the class it wants, and gets that class's maps
+ * computed by the same method with the same options on the same inputs.
+ *
+ * An explainer holds the model, the inputs (as plain arrays) and copies of tensor options; the session
+ * keeps the last `KEPT_EXPLAINERS` and releases older ones (see `display/live.ts`).
+ */
+import { randomUUID } from 'node:crypto'
+import type { MimeBundle } from '../display/bundle'
+import { registerExplainer, type Explainer } from '../display/live'
+import { MIME_TYPES, type SaliencyMap, type SaliencyPayload } from '../display/schema'
+import { GlasswingError, describeValue } from '../errors'
+// Types only: attribution.ts imports this module, so a value import would be a cycle.
+import type { Attribution, AttributionData } from './attribution'
+import { saliencyMaps } from './display'
+
+/** How a result is computed again for another class; `runAttribution` makes one per result. */
+export interface Recompute {
+  /**
+   * Binds a recomputation to the result's model, inputs and options, with its own copies of the tensors
+   * among the options (the caller may dispose theirs). Null where it cannot be bound: a tensor option
+   * already disposed.
+   */
+  bind(): BoundRecompute | null
+}
+
+/** A bound recomputation: run it for any class, release it once. */
+export interface BoundRecompute {
+  /** The same method, options and inputs, explaining class `target` for every input. */
+  run(target: number): Promise<AttributionData>
+  /** Disposes the copied tensors. */
+  release(): void
+}
+
+/**
+ * The bundle with a live id in its saliency payload, under which an explainer for `items` (the grid's
+ * methods, in order) is registered. Bundles without a saliency payload, and results that cannot be
+ * recomputed, come back as they are: their views show what the payload holds.
+ *
+ * @example
+ * withLiveLink(attributionBundle([a.data]), [a])[MIME_TYPES.saliency].displayId   // 'glasswing-saliency-…'
+ */
+export function withLiveLink(bundle: MimeBundle, items: readonly Attribution[]): MimeBundle {
+  const payload = bundle[MIME_TYPES.saliency] as SaliencyPayload | undefined
+  if (!payload || items.length !== payload.methods.length) return bundle
+  const bound: BoundRecompute[] = []
+  for (const item of items) {
+    const one = item.recompute?.bind() ?? null
+    if (!one) {
+      for (const done of bound) done.release()
+      return bundle
+    }
+    bound.push(one)
+  }
+  const displayId = `glasswing-saliency-${randomUUID()}`
+  registerExplainer(displayId, explainerOf(payload.methods, bound), () => {
+    for (const one of bound) one.release()
+  })
+  return { ...bundle, [MIME_TYPES.saliency]: { ...payload, displayId } }
+}
+
+function explainerOf(methods: readonly string[], bound: readonly BoundRecompute[]): Explainer {
+  return async (target, method) => {
+    const rows = method === undefined ? methods.map((_, row) => row) : [methods.indexOf(method)]
+    if (rows[0] === -1)
+      throw new GlasswingError({
+        where: 'saliency view',
+        argument: 'method',
+        expected: `one of this result's methods (${methods.join(', ')})`,
+        received: describeValue(method),
+        hint: 'To see other methods side by side, run gw.compare(model, inputs, [...methods]).',
+      })
+    const maps: SaliencyMap[] = []
+    // One method after another: each already uses every core, and the tensors of one stay bounded.
+    for (const row of rows) maps.push(...(saliencyMaps(await bound[row]!.run(target), row) ?? []))
+    return { maps }
+  }
+}
