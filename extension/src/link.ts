@@ -53,10 +53,13 @@ export function findKernel(widget: Widget): KernelLike | null {
 export function createLink(kernel: () => KernelLike | null): KernelLink {
   let comm: CommLike | null = null
   const pending = new Map<string, (reply: KernelMessage) => void>()
+  let owner: KernelLike | null = null
   const ensure = (): CommLike | null => {
-    if (comm && !comm.isDisposed) return comm
     const target = kernel()
+    // A shut-down kernel leaves the notebook with none; a changed kernel needs a comm of its own.
     if (!target) return null
+    if (comm && !comm.isDisposed && owner === target) return comm
+    owner = target
     comm = target.createComm(COMM_TARGET)
     comm.onMsg = (message) => {
       const data = message.content.data as KernelMessage
@@ -70,16 +73,23 @@ export function createLink(kernel: () => KernelLike | null): KernelLink {
   }
   return {
     send(message) {
-      ensure()?.send(message)
+      try {
+        ensure()?.send(message)
+      } catch {
+        // A kernel going away while a selection is sent: the selection is lost, as with no kernel.
+      }
     },
     request(message, timeoutMs = 120_000) {
-      const open = ensure()
-      if (!open)
-        return Promise.resolve({
-          type: 'error',
-          requestId: message.requestId,
-          message: 'No kernel is connected.',
-        })
+      const fail = (text: string): Promise<KernelMessage> =>
+        Promise.resolve({ type: 'error', requestId: message.requestId, message: text })
+      let open: CommLike | null
+      try {
+        open = ensure()
+      } catch (error) {
+        return fail(`The kernel could not be reached (${String(error)}).`)
+      }
+      if (!open) return fail('No kernel is connected.')
+      const channel = open
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(message.requestId)
@@ -89,12 +99,21 @@ export function createLink(kernel: () => KernelLike | null): KernelLink {
             message: 'The kernel did not answer in time.',
           })
         }, timeoutMs)
-        pending.set(message.requestId, (reply) => {
+        const settle = (reply: KernelMessage): void => {
           clearTimeout(timer)
           pending.delete(message.requestId)
           resolve(reply)
-        })
-        open.send(message)
+        }
+        pending.set(message.requestId, settle)
+        try {
+          channel.send(message)
+        } catch (error) {
+          settle({
+            type: 'error',
+            requestId: message.requestId,
+            message: `The kernel could not be reached (${String(error)}).`,
+          })
+        }
       })
     },
     dispose() {

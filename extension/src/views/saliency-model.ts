@@ -28,32 +28,108 @@ export function targetFor(payload: SaliencyPayload, input: number, choice: Targe
   return choice.target
 }
 
-/** The target choices worth offering: every prediction rank held, the label, and fixed classes held for all inputs. */
-export function targetChoices(payload: SaliencyPayload): { value: string; text: string }[] {
-  const index = indexMaps(payload.maps)
-  const covered = (pick: (input: number) => number | null): boolean =>
-    payload.inputs.every((_, input) => {
-      const target = pick(input)
-      return (
-        target !== null && payload.methods.every((__, method) => index.has(`${input}/${method}/${target}`))
+/** One entry of the target selector. */
+export interface TargetOption {
+  value: string
+  text: string
+  /** 'per input' (ranks, label), 'sent' (classes the payload holds for every input), 'kernel' (asked for). */
+  group: 'per input' | 'sent' | 'kernel'
+}
+
+/** How many classes the model has: the payload's count, else its class names, else the classes it holds. */
+export function classCount(payload: SaliencyPayload): number {
+  return (
+    payload.classCount ??
+    payload.classNames?.length ??
+    1 +
+      Math.max(
+        0,
+        ...payload.maps.map((map) => map.target),
+        ...payload.inputs.flatMap((i) => i.predictions.map((p) => p.target)),
       )
-    })
-  const choices: { value: string; text: string }[] = []
+  )
+}
+
+/** Whether every input holds a map of every method under a choice (else the kernel must compute it). */
+export function held(payload: SaliencyPayload, choice: TargetChoice): boolean {
+  const index = indexMaps(payload.maps)
+  return payload.inputs.every((_, input) => {
+    const target = targetFor(payload, input, choice)
+    return target !== null && payload.methods.every((__, method) => index.has(`${input}/${method}/${target}`))
+  })
+}
+
+/**
+ * The targets worth offering: every prediction rank held, the label, the classes held for all inputs
+ * (marked with how they rank among the predictions the kernel sent), and, when the payload carries a
+ * live id (`live`), every other class of the model, which the kernel computes when picked.
+ *
+ * @example
+ * targetChoices(payload, true).map((c) => c.text)   // ['top prediction', ..., 'class 3 (top of 2 inputs)', 'class 4', ...]
+ */
+export function targetChoices(payload: SaliencyPayload, live = false): TargetOption[] {
+  const choices: TargetOption[] = []
   const ranks = Math.max(0, ...payload.inputs.map((input) => input.predictions.length))
   for (let rank = 0; rank < ranks; rank++)
-    if (covered((input) => payload.inputs[input]!.predictions[rank]?.target ?? null))
-      choices.push({ value: `rank:${rank}`, text: rank === 0 ? 'top prediction' : `prediction #${rank + 1}` })
-  if (
-    payload.inputs.some((input) => input.label !== null) &&
-    covered((input) => payload.inputs[input]!.label)
-  )
-    choices.push({ value: 'label', text: 'true label' })
-  const classes = new Set(payload.maps.map((map) => map.target))
-  for (const target of [...classes].sort((a, b) => a - b))
-    if (covered(() => target))
-      choices.push({ value: `class:${target}`, text: `class ${className(payload, target)}` })
-  if (choices.length === 0) choices.push({ value: 'rank:0', text: 'top prediction' })
+    if (held(payload, { kind: 'rank', rank }))
+      choices.push({
+        value: `rank:${rank}`,
+        text: rank === 0 ? 'top prediction' : `prediction #${rank + 1}`,
+        group: 'per input',
+      })
+  if (payload.inputs.some((input) => input.label !== null) && held(payload, { kind: 'label' }))
+    choices.push({ value: 'label', text: 'true label', group: 'per input' })
+  for (let target = 0; target < classCount(payload); target++) {
+    const sent = held(payload, { kind: 'class', target })
+    if (!sent && !live) continue
+    const text = `class ${className(payload, target)}${predictionNote(payload, target)}`
+    choices.push({ value: `class:${target}`, text, group: sent ? 'sent' : 'kernel' })
+  }
+  if (choices.length === 0) choices.push({ value: 'rank:0', text: 'top prediction', group: 'per input' })
   return choices
+}
+
+/** How a class ranks among the predictions: '(#1, 97.0%)' for one input, '(top of 3 inputs)' for several. */
+function predictionNote(payload: SaliencyPayload, target: number): string {
+  if (payload.inputs.length === 1) {
+    const predictions = payload.inputs[0]!.predictions
+    const rank = predictions.findIndex((p) => p.target === target)
+    return rank < 0 ? '' : ` (#${rank + 1}, ${(predictions[rank]!.probability * 100).toFixed(1)}%)`
+  }
+  const top = payload.inputs.filter((input) => input.predictions[0]?.target === target).length
+  return top === 0 ? '' : ` (top of ${top} input${top === 1 ? '' : 's'})`
+}
+
+/**
+ * The payload with maps from the kernel merged in: a map for the same input, method and target
+ * replaces the one held, others are added.
+ *
+ * @example
+ * payload = mergeMaps(payload, reply.maps)
+ */
+export function mergeMaps(payload: SaliencyPayload, maps: readonly SaliencyMap[]): SaliencyPayload {
+  const key = (map: SaliencyMap): string => `${map.input}/${map.method}/${map.target}`
+  const incoming = new Set(maps.map(key))
+  return { ...payload, maps: [...payload.maps.filter((map) => !incoming.has(key(map))), ...maps] }
+}
+
+/**
+ * What the view says when the kernel cannot compute a class: why, and that the view goes on with what
+ * its payload holds.
+ */
+export function kernelNote(payload: SaliencyPayload, target: number, reason: string): string {
+  const name = `class ${className(payload, target)}`
+  const why = /no kernel/i.test(reason)
+    ? 'no kernel is connected to this notebook. Start one and run the cell again to explain other classes'
+    : reason.replace(/[.\s]+$/, '')
+  return `Could not compute ${name}: ${why}. Showing what this output holds.`
+}
+
+/** What the view shows, in words: "class 5 for every input", "each input's top prediction"... */
+export function describeChoice(payload: SaliencyPayload, choice: TargetChoice): string {
+  if (choice.kind === 'class') return `class ${className(payload, choice.target)} for every input`
+  if (choice.kind === 'label') return "each input's true label"
+  return choice.rank === 0 ? "each input's top prediction" : `each input's prediction #${choice.rank + 1}`
 }
 
 /** Parses a choice's value as written by `targetChoices`. */

