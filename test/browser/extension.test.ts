@@ -99,7 +99,14 @@ beforeAll(async () => {
       .join('\n'),
     showCell(kernel, 'pca3d.json', 'embedding'),
   ]
-  // On the Glasswing kernel, one real result too: Integrated Gradients of the MNIST CNN on 8 test digits.
+  // A payload whose live id no kernel knows (a result from an earlier session): cell 10.
+  writePayload(
+    lab.dir,
+    'gone.json',
+    saliencyPayload({ count: 2, targets: 1, displayId: 'glasswing-saliency-gone' }),
+  )
+  cells.push(showCell(kernel, 'gone.json', 'saliency'))
+  // On the Glasswing kernel, one real result too: Integrated Gradients of the MNIST CNN on 8 test digits (cell 11).
   if (kernel.glasswing)
     cells.push(
       [
@@ -290,10 +297,10 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
   })
 
   it.skipIf(!kernel.glasswing)('draws a real gw.explain result from the Glasswing kernel', async () => {
-    const view = page.locator('.jp-Notebook .jp-Cell').nth(10).locator('.gw-saliency')
+    const view = page.locator('.jp-Notebook .jp-Cell').nth(11).locator('.gw-saliency')
     await view.waitFor({ timeout: 60_000 })
     expect(await view.locator('canvas.gw-overlay').count()).toBe(8)
-    expect(await page.locator('.jp-Notebook .jp-Cell').nth(10).locator('.gw-error').count()).toBe(0)
+    expect(await page.locator('.jp-Notebook .jp-Cell').nth(11).locator('.gw-error').count()).toBe(0)
     const drawn = await view
       .locator('canvas.gw-overlay')
       .first()
@@ -309,6 +316,82 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
     await view.screenshot({ path: join(SCREENSHOTS, 'saliency-real-mnist.png') })
   })
 
+  it.skipIf(!kernel.glasswing)('asks the kernel for another class and redraws the overlays', async () => {
+    const view = page.locator('.jp-Notebook .jp-Cell').nth(11).locator('.gw-saliency')
+    await view.scrollIntoViewIfNeeded()
+    const caption = (await view.locator('figcaption').first().textContent()) ?? ''
+    const top = Number(/pred (\d)/.exec(caption)?.[1])
+    const other = (top + 1) % 10
+    const target = view.locator('select.gw-target-select')
+    // Every class is on offer; those the output lacks are marked as computed by the kernel.
+    expect(await target.locator('option[value^="class:"]').count()).toBe(10)
+    const offered = target.locator(`optgroup[label^="Other classes"] option[value="class:${other}"]`)
+    expect(await offered.count()).toBe(1)
+    const before = await overlayPixels(view, 0)
+    await target.selectOption(`class:${other}`)
+    await expect
+      .poll(() => view.locator('.gw-shown').textContent(), { timeout: 60_000 })
+      .toBe(`Showing class ${other} for every input.`)
+    const status = (await view.locator('.gw-status').textContent()) ?? ''
+    log(`another class: ${status}`)
+    expect(status).toMatch(new RegExp(`^class ${other} computed by the kernel in \\d+\\.\\d s\\.$`))
+    expect(await target.inputValue()).toBe(`class:${other}`)
+    const after = await overlayPixels(view, 0)
+    const changed = after.filter((value, i) => value !== before[i]).length
+    expect(changed).toBeGreaterThan(100)
+    expect(await view.locator('canvas.gw-overlay').first().getAttribute('title')).toBe(
+      `explains class ${other}`,
+    )
+    // The class is now held: it moved to the output's classes, and picking it again asks nothing.
+    expect(
+      await target
+        .locator(`optgroup[label^="Classes in this output"] option[value="class:${other}"]`)
+        .count(),
+    ).toBe(1)
+    await view.screenshot({ path: join(SCREENSHOTS, 'saliency-another-class.png') })
+  })
+
+  it.skipIf(!kernel.glasswing)(
+    'says why a class cannot be computed, and keeps drawing the payload',
+    async () => {
+      const view = page.locator('.jp-Notebook .jp-Cell').nth(10).locator('.gw-saliency')
+      await view.scrollIntoViewIfNeeded()
+      const target = view.locator('select.gw-target-select')
+      const before = await overlayPixels(view, 0)
+      await target.selectOption('class:7')
+      await expect
+        .poll(() => view.locator('.gw-status.gw-note').textContent(), { timeout: 30_000 })
+        .toMatch(
+          /^Could not compute class class 7: This result is no longer in the kernel .*run its cell again.*Showing what this output holds\.$/,
+        )
+      expect(await target.inputValue()).toBe('rank:0')
+      expect(await overlayPixels(view, 0)).toEqual(before)
+      await view.screenshot({ path: join(SCREENSHOTS, 'saliency-unknown-id.png') })
+      // No kernel at all (shut down, as in a reopened notebook whose kernel is not started).
+      await page.evaluate(async () => {
+        const app = (
+          window as unknown as {
+            jupyterapp: { shell: { currentWidget: { sessionContext: { shutdown(): Promise<void> } } } }
+          }
+        ).jupyterapp
+        await app.shell.currentWidget.sessionContext.shutdown()
+      })
+      await target.selectOption('class:8')
+      await expect
+        .poll(() => view.locator('.gw-status.gw-note').textContent(), { timeout: 30_000 })
+        .toBe(
+          'Could not compute class class 8: no kernel is connected to this notebook. Start one and run the cell again to explain other classes. Showing what this output holds.',
+        )
+      expect(await target.inputValue()).toBe('rank:0')
+      expect(await overlayPixels(view, 0)).toEqual(before)
+      // The real result's view still works on what it holds: its target switches to the input's top class.
+      const real = page.locator('.jp-Notebook .jp-Cell').nth(11).locator('.gw-saliency')
+      await real.locator('select.gw-target-select').selectOption('rank:0')
+      expect(await real.locator('.gw-shown').textContent()).toBe("Showing each input's top prediction.")
+      await view.screenshot({ path: join(SCREENSHOTS, 'saliency-no-kernel.png') })
+    },
+  )
+
   it('shows a bad payload as an error box and hostile labels as text, running nothing', async () => {
     const error = await nth('.gw-error')
     expect(await error.textContent()).toContain('saliency.signed: expected true or false')
@@ -323,6 +406,16 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
     await shoot('.gw-embedding', 'hostile-embedding', 1)
   })
 })
+
+/** Every RGBA value of a view's n-th overlay canvas. */
+function overlayPixels(view: ReturnType<Page['locator']>, n: number): Promise<number[]> {
+  return view
+    .locator('canvas.gw-overlay')
+    .nth(n)
+    .evaluate((canvas: HTMLCanvasElement) => [
+      ...canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data,
+    ])
+}
 
 function updateCellFor(): string {
   return updateCell(kernel, 'embedding-next.json', 'embedding', 'embedding-1')

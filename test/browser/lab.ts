@@ -1,9 +1,10 @@
 /**
- * A real JupyterLab from the project's venv and Debian's Chromium, for the browser tests.
+ * A real JupyterLab (or Notebook 7) from the project's venv and Debian's Chromium, for the browser tests.
  *
- * `startLab` runs `jupyter lab` on a free localhost port with a temporary root, no token, news
- * disabled, and the app exposed as `window.jupyterapp`; `openNotebook` writes a notebook there, opens
- * it, waits for its kernel, runs every cell and waits until the kernel is idle again.
+ * `startLab` runs `jupyter lab` (`startNotebook7`: `jupyter notebook`) on a free localhost port with a
+ * temporary root, no token, news disabled, and the app exposed as `window.jupyterapp`; `openNotebook`
+ * writes a notebook there, opens it, waits for its kernel, runs every cell and waits until the kernel
+ * is idle again.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -36,6 +37,8 @@ export function log(message: string): void {
 }
 
 export interface Lab {
+  /** Which front end: JupyterLab, or Notebook 7 (same components, one document per page). */
+  app: 'lab' | 'notebook'
   url: string
   dir: string
   browser: Browser
@@ -56,7 +59,7 @@ function freePort(): Promise<number> {
 async function waitForServer(url: string, server: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`jupyter lab exited (${server.exitCode}):\n${log()}`)
+    if (server.exitCode !== null) throw new Error(`jupyter exited (${server.exitCode}):\n${log()}`)
     try {
       if ((await fetch(`${url}api/status`)).ok) return
     } catch {
@@ -64,11 +67,20 @@ async function waitForServer(url: string, server: ChildProcess, log: () => strin
     }
     await new Promise((r) => setTimeout(r, 300))
   }
-  throw new Error(`jupyter lab did not answer within 90 s:\n${log()}`)
+  throw new Error(`jupyter did not answer within 90 s:\n${log()}`)
 }
 
 /** Starts JupyterLab and Chromium; `stop` ends both and removes the temporary root. */
-export async function startLab(): Promise<Lab> {
+export function startLab(): Promise<Lab> {
+  return startServer('lab')
+}
+
+/** Starts Notebook 7 (`jupyter notebook`) and Chromium, like {@link startLab}. */
+export function startNotebook7(): Promise<Lab> {
+  return startServer('notebook')
+}
+
+async function startServer(app: Lab['app']): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'glasswing-lab-'))
   const settings = join(dir, '.settings', '@jupyterlab', 'apputils-extension')
   mkdirSync(settings, { recursive: true })
@@ -85,10 +97,12 @@ export async function startLab(): Promise<Lab> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}/`
   let output = ''
+  // The two apps take the same settings under their own class names.
+  const appClass = app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'
   const server = spawn(
     JUPYTER,
     [
-      'lab',
+      app,
       '--no-browser',
       `--port=${port}`,
       '--ip=127.0.0.1',
@@ -96,10 +110,10 @@ export async function startLab(): Promise<Lab> {
       "--IdentityProvider.token=''",
       '--ServerApp.password=',
       '--ServerApp.disable_check_xsrf=True',
-      `--LabServerApp.user_settings_dir=${join(dir, '.settings')}`,
-      `--LabServerApp.workspaces_dir=${join(dir, '.workspaces')}`,
-      '--LabApp.expose_app_in_browser=True',
-      '--allow-root',
+      `--${appClass}.user_settings_dir=${join(dir, '.settings')}`,
+      `--${appClass}.workspaces_dir=${join(dir, '.workspaces')}`,
+      `--${appClass}.expose_app_in_browser=True`,
+      ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
     ],
     { cwd: dir, env: { ...process.env, JUPYTER_PLATFORM_DIRS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
@@ -108,6 +122,7 @@ export async function startLab(): Promise<Lab> {
   await waitForServer(url, server, () => output)
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS })
   return {
+    app,
     url,
     dir,
     browser,
@@ -141,7 +156,7 @@ export async function openNotebook(
   }
   writeFileSync(join(lab.dir, name), JSON.stringify(notebook))
   const page = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } })
-  await page.goto(`${lab.url}lab/tree/${name}`)
+  await page.goto(`${lab.url}${lab.app === 'lab' ? 'lab/tree' : 'notebooks'}/${name}`)
   log(`opened ${name}`)
   await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 })
   await waitForIdle(page)
@@ -195,12 +210,20 @@ interface App {
   commands: { execute(id: string, args?: object): Promise<unknown> }
 }
 
-/** Waits until the notebook's kernel reports idle. */
+/** Waits until the notebook's kernel reports idle (asked of the app: Notebook 7 has no status bar). */
 export async function waitForIdle(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
-      const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator')
-      return indicator?.getAttribute('data-status') === 'idle'
+      const app = (
+        window as unknown as {
+          jupyterapp?: {
+            shell: {
+              currentWidget: { sessionContext?: { session?: { kernel?: { status: string } | null } | null } }
+            }
+          }
+        }
+      ).jupyterapp
+      return app?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'
     },
     undefined,
     { timeout: 120_000 },
