@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { makeProvenance } from '../display/provenance'
+import { GlasswingError } from '../errors'
 import type { GlasswingModel } from '../model'
 import { releaseFailedTape } from '../model/tape'
 import { Attribution, type ExamplePrediction } from './attribution'
@@ -181,6 +182,18 @@ function recomputeFor<Options extends object>(
           try {
             const options = { ...(copied as object), target } as Partial<Options> & CommonOptions
             return (await runAttribution(method, model, batch, options, 'saliency view')).data
+          } catch (error) {
+            if (error instanceof GlasswingError || !/disposed/i.test(String(error))) throw error
+            throw new GlasswingError(
+              {
+                where: 'saliency view',
+                argument: 'model',
+                expected: 'the model this result was computed with',
+                received: 'a disposed model',
+                hint: 'Load the model again and run the cell again to explain other classes.',
+              },
+              { cause: error },
+            )
           } finally {
             batch.dispose()
           }

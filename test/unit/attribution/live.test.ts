@@ -134,6 +134,16 @@ describe('saliency views asking the kernel for another class', () => {
     )
   })
 
+  it('says so when the model was disposed since', async () => {
+    const gone = await load(mnistShaped())
+    const { displayId } = payloadOf(await explain(gone, images, { method: 'saliency' }))
+    gone.dispose()
+    const reply = await view.ask(displayId!, 2)
+    expect(reply.type === 'error' && reply.message).toBe(
+      'saliency view: model expected the model this result was computed with, got a disposed model. Load the model again and run the cell again to explain other classes.',
+    )
+  })
+
   it('recomputes every method of a comparison, or the one asked', async () => {
     const { displayId } = payloadOf(await compare(model, images, ['saliency', 'input-x-gradient']))
     const both = await view.ask(displayId!, 4)
