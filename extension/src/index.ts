@@ -5,6 +5,7 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces'
 import { MIME_TYPES, type PayloadOf, type ViewKind } from '../../src/display/schema'
 import { renderEmbedding } from './views/embedding'
+import { preloadPlotlyWhenIdle } from './views/embedding-plotly'
 import { renderFeatures } from './views/features'
 import { renderNeurons } from './views/neurons'
 import { renderSaliency } from './views/saliency'
@@ -37,4 +38,7 @@ function extension<K extends ViewKind>(kind: K): IRenderMime.IExtension {
 }
 
 const extensions: IRenderMime.IExtension[] = (Object.keys(MIME_TYPES) as ViewKind[]).map(extension)
+// JupyterLab loads this module at start-up; Plotly then loads when the browser is idle, so that the
+// first embedding a user draws does not wait for it (a notebook opened with one drawn still does).
+preloadPlotlyWhenIdle(window)
 export default extensions

@@ -1,8 +1,9 @@
-// plotly.js-dist-min ships no types; the view uses this much of it.
-declare module 'plotly.js-dist-min' {
-  const Plotly: {
-    react(root: HTMLElement, data: object[], layout: object, config: object): Promise<unknown>
-    purge(root: HTMLElement): void
-  }
+// Plotly's partial bundles ship no types; the embedding view uses this much of them (views/embedding-plotly.ts).
+declare module 'plotly.js-gl2d-dist-min' {
+  const Plotly: import('./views/embedding-plotly').PlotlyApi
+  export default Plotly
+}
+declare module 'plotly.js-gl3d-dist-min' {
+  const Plotly: import('./views/embedding-plotly').PlotlyApi
   export default Plotly
 }

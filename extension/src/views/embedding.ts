@@ -7,6 +7,8 @@ import { base64ToBytes, decodeArray } from '../../../src/display/codec'
 import type { EmbeddingPayload } from '../../../src/display/schema'
 import { el, select } from './dom'
 import { axesOf, colorBy, colorOptions, defaultColor, thumbnailSlots, type Coloring } from './embedding-model'
+import { smoothPan } from './embedding-pan'
+import { loadPlotly } from './embedding-plotly'
 import type { RenderView } from './view'
 
 interface PlotlyEvent {
@@ -52,6 +54,8 @@ export function tracesFor(coloring: Coloring, axes: Float32Array[], webgl: boole
 
 /** Draws the embedding view; see the module comment. */
 export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initial, { document, link }) => {
+  // Loading starts before the payload is decoded, so that the two overlap.
+  const plotlyLoading = loadPlotly(initial.dimensions)
   let payload = initial
   let color = defaultColor(payload)
   let coloring: Coloring = colorBy(payload, color)
@@ -59,11 +63,7 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
   let slots = thumbnailSlots(payload)
   let thumbnails = payload.thumbnails ? base64ToBytes(payload.thumbnails.images.data) : null
   const webgl = hasWebGl(document)
-  const Plotly = (
-    (await import(/* webpackChunkName: "plotly" */ 'plotly.js-dist-min')) as unknown as {
-      default: typeof import('plotly.js-dist-min').default
-    }
-  ).default
+  const Plotly = await plotlyLoading
 
   const root = el(document, 'div', 'gw-embedding')
   const header = el(document, 'div', 'gw-title')
@@ -144,6 +144,7 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
     }
   }
 
+  const pan = smoothPan(plot, document.defaultView ?? window)
   const draw = async (): Promise<void> => {
     const progress = payload.progress ? ` · step ${payload.progress.step} of ${payload.progress.total}` : ''
     header.textContent = `${payload.method.toUpperCase()} of ${payload.layer ?? 'inputs'} · ${axes[0]!.length} points${progress}`
@@ -185,8 +186,12 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
     await Plotly.react(plot, tracesFor(coloring, axes, webgl), layout, {
       displaylogo: false,
       responsive: true,
+      // WebGL canvases at the screen's resolution: Plotly's default (2) draws 4 times the pixels on a
+      // 1x screen, which software WebGL pays for on every redraw.
+      plotGlPixelRatio: Math.min(4, Math.max(1, Math.ceil(document.defaultView?.devicePixelRatio ?? 1))),
     })
     plot.dataset.points = String(axes[0]!.length)
+    pan.timeFrame()
   }
 
   await draw()
@@ -203,6 +208,8 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
     card.style.display = 'block'
   })
   plot.on?.('plotly_unhover', () => (card.style.display = 'none'))
+  // A drag (pan, lasso) hides the card at once: a smooth pan keeps moves, and so unhover, from Plotly.
+  plot.addEventListener('mousedown', () => (card.style.display = 'none'))
   const select_ = (event: PlotlyEvent | undefined): void => {
     const points = [...new Set((event?.points ?? []).map(pointOf).filter((p) => p >= 0))].sort(
       (a, b) => a - b,
@@ -227,6 +234,7 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
       return true
     },
     dispose() {
+      pan.dispose()
       Plotly.purge(plot)
       root.remove()
     },
