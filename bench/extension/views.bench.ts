@@ -1,67 +1,40 @@
 /**
  * Benchmarks of the extension in a real JupyterLab and Chromium:
  *   - payload sizes (JSON bytes) of typical results;
- *   - an embedding of 100,000 points: time to draw (the renderer's `glasswing:embedding` measure,
- *     cold with Plotly's lazy load, then warm), and the time of pan steps;
+ *   - an embedding of 100,000 points: time to draw (the renderer's `glasswing:embedding` measure) cold
+ *     (Plotly's chunk not loaded: fetched, compiled and run first), after the idle preload (what a user
+ *     running a notebook sees) and warm (median of 3), each also until the frame showing the points;
+ *     and pans: with the pointer moving at 60 Hz, the time from each move to the frame showing it
+ *     ("smooth": p95 <= 50 ms, three frames at most), and the earlier per-step figure;
  *   - the opacity slider over 16 overlays of 224x224: the redraw in the input handler, and to the next frame.
- * Targets from the issue: draw < 2 s, redraw < 16 ms, 8 MNIST explanations < 100 KB, 8 at 224 < 2 MB.
- * Figures are printed and saved to .cache/bench/extension.json.
+ * Targets from the issue: draw < 2 s and smooth pans at 100,000 points, redraw < 16 ms, 8 MNIST
+ * explanations < 100 KB, 8 at 224 < 2 MB. Browsers here have no GPU (SwiftShader WebGL).
+ * Figures are printed and saved to .cache/bench/extension.json, with the load average around them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { encodeArray } from '../../src/display/codec'
-import type { EmbeddingPayload } from '../../src/display/schema'
-import { openNotebook, ROOT, runExtraCell, startLab, type Lab } from '../../test/browser/lab'
+import { openNotebook, ROOT, runExtraCell, SCREENSHOTS, startLab, type Lab } from '../../test/browser/lab'
 import { chooseKernel, setupCell, showCell, writePayload } from '../../test/browser/notebook'
 import {
   embeddingPayload,
   neuronsPayload,
-  random,
   saliencyPayload,
   tabularPayload,
 } from '../../test/unit/extension/fixtures'
+import { bigEmbedding, drawEmbedding, pan, plotlyChunk, plotlyLoaded, withPlotlyHeldBack } from './embedding'
 
 const kernel = chooseKernel()
-const figures: Record<string, number | string> = { kernel: kernel.name }
+const figures: Record<string, number | string | number[]> = {
+  kernel: kernel.name,
+  'load average at start (1, 5, 15 min)': loadavg().map((l) => Number(l.toFixed(2))),
+}
 let lab: Lab
 let page: Page
 
-/** 100,000 points in 10 clusters with uint8 label/prediction codes (the compact form for many points). */
-function bigEmbedding(n: number): EmbeddingPayload {
-  const rand = random(11)
-  const xy = new Float32Array(n * 2)
-  const labels = new Uint8Array(n)
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 10
-    const angle = (labels[i]! / 10) * 2 * Math.PI
-    xy[i * 2] = Math.cos(angle) * 10 + (rand() - 0.5) * 4
-    xy[i * 2 + 1] = Math.sin(angle) * 10 + (rand() - 0.5) * 4
-  }
-  const base = embeddingPayload({ count: 10, thumbnails: 0 })
-  const categories = Array.from({ length: 10 }, (_, i) => `digit ${i}`)
-  return {
-    ...base,
-    coordinates: encodeArray(xy, [n, 2], 'float32'),
-    columns: [
-      {
-        name: 'label',
-        type: 'category',
-        role: 'label',
-        categories,
-        values: encodeArray(labels, [n], 'uint8', { quantise: false }),
-      },
-    ],
-    thumbnails: null,
-  }
-}
-
 const size = (payload: unknown): number => JSON.stringify(payload).length
-
-function measures(name: string): Promise<number[]> {
-  return page.evaluate((name) => performance.getEntriesByName(name).map((e) => e.duration), name)
-}
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const p95 = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)]!
@@ -75,6 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   mkdirSync(join(ROOT, '.cache', 'bench'), { recursive: true })
+  figures['load average at end'] = loadavg().map((l) => Number(l.toFixed(2)))
   writeFileSync(join(ROOT, '.cache', 'bench', 'extension.json'), JSON.stringify(figures, null, 2))
   console.log(JSON.stringify(figures, null, 2))
   await lab?.stop()
@@ -102,36 +76,53 @@ it('payload sizes', () => {
   expect(figures['bytes: 8 explanations at 224x224 (PNG inputs)']).toBeLessThan(2_000_000)
 })
 
-it('draws an embedding of 100,000 points', async () => {
-  for (const round of ['cold', 'warm']) {
-    await runExtraCell(page, showCell(kernel, 'big.json', 'embedding'))
-    await page.waitForFunction(
-      () => document.querySelectorAll('.gw-plot[data-points="100000"]').length > 0,
-      undefined,
-      { timeout: 60_000 },
-    )
-    const durations = await measures('glasswing:embedding')
-    figures[`ms: draw 100,000 points (${round}${round === 'cold' ? ', includes loading Plotly' : ''})`] =
-      Math.round(durations.at(-1)!)
-  }
-  // Pan: drag with Plotly's pan tool; each step waits for two animation frames.
-  const plot = page.locator('.gw-plot').last()
-  await plot.scrollIntoViewIfNeeded()
-  await plot.locator('[data-val="pan"]').first().click()
-  const box = (await plot.locator('.nsewdrag').first().boundingBox())!
-  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2]
-  await page.mouse.move(x, y)
-  await page.mouse.down()
-  const steps: number[] = []
-  for (let i = 1; i <= 20; i++) {
-    const t = Date.now()
-    await page.mouse.move(x + i * 8, y + i * 4)
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-    steps.push(Date.now() - t)
-  }
-  await page.mouse.up()
-  figures['ms: pan step on 100,000 points, median (includes a CDP round trip)'] = median(steps)
-  figures['ms: pan step on 100,000 points, p95'] = p95(steps)
+it('draws an embedding of 100,000 points in under 2 s, cold and preloaded, and pans it smoothly', async () => {
+  const N = 100_000
+  const chunk = plotlyChunk()
+  figures["bytes: Plotly's 2-D chunk"] = chunk.bytes
+  // Cold: a page whose Plotly requests wait until the draw has begun, so that the draw waits for the
+  // chunk's download and compilation (plus the few ms it takes to see the draw begin).
+  const held = withPlotlyHeldBack(lab)
+  const cold = await openNotebook(held.lab, 'bench-cold.ipynb', [setupCell(kernel)], kernel)
+  expect(await plotlyLoaded(cold)).toBe(false)
+  const renderers = await cold.locator('.gw-renderer').count()
+  const drawn = drawEmbedding(cold, kernel, 'big.json', N)
+  await cold
+    .waitForFunction((n) => document.querySelectorAll('.gw-renderer').length > n, renderers, {
+      polling: 'raf',
+      timeout: 60_000,
+    })
+    .catch(async (error: unknown) => {
+      await cold.screenshot({ path: join(SCREENSHOTS, 'bench-cold-no-renderer.png'), fullPage: true })
+      throw error
+    })
+  held.release()
+  const coldMs = await drawn
+  figures['ms: draw 100,000 points, cold (fetches and compiles Plotly)'] = Math.round(coldMs.draw)
+  figures['ms: ... cold, until on screen'] = Math.round(coldMs.shown)
+  await cold.close()
+  // What a user sees: Plotly was loaded while the page was idle, then the first draw.
+  await expect.poll(() => plotlyLoaded(page), { timeout: 30_000 }).toBe(true)
+  const preloaded = await drawEmbedding(page, kernel, 'big.json', N)
+  figures['ms: draw 100,000 points, first in a page (Plotly preloaded on idle)'] = Math.round(preloaded.draw)
+  figures['ms: ... preloaded, until on screen'] = Math.round(preloaded.shown)
+  const warm: { draw: number; shown: number }[] = []
+  for (let i = 0; i < 3; i++) warm.push(await drawEmbedding(page, kernel, 'big.json', N))
+  figures['ms: draw 100,000 points, warm (median of 3)'] = Math.round(median(warm.map((w) => w.draw)))
+  figures['ms: ... warm, until on screen'] = Math.round(median(warm.map((w) => w.shown)))
+  const panned = await pan(page)
+  figures['ms: pan, pointer move to the frame showing it, at 60 Hz moves, median'] = Math.round(
+    median(panned.latencies),
+  )
+  figures['ms: pan, pointer move to the frame showing it, p95'] = Math.round(p95(panned.latencies))
+  figures['ms: pan step (move, then two frames; includes a CDP round trip), median'] = median(panned.steps)
+  figures['ms: pan step, p95'] = p95(panned.steps)
+  figures['ms: pan release to the final redraw'] = panned.releaseMs
+  figures['pan accuracy (axes moved / dragged; x, y)'] = panned.accuracy.map((a) => Number(a.toFixed(3)))
+  expect(coldMs.shown).toBeLessThan(2000)
+  expect(preloaded.shown).toBeLessThan(2000)
+  expect(p95(panned.latencies)).toBeLessThanOrEqual(50)
+  for (const a of panned.accuracy) expect(a).toBeCloseTo(1, 1)
 })
 
 it('redraws 16 overlays of 224x224 when the opacity slider moves', async () => {
