@@ -4,7 +4,10 @@
  */
 import type { Converter } from 'tslab/dist/converter'
 import { loadFastConverter } from './light-builder'
-import { createExecutor, type Executor } from 'tslab/dist/executor'
+import type { Executor } from 'tslab/dist/executor'
+import vm from 'node:vm'
+import { runInThisContext } from './evaluate'
+import { requireWith } from './require-with'
 import { printQuickInfo } from 'tslab/dist/inspect'
 import { codePointToUtf16, errorOf, typeErrorOf, utf16ToCodePoint, type TypeDiagnostic } from './format'
 import type { CompleteResult, ExecuteResult, InspectResult, IsCompleteResult, ShownBundle } from './messages'
@@ -68,6 +71,11 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
       : loadFastConverter()
   const node = createConverter()
   let browser: Converter | undefined
+  // tslab's executor, running cells through evaluate.ts instead of a new vm script each (see there).
+  const { createExecutor } = requireWith<typeof import('tslab/dist/executor')>(
+    require.resolve('tslab/dist/executor'),
+    { vm: { ...vm, runInThisContext } },
+  )
   const executor: Executor = createExecutor(
     options.rootDir,
     {

@@ -10,7 +10,7 @@
  */
 import path from 'node:path'
 import { createCellRunner, type CellRunner, type LibrarySession } from './cells'
-import type { EngineEvent, EngineMessage, EngineRequest } from './messages'
+import { fromChannel, toChannel, type EngineEvent, type EngineMessage, type EngineRequest } from './messages'
 import {
   installRuntimeResolution,
   installTypeResolution,
@@ -30,7 +30,7 @@ interface HostSession extends LibrarySession {
 const PRELUDE = "import * as gw from 'glasswing'"
 
 function send(message: EngineMessage): void {
-  process.send?.(message)
+  process.send?.(toChannel(message))
 }
 
 function main(): void {
@@ -108,7 +108,8 @@ function main(): void {
   process.on('disconnect', () => process.exit(0))
 
   let queue: Promise<void> = Promise.resolve()
-  process.on('message', (request: EngineRequest) => {
+  process.on('message', (received: EngineRequest) => {
+    const request = fromChannel(received)
     queue = queue.then(async () => {
       origin = request.id
       const result = await handle(request)

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import type { EngineEvent, EngineMessage, EngineRequest } from './messages'
+import { fromChannel, toChannel, type EngineEvent, type EngineMessage, type EngineRequest } from './messages'
 
 type Request = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never
 
@@ -26,6 +26,8 @@ export interface Engine {
   request<T>(request: Request): Promise<T>
   interrupt(): void
   stop(): Promise<void>
+  /** The engine process's id (undefined before it has started). */
+  readonly pid: number | undefined
 }
 
 /** An error that stands for an execution the engine could not finish (it died or was restarted). */
@@ -55,14 +57,15 @@ export function startEngine(options: EngineOptions): Engine {
       // kernel's log. Its own process group: a SIGINT sent to the kernel's group reaches it only once,
       // through the kernel.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
+      serialization: 'json', // see messages.ts
       detached: true,
       env: { ...process.env, GLASSWING_ENGINE: '1' },
     })
     const current = child
     let wasReady = false
     readyPromise = new Promise((resolve, reject) => {
-      const onMessage = (message: EngineMessage): void => {
+      const onMessage = (received: EngineMessage): void => {
+        const message = fromChannel(received)
         if (message.type === 'ready') {
           wasReady = true
           resolve({ startupMs: message.startupMs })
@@ -98,12 +101,15 @@ export function startEngine(options: EngineOptions): Engine {
   let graceTimer: NodeJS.Timeout | undefined
   return {
     ready: () => readyPromise,
+    get pid() {
+      return child.pid
+    },
     async request<T>(request: Request): Promise<T> {
       await readyPromise
       const id = nextId++
       return new Promise<T>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject, op: request.op })
-        child.send({ ...request, id } as EngineRequest)
+        child.send(toChannel({ ...request, id } as EngineRequest))
       })
     },
     interrupt() {

@@ -10,7 +10,7 @@ const RESET = '\u001b[0m'
 
 /** Frames of the kernel's own machinery, hidden from tracebacks. */
 const INTERNAL_FRAME =
-  /node:internal|node:vm|sigintHandlersWrap|node_modules[\\/]tslab[\\/]|kernel[\\/]dist[\\/]|evalmachine\.<anonymous>/
+  /node:internal|node:vm|sigintHandlersWrap|node_modules[\\/]tslab[\\/]|kernel[\\/]dist[\\/]|evalmachine\.<anonymous>|glasswing-cell-trampoline/
 
 /**
  * A thrown value as a Jupyter error. A Glasswing error is one clean line with its hint (no stack);

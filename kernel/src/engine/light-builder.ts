@@ -11,9 +11,9 @@
  * imports. Installing it wraps `ts.createWatchCompilerHost` of tslab's TypeScript before the converter
  * is created.
  */
-import Module from 'node:module'
 import type * as TS from '@tslab/typescript-for-tslab'
 import { withPreviousShorthands } from './previous-names'
+import { requireWith } from './require-with'
 
 /** The few TypeScript compiler functions this file uses (tslab's TypeScript 5.0 build). */
 interface Ts {
@@ -90,21 +90,7 @@ export function loadFastConverter(
     get: (target, key) =>
       key === 'createWatchCompilerHost' ? createWatchCompilerHost : Reflect.get(target, key),
   })
-  const converterPath = require.resolve('tslab/dist/converter')
-  const loader = Module as unknown as {
-    _load: (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown
-  }
-  const original = loader._load
-  loader._load = function (request, parent, isMain) {
-    if (request === '@tslab/typescript-for-tslab' && parent?.filename === converterPath) return view
-    return original.call(this, request, parent, isMain)
-  }
-  try {
-    delete require.cache[converterPath]
-    return require(converterPath) as typeof import('tslab/dist/converter')
-  } finally {
-    loader._load = original
-  }
+  return requireWith(require.resolve('tslab/dist/converter'), { '@tslab/typescript-for-tslab': view })
 }
 
 function createLightBuilder(ts: Ts) {
