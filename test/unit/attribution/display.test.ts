@@ -5,26 +5,7 @@ import { JUPYTER_DISPLAY, MIME_TYPES, decodePng } from '../../../src/display'
 import type { SaliencyPayload } from '../../../src/display/schema'
 import { compare, explain } from '../../../src/attribution'
 import { load, type GlasswingModel } from '../../../src/model'
-
-/** A dense MNIST-shaped model (28x28x1 -> 10): gradients need no conv kernels, so it runs on wasm too. */
-function mnistShaped(): tf.LayersModel {
-  return tf.sequential({
-    layers: [
-      tf.layers.flatten({ name: 'flatten', inputShape: [28, 28, 1] }),
-      tf.layers.dense({
-        name: 'hidden',
-        units: 16,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tf.layers.dense({
-        name: 'logits',
-        units: 10,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  })
-}
+import { mnistShaped } from './models'
 
 describe('attribution display', () => {
   let model: GlasswingModel

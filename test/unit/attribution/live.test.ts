@@ -16,26 +16,7 @@ import {
   receiveCommMessage,
   receiveCommOpen,
 } from '../../../src/session'
-
-/** A dense MNIST-shaped model (28x28x1 -> 10): gradients need no conv kernels, so it runs on wasm too. */
-function mnistShaped(): tf.LayersModel {
-  return tf.sequential({
-    layers: [
-      tf.layers.flatten({ name: 'flatten', inputShape: [28, 28, 1] }),
-      tf.layers.dense({
-        name: 'hidden',
-        units: 16,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tf.layers.dense({
-        name: 'logits',
-        units: 10,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  })
-}
+import { mnistShaped } from './models'
 
 /** A view's side of the comm: send `explain`, await the kernel's reply. */
 function fakeView() {
