@@ -4,6 +4,7 @@
  * apart from the computation (which never sees colours).
  */
 import { encodePng } from '../display/png'
+import { drawText, fitText, textWidth, type RgbaImage } from '../display/text-raster'
 
 /** Tableau 10, the palette of matplotlib and TensorBoard's projector; repeats past 10 categories. */
 export const PALETTE: readonly string[] = [
@@ -28,17 +29,28 @@ export interface ScatterData {
   title: string
 }
 
+/** Height of the title strip above the plot. */
+const TITLE_HEIGHT = 18
+/** Width of the legend at the right, where there are category names: swatch, name and count. */
+const LEGEND_WIDTH = 150
+/** One legend row: a 9-pixel swatch beside one line of text. */
+const LEGEND_ROW = 14
+const TEXT: [number, number, number] = [33, 33, 33]
+const MUTED: [number, number, number] = [110, 110, 110]
+
 /**
- * A PNG (base64) scatter plot: square, points as small discs, a legend strip at the right.
+ * A PNG (base64) scatter plot: a title line (the title and the number of points), the square plot with
+ * points as small discs, and where categories have names a legend at the right, each colour beside
+ * its class name and how many points it has, so a reader without the extension can tell them apart.
  *
  * @example
  * const png = scatterPng({ coordinates, categories: labels, categoryNames: ['0', '1'], title: 't-SNE' })
  */
 export function scatterPng(data: ScatterData, size = 480): string {
-  const legend = data.categoryNames ? 70 : 0
-  const width = size + legend
-  const height = size
-  const rgba = new Uint8Array(width * height * 4).fill(255)
+  const legend = data.categoryNames ? LEGEND_WIDTH : 0
+  const image = { width: size + legend, height: size + TITLE_HEIGHT, rgba: new Uint8Array(0) }
+  image.rgba = new Uint8Array(image.width * image.height * 4).fill(255)
+  const { rgba, width, height } = image
   const n = data.coordinates.length / 2
   const { low, high } = bounds(data.coordinates)
   const margin = 12
@@ -47,18 +59,45 @@ export function scatterPng(data: ScatterData, size = 480): string {
   for (let i = 0; i < n; i++) {
     const x = margin + (data.coordinates[2 * i]! - low[0]) * scale
     // Screen y grows downwards; data y upwards.
-    const y = size - margin - (data.coordinates[2 * i + 1]! - low[1]) * scale
+    const y = TITLE_HEIGHT + size - margin - (data.coordinates[2 * i + 1]! - low[1]) * scale
     const code = data.categories?.[i] ?? -1
     disc(rgba, width, height, x, y, radius, rgb(code >= 0 ? PALETTE[code % PALETTE.length]! : '#9e9e9e'))
   }
-  data.categoryNames?.slice(0, 20).forEach((_, code) => {
-    const y = 16 + code * 18
-    for (let dy = -5; dy <= 5; dy++) {
-      for (let dx = -5; dx <= 5; dx++)
-        setPixel(rgba, width, height, size + 14 + dx, y + dy, rgb(PALETTE[code % 10]!), 1)
-    }
-  })
+  const points = `${n.toLocaleString('en')} point${n === 1 ? '' : 's'}`
+  const title = data.title ? `${data.title} · ${points}` : points
+  drawText(image, 6, 5, fitText(title, width - 12), { colour: TEXT })
+  if (data.categoryNames) drawLegend(image, size, data.categoryNames, data.categories ?? null)
   return encodePng(rgba, width, height)
+}
+
+/** The legend: a swatch per category, its name cut to fit and its count; '+k more' past the room. */
+function drawLegend(
+  image: RgbaImage,
+  left: number,
+  names: readonly string[],
+  categories: Int32Array | null,
+): void {
+  const counts = new Map<number, number>()
+  if (categories) for (const code of categories) counts.set(code, (counts.get(code) ?? 0) + 1)
+  const room = Math.floor((image.height - TITLE_HEIGHT - 8) / LEGEND_ROW)
+  const shown = names.length > room ? room - 1 : names.length
+  const textLeft = left + 24
+  const textRoom = image.width - textLeft - 4
+  for (let code = 0; code < shown; code++) {
+    const top = TITLE_HEIGHT + 6 + code * LEGEND_ROW
+    const colour = rgb(PALETTE[code % PALETTE.length]!)
+    for (let dy = 0; dy < 9; dy++)
+      for (let dx = 0; dx < 9; dx++)
+        setPixel(image.rgba, image.width, image.height, left + 10 + dx, top + dy, colour, 1)
+    const count = categories ? ` (${(counts.get(code) ?? 0).toLocaleString('en')})` : ''
+    const name = fitText(names[code]!, textRoom - textWidth(count))
+    const end = drawText(image, textLeft, top + 1, name, { colour: TEXT })
+    drawText(image, end, top + 1, count, { colour: MUTED })
+  }
+  if (shown < names.length) {
+    const top = TITLE_HEIGHT + 6 + shown * LEGEND_ROW
+    drawText(image, textLeft, top + 1, `+${names.length - shown} more`, { colour: MUTED })
+  }
 }
 
 /**

@@ -37,7 +37,7 @@ describe('Embedding results', () => {
     expect(plotly.data.map((t) => t.name).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
     expect(plotly.data.reduce((s, t) => s + t.x.length, 0)).toBe(120)
     const png = decodePng(bundle['image/png'] as string)
-    expect(png.height).toBe(480)
+    expect(png.height).toBe(498) // 480 of plot, 18 of title
     // Coloured pixels: the points are drawn in the palette, not all white.
     expect(png.rgba.some((v, i) => i % 4 !== 3 && v < 200)).toBe(true)
     expect(bundle['text/plain']).toMatch(
