@@ -7,6 +7,7 @@ import { MIME_TYPES, type EncodedImage, type SaliencyMap, type SaliencyPayload }
 import type { MimeBundle } from '../display/bundle'
 import { encodePng } from '../display/png'
 import type { AttributionData } from './attribution'
+import { tabularComparisonBundle } from './features/compare'
 import { isTabular, tabularFeaturesBundle } from './features/tabular'
 import { heatmapPanel, imageGrid, inputPanel, type Panel } from './picture'
 
@@ -27,7 +28,8 @@ export function attributionBundle(
 ): MimeBundle {
   const text = describe(items)
   if (how.textOnly || items.length === 0) return { 'text/plain': text }
-  if (items.length === 1 && isTabular(items[0]!)) return tabularFeaturesBundle(items[0]!, text)
+  if (items.every(isTabular))
+    return items.length === 1 ? tabularFeaturesBundle(items[0]!, text) : tabularComparisonBundle(items, text)
   const image = imageLayout(items[0]!.inputShape)
   if (!image) return { 'text/plain': text }
   const maps = items.flatMap((item, method) => mapsOf(item, method, image))

@@ -306,6 +306,20 @@ export interface TabularFeaturesPayload extends PayloadBase {
   valueLabels?: string[][] | null
   /** Global importance: mean |attribution| of each feature over the n examples (length f), or null. */
   importance?: number[] | null
+  /**
+   * `gw.compare`: several methods' attributions of the same examples and features, which the view draws
+   * side by side (grouped bars). `attributions` (and the base values) are then the first method's, so a
+   * view that knows one method still shows something true. Absent or null: one method.
+   */
+  comparison?: FeaturesComparison | null
+}
+
+/** Attributions of the same n examples x f features by several methods (`gw.compare` over a table). */
+export interface FeaturesComparison {
+  /** Method names, in the order of the first axis of `attributions`. */
+  methods: string[]
+  /** `float32`/`float16`, shape [methods, n, f]. */
+  attributions: EncodedArray
 }
 
 /** Text: per example, tokens with signed attributions. */

@@ -309,6 +309,7 @@ const features: Check = (v, p, e) => {
       exampleNames: nullable(list(str)),
       valueLabels: nullable(list(list(str))),
       importance: nullable(list(magnitude)),
+      comparison: nullable(shape({ methods: list(str), attributions: encodedArray })),
     },
   )(v, p, e)
   if (e.length > 0) return
@@ -342,6 +343,13 @@ const features: Check = (v, p, e) => {
     )
   if (t.importance)
     expect(t.importance.length === f, e, `${p}.importance`, `${f} values (one per feature)`, t.importance)
+  if (t.comparison) {
+    const { methods, attributions } = t.comparison
+    expect(methods.length > 0, e, `${p}.comparison.methods`, 'at least one method name', methods)
+    const expected = `[${methods.length}, ${n}, ${f}]`
+    const got = `[${attributions.shape.join(', ')}]`
+    expect(got === expected, e, `${p}.comparison.attributions.shape`, expected, shown(got))
+  }
 }
 
 const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features }

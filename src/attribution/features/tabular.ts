@@ -145,7 +145,7 @@ export function tabularFeaturesBundle(
 }
 
 /** The groups of a `{ method: 'mask' }` segmentation over columns, when its mask is still readable. */
-function groupsFromParameters(parameters: Record<string, unknown>, columns: number): number[] | null {
+export function groupsFromParameters(parameters: Record<string, unknown>, columns: number): number[] | null {
   const segments = parameters.segments as { method?: string; mask?: unknown } | undefined
   const mask = segments?.method === 'mask' ? segments.mask : null
   if (!(mask instanceof tf.Tensor) || mask.isDisposed || mask.size < columns) return null

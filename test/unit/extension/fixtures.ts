@@ -210,9 +210,9 @@ export function neuronsPayload(options: { units?: number; hostile?: boolean } = 
  * as text (`valueLabels`, e.g. 'purpose = used car') and the global `importance` per feature.
  */
 export function tabularPayload(
-  options: { examples?: number; hostile?: boolean; labels?: boolean } = {},
+  options: { examples?: number; hostile?: boolean; labels?: boolean; methods?: string[] } = {},
 ): FeaturesPayload {
-  const { examples = 50, hostile = false, labels = false } = options
+  const { examples = 50, hostile = false, labels = false, methods } = options
   const rand = random(5)
   const featureNames = ['duration', 'credit_amount', 'age', 'checking_status', hostile ? HOSTILE : 'savings']
   const f = featureNames.length
@@ -246,6 +246,22 @@ export function tabularPayload(
       ]),
       // Not the mean |attribution| of these rows on purpose: a view must show the kernel's numbers.
       importance: [0.01, 0.02, 0.5, 0.03, 0.04],
+    }),
+    // gw.compare: the first method's values as above, the others as scaled and sign-flipped copies,
+    // so each method's bars differ (the second method's are 10x larger: the view must scale them).
+    ...(methods && {
+      provenance: provenance('compare'),
+      comparison: {
+        methods: hostile ? methods.map((m, i) => (i === 1 ? HOSTILE : m)) : methods,
+        attributions: encodeArray(
+          Float32Array.from({ length: methods.length * examples * f }, (_, i) => {
+            const m = Math.floor(i / (examples * f))
+            return attributions[i % (examples * f)]! * (m === 0 ? 1 : m === 1 ? 10 : -0.5 * m)
+          }),
+          [methods.length, examples, f],
+          'float32',
+        ),
+      },
     }),
   }
 }

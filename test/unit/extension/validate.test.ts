@@ -91,6 +91,35 @@ describe('validatePayload', () => {
     })
   })
 
+  it("checks a tabular comparison's methods and [methods, n, f] attributions, and accepts none", () => {
+    const methods = ['saliency', 'integrated-gradients', 'kernel-shap']
+    const compared = tabularPayload({ examples: 4, labels: true, methods })
+    expect(validatePayload('features', compared).ok).toBe(true)
+    expect(validatePayload('features', { ...compared, comparison: null }).ok).toBe(true)
+    const { comparison } = compared as Extract<typeof compared, { modality: 'tabular' }>
+    expect(
+      validatePayload('features', { ...compared, comparison: { ...comparison, methods: methods.slice(1) } }),
+    ).toEqual({
+      ok: false,
+      errors: ['features.comparison.attributions.shape: expected [2, 4, 5], got [3, 4, 5]'],
+    })
+    expect(
+      validatePayload('features', { ...compared, comparison: { ...comparison, methods: [] } }),
+    ).toMatchObject({
+      ok: false,
+      errors: expect.arrayContaining([
+        'features.comparison.methods: expected at least one method name, got an array of 0',
+      ]),
+    })
+    expect(validatePayload('features', { ...compared, comparison: { methods: [1] } })).toEqual({
+      ok: false,
+      errors: [
+        'features.comparison.methods[0]: expected a string, got 1',
+        'features.comparison.attributions: missing',
+      ],
+    })
+  })
+
   it('keeps payloads compact: 8 MNIST explanations < 100 KB, 8 at 224x224 < 2 MB', () => {
     const mnist = JSON.stringify(saliencyPayload({ count: 8, size: 28, targets: 3 })).length
     const large = JSON.stringify(saliencyPayload({ count: 8, size: 224, targets: 1 })).length
