@@ -8,12 +8,16 @@
  *   'epsilon-alpha2-beta1'  alpha 2 beta 1 on convolutions, epsilon on dense layers
  * `layerRules` overrides any layer by name. Batch-norm is folded into the layer before it; pooling
  * uses the epsilon rule; ReLUs pass relevance; a final softmax is skipped (the logit is explained).
+ * Functional models with branches and skip connections are walked as a graph, in reverse topological
+ * order: a tensor read by several layers gets the sum of their relevances; an Add (or Average) splits
+ * relevance among its inputs in proportion to their contributions, epsilon-stabilised, as zennit does
+ * for ResNets' residual sums; a Concatenate hands each input its slice (rules.ts states the rules).
  */
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../../errors'
 import type { AttributionMethod } from '../types'
-import { lrpPlan, linear, type Operation } from './plan'
-import { propagateLinear, propagatePool, type LayerRule } from './rules'
+import { lrpPlan, linear, merge, type Operation, type Step } from './plan'
+import { propagateLinear, propagateMerge, propagatePool, type LayerRule } from './rules'
 
 /** The composite presets. */
 export type LrpComposite = 'epsilon' | 'epsilon-gamma' | 'epsilon-plus' | 'epsilon-alpha2-beta1'
@@ -38,8 +42,9 @@ const COMPOSITES: readonly LrpComposite[] = [
 ]
 
 /**
- * LRP with a composite of rules, for chains of Conv2D, Dense, BatchNormalization, ReLU, pooling and
- * reshaping layers. `delta` is `sum(relevance) - logit` per row (zero when relevance is conserved).
+ * LRP with a composite of rules, for graphs of Conv2D, Dense, BatchNormalization, ReLU, pooling,
+ * reshaping, Add, Average and Concatenate layers (chains, ResNet-style skip connections, Inception-style
+ * branches). `delta` is `sum(relevance) - logit` per row (zero when relevance is conserved).
  *
  * @example
  * await gw.explain(model, images, { method: 'lrp', composite: 'epsilon-plus' })
@@ -80,24 +85,40 @@ export const lrp: AttributionMethod<LrpOptions> = {
     return { composite, epsilon: options.epsilon ?? 1e-9, gamma: options.gamma ?? 0.25, layerRules }
   },
   attribute(context, options) {
-    const operations = lrpPlan(context.model, context.where)
-    const inputs: tf.Tensor[] = []
-    let activation = context.inputs
-    for (const operation of operations) {
-      inputs.push(activation)
-      activation =
+    const { steps, input, output } = lrpPlan(context.model, context.where)
+    const activations = new Map<number, tf.Tensor>([[input, context.inputs]])
+    const inputsOf = (step: Step) => step.inputs.map((id) => activations.get(id)!)
+    for (const step of steps) {
+      const [first] = inputsOf(step)
+      const operation = step.operation
+      activations.set(
+        step.output,
         operation.kind === 'linear'
-          ? linear(operation, activation, operation.kernel, operation.bias)
-          : operation.apply(activation)
+          ? linear(operation, first!, operation.kernel, operation.bias)
+          : operation.kind === 'merge'
+            ? merge(operation, inputsOf(step))
+            : operation.apply(first!),
+      )
     }
-    const logits = activation
+    const logits = activations.get(output)!
     const rows = Int32Array.from({ length: logits.shape[0]! }, (_, row) => row)
     const selector = tf.grad((z: tf.Tensor) => tf.sum(context.score(z, rows)))(logits)
     const start = tf.mul(logits, selector)
-    let relevance = start
-    for (let index = operations.length - 1; index >= 0; index--) {
-      relevance = propagate(operations[index]!, inputs[index]!, relevance, options)
+    // Reverse topological order: a tensor's relevance is complete (summed over every step that reads
+    // it) before the step that wrote it passes it on. A chain adds nothing, so its result is unchanged.
+    const relevances = new Map<number, tf.Tensor>([[output, start]])
+    for (let index = steps.length - 1; index >= 0; index--) {
+      const step = steps[index]!
+      const relevance = relevances.get(step.output)
+      // A branch that does not reach the output gets no relevance.
+      if (relevance === undefined) continue
+      const sent = propagate(step.operation, inputsOf(step), relevance, options)
+      step.inputs.forEach((id, position) => {
+        const earlier = relevances.get(id)
+        relevances.set(id, earlier ? tf.add(earlier, sent[position]!) : sent[position]!)
+      })
     }
+    const relevance = relevances.get(input) ?? tf.zerosLike(context.inputs)
     const total = (r: tf.Tensor) => tf.sum(r.reshape([r.shape[0]!, -1]), 1)
     return { values: relevance, delta: tf.sub(total(relevance), total(start)) as tf.Tensor1D }
   },
@@ -105,23 +126,28 @@ export const lrp: AttributionMethod<LrpOptions> = {
 
 function propagate(
   operation: Operation,
-  activation: tf.Tensor,
+  activations: tf.Tensor[],
   relevance: tf.Tensor,
   options: LrpOptions,
-): tf.Tensor {
+): tf.Tensor[] {
+  const [activation] = activations as [tf.Tensor]
   switch (operation.kind) {
     case 'pass':
-      return relevance.reshape(activation.shape)
+      return [relevance.reshape(activation.shape)]
     case 'pool':
-      return propagatePool(operation.apply, activation, relevance, options.epsilon)
+      return [propagatePool(operation.apply, activation, relevance, options.epsilon)]
+    case 'merge':
+      return propagateMerge(operation, activations, relevance, options.epsilon)
     case 'linear':
-      return propagateLinear(
-        operation,
-        activation,
-        relevance,
-        ruleFor(operation.layer, operation.type, options),
-        options.epsilon,
-      )
+      return [
+        propagateLinear(
+          operation,
+          activation,
+          relevance,
+          ruleFor(operation.layer, operation.type, options),
+          options.epsilon,
+        ),
+      ]
   }
 }
 

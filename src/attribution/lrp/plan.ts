@@ -1,12 +1,15 @@
 /**
- * LRP's view of a model: the chain of layers as operations it can propagate relevance through, with
- * batch-norm folded into the convolution or dense layer before it (the folded layer computes exactly
- * what the two did), ReLUs and reshapes as pass-throughs, and a final softmax dropped (LRP explains
- * the logits).
+ * LRP's view of a model: its layer graph as steps, each an operation LRP can propagate relevance
+ * through, from the tensors it reads to the tensor it writes, in topological order. Batch-norm is
+ * folded into the convolution or dense layer before it (the folded layer computes exactly what the two
+ * did), ReLUs and reshapes pass relevance, merges (Add, Average, Concatenate) split it among their
+ * inputs, and a final softmax is dropped (LRP explains the logits). A chain becomes the same operations,
+ * in the same order, as it always did.
  */
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../../errors'
 import type { GlasswingModel } from '../../model'
+import { layerOperations, unsupportedLayer } from './layers'
 
 /** A convolution or dense layer, possibly with a batch-norm folded in. */
 export interface LinearOperation {
@@ -23,7 +26,7 @@ export interface LinearOperation {
   dilation: [number, number]
 }
 
-/** Pooling: relevance is redistributed through the pooling's own gradient (the epsilon rule). */
+/** Pooling (and Rescaling): relevance is redistributed through its own gradient (the epsilon rule). */
 export interface PoolOperation {
   kind: 'pool'
   layer: string
@@ -37,7 +40,33 @@ export interface PassOperation {
   apply: (activation: tf.Tensor) => tf.Tensor
 }
 
-export type Operation = LinearOperation | PoolOperation | PassOperation
+/**
+ * A merge of several tensors: 'add' and 'average' split relevance in proportion to each input's
+ * contribution to the sum (epsilon-stabilised); 'concatenate' hands each input its slice along `axis`.
+ */
+export interface MergeOperation {
+  kind: 'merge'
+  layer: string
+  type: 'add' | 'average' | 'concatenate'
+  /** Concatenate only: the axis, counted from the front (batch is 0). */
+  axis: number
+}
+
+export type Operation = LinearOperation | PoolOperation | PassOperation | MergeOperation
+
+/** One operation of the graph: it reads the tensors `inputs` and writes the tensor `output` (by id). */
+export interface Step {
+  operation: Operation
+  inputs: number[]
+  output: number
+}
+
+/** A model's graph for LRP: steps in topological order, from the tensor `input` to the tensor `output`. */
+export interface LrpPlan {
+  steps: Step[]
+  input: number
+  output: number
+}
 
 /** The linear part of a linear operation with given weights: `conv(a, W) + b` or `a W + b`. */
 export function linear(
@@ -63,35 +92,26 @@ export function linear(
   return bias ? tf.add(product, bias) : product
 }
 
-interface LayerConfig {
-  activation?: string
-  strides?: number | number[]
-  padding?: string
-  dilationRate?: number | number[]
-  poolSize?: number | number[]
-  epsilon?: number
-  useBias?: boolean
-  center?: boolean
-  scale?: boolean
-  axis?: number
-  maxValue?: number | null
+/** The output of a merge operation on its inputs. */
+export function merge(operation: MergeOperation, inputs: tf.Tensor[]): tf.Tensor {
+  switch (operation.type) {
+    case 'add':
+      return tf.addN(inputs)
+    case 'average':
+      return tf.div(tf.addN(inputs), inputs.length)
+    case 'concatenate':
+      return tf.concat(inputs, operation.axis)
+  }
 }
 
-const pair = (value: number | number[] | undefined, fallback: number): [number, number] =>
-  value === undefined
-    ? [fallback, fallback]
-    : typeof value === 'number'
-      ? [value, value]
-      : [value[0]!, value[1] ?? value[0]!]
-
 /**
- * The operations of a Layers model that is a chain (every layer feeds the next); weights are the
- * model's own tensors (folded ones are new: the caller's `tf.tidy` frees them).
+ * The steps of a Layers model with one input and one output: chains, branches, skip connections and
+ * merges; weights are the model's own tensors (folded ones are new: the caller's `tf.tidy` frees them).
  *
  * @example
- * const operations = tf.tidy(() => lrpPlan(model, 'gw.explain (lrp)').map(...))
+ * const { steps } = tf.tidy(() => lrpPlan(model, 'gw.explain (lrp)'))
  */
-export function lrpPlan(model: GlasswingModel, where: string): Operation[] {
+export function lrpPlan(model: GlasswingModel, where: string): LrpPlan {
   if (model.kind !== 'layers') {
     throw new GlasswingError({
       where,
@@ -101,127 +121,109 @@ export function lrpPlan(model: GlasswingModel, where: string): Operation[] {
       hint: 'Load the model as a Layers model, or use a gradient method such as integrated-gradients.',
     })
   }
-  const layers = (model.tfModel as tf.LayersModel).layers.filter(
-    (layer) => layer.getClassName() !== 'InputLayer',
-  )
-  layers.forEach((layer, index) => {
-    const inbound = layer.inboundNodes[0]
-    const previous = index === 0 ? null : layers[index - 1]!
-    const chained =
-      layer.inboundNodes.length === 1 &&
-      inbound !== undefined &&
-      inbound.inboundLayers.length === 1 &&
-      (previous === null
-        ? inbound.inboundLayers[0]!.getClassName() === 'InputLayer'
-        : inbound.inboundLayers[0] === previous)
-    if (!chained) {
+  const layersModel = model.tfModel as tf.LayersModel
+  if (layersModel.inputs.length !== 1 || layersModel.outputs.length !== 1) {
+    throw new GlasswingError({
+      where,
+      argument: 'model',
+      expected: 'a model with one input and one output',
+      received: `${layersModel.inputs.length} inputs and ${layersModel.outputs.length} outputs`,
+      hint: 'Wrap the part to explain in a one-input, one-output tf.model, or use integrated-gradients.',
+    })
+  }
+  // tfjs keeps a functional model's layers sorted by depth, inputs first: a topological order.
+  const layers = layersModel.layers.filter((layer) => layer.getClassName() !== 'InputLayer')
+  const input = layersModel.inputs[0]!.id
+  const output = layersModel.outputs[0]!.id
+  const consumers = new Map<number, number>()
+  for (const layer of layers) {
+    if (layer.inboundNodes.length !== 1) {
       throw new GlasswingError({
         where,
         argument: 'model',
-        expected: 'a chain of layers, each feeding the next',
-        received: `'${layer.name}', which has other inputs (a branch or skip connection)`,
-        hint: 'LRP here supports sequential chains; use integrated-gradients or deep models without branches.',
+        expected: 'each layer called once',
+        received: `'${layer.name}', called ${layer.inboundNodes.length} times (a shared layer)`,
+        hint: 'LRP needs one set of activations per layer; use integrated-gradients for shared layers.',
       })
     }
-  })
-  const operations: Operation[] = []
-  layers.forEach((layer, index) => {
-    const type = layer.getClassName()
-    const config = layer.getConfig() as LayerConfig
-    const last = index === layers.length - 1
-    const unsupported = (what: string): never => {
+    for (const tensor of layer.inboundNodes[0]!.inputTensors) {
+      consumers.set(tensor.id, (consumers.get(tensor.id) ?? 0) + 1)
+    }
+  }
+  const steps: Step[] = []
+  const produced = new Set([input])
+  let fresh = -1
+  for (const layer of layers) {
+    const node = layer.inboundNodes[0]!
+    const inputs = node.inputTensors.map((tensor) => tensor.id)
+    const layerOutput = node.outputTensors[0]!.id
+    if (node.outputTensors.length !== 1) unsupportedLayer(where, layer.name, 'several outputs')
+    if (!inputs.every((id) => produced.has(id))) {
       throw new GlasswingError({
         where,
         argument: 'model',
-        expected:
-          'layers LRP has rules for: Conv2D, Dense, BatchNormalization, ReLU, pooling, Flatten, Reshape, Dropout',
-        received: `'${layer.name}' (${what})`,
-        hint: 'Use a gradient method (integrated-gradients, saliency) for this model.',
+        expected: 'layers in topological order, fed by the model’s one input',
+        received: `'${layer.name}', whose inputs are not computed before it`,
+        hint: 'Rebuild the model with tf.model({ inputs, outputs }), or use integrated-gradients.',
       })
     }
-    const activationOf = (activation: string | undefined, name: string): void => {
-      if (activation === undefined || activation === 'linear') return
-      if (activation === 'relu') operations.push({ kind: 'pass', layer: name, apply: tf.relu })
-      else if (activation === 'softmax' && last) return
-      else unsupported(`activation '${activation}'`)
+    if (layer.getClassName() === 'BatchNormalization') {
+      foldBatchNorm(layer, steps, inputs[0]!, consumers, where)
+      steps.find((step) => step.output === inputs[0])!.output = layerOutput
+      produced.add(layerOutput)
+      continue
     }
-    switch (type) {
-      case 'Conv2D':
-      case 'Dense': {
-        const [kernel, bias] = layer.getWeights()
-        operations.push({
-          kind: 'linear',
-          layer: layer.name,
-          type: type === 'Conv2D' ? 'conv' : 'dense',
-          kernel: kernel!,
-          bias: bias ?? tf.zeros([kernel!.shape[kernel!.rank - 1]!]),
-          strides: pair(config.strides, 1),
-          padding: config.padding === 'same' ? 'same' : 'valid',
-          dilation: pair(config.dilationRate, 1),
-        })
-        const next = layers[index + 1]
-        if (next?.getClassName() === 'BatchNormalization' && (config.activation ?? 'linear') !== 'linear') {
-          unsupported(`batch-norm after an activation inside '${layer.name}'`)
-        }
-        activationOf(config.activation, layer.name)
-        return
-      }
-      case 'BatchNormalization': {
-        const folded = operations[operations.length - 1]
-        const weights = layer.getWeights()
-        const bn = config
-        let offset = 0
-        const gamma = bn.scale === false ? null : weights[offset++]!
-        const beta = bn.center === false ? null : weights[offset++]!
-        const [mean, variance] = [weights[offset]!, weights[offset + 1]!]
-        const scale = tf.div(gamma ?? tf.onesLike(mean), tf.sqrt(tf.add(variance, bn.epsilon ?? 1e-3)))
-        const shift = tf.sub(beta ?? tf.zerosLike(mean), tf.mul(mean, scale))
-        if (folded?.kind !== 'linear')
-          unsupported('batch-norm that does not follow a convolution or dense layer')
-        const operation = folded as LinearOperation
-        operation.kernel = tf.mul(operation.kernel, scale)
-        operation.bias = tf.add(tf.mul(operation.bias, scale), shift)
-        return
-      }
-      case 'ReLU':
-        if (config.maxValue) unsupported('a capped ReLU')
-        operations.push({ kind: 'pass', layer: layer.name, apply: tf.relu })
-        return
-      case 'Activation':
-        activationOf(config.activation, layer.name)
-        return
-      case 'Flatten':
-      case 'Reshape':
-      case 'Dropout':
-        operations.push({
-          kind: 'pass',
-          layer: layer.name,
-          apply: (a) => layer.apply(a, { training: false }) as tf.Tensor,
-        })
-        return
-      case 'MaxPooling2D':
-      case 'AveragePooling2D': {
-        const size = pair(config.poolSize, 2)
-        const strides =
-          config.strides === undefined || config.strides === null ? size : pair(config.strides, 1)
-        const padding = config.padding === 'same' ? 'same' : 'valid'
-        const pool = type === 'MaxPooling2D' ? tf.maxPool : tf.avgPool
-        operations.push({
-          kind: 'pool',
-          layer: layer.name,
-          apply: (a) => pool(a as tf.Tensor4D, size, strides, padding),
-        })
-        return
-      }
-      case 'GlobalAveragePooling2D':
-        operations.push({ kind: 'pool', layer: layer.name, apply: (a) => tf.mean(a, [1, 2]) })
-        return
-      case 'GlobalMaxPooling2D':
-        operations.push({ kind: 'pool', layer: layer.name, apply: (a) => tf.max(a, [1, 2]) })
-        return
-      default:
-        unsupported(type)
+    const operations = layerOperations(layer, layerOutput === output, where)
+    if (operations.length === 0) {
+      // A linear activation or a softmax that is dropped: the layer's output is its input.
+      operations.push({ kind: 'pass', layer: layer.name, apply: (a) => a })
     }
-  })
-  return operations
+    operations.forEach((operation, index) => {
+      const last = index === operations.length - 1
+      const stepInputs = index === 0 ? inputs : [fresh + 1]
+      if (operation.kind !== 'merge' && stepInputs.length !== 1) {
+        unsupportedLayer(where, layer.name, `${layer.getClassName()} with ${stepInputs.length} inputs`)
+      }
+      steps.push({ operation, inputs: stepInputs, output: last ? layerOutput : fresh-- })
+    })
+    produced.add(layerOutput)
+  }
+  return { steps, input, output }
+}
+
+/** Folds a batch-norm into the linear step that writes its input (new kernel and bias tensors). */
+function foldBatchNorm(
+  layer: tf.layers.Layer,
+  steps: Step[],
+  input: number,
+  consumers: Map<number, number>,
+  where: string,
+): void {
+  const producer = steps.find((step) => step.output === input)?.operation
+  if (
+    producer?.kind === 'pass' &&
+    steps.some((step) => step.operation.layer === producer.layer && step.operation.kind === 'linear')
+  ) {
+    unsupportedLayer(where, layer.name, `batch-norm after an activation inside '${producer.layer}'`)
+  }
+  if (producer?.kind !== 'linear') {
+    unsupportedLayer(where, layer.name, 'batch-norm that does not follow a convolution or dense layer')
+  }
+  if ((consumers.get(input) ?? 0) > 1) {
+    unsupportedLayer(
+      where,
+      layer.name,
+      `batch-norm whose input, '${producer.layer}', also feeds other layers`,
+    )
+  }
+  const config = layer.getConfig() as { epsilon?: number; center?: boolean; scale?: boolean }
+  const weights = layer.getWeights()
+  let offset = 0
+  const gamma = config.scale === false ? null : weights[offset++]!
+  const beta = config.center === false ? null : weights[offset++]!
+  const [mean, variance] = [weights[offset]!, weights[offset + 1]!]
+  const scale = tf.div(gamma ?? tf.onesLike(mean), tf.sqrt(tf.add(variance, config.epsilon ?? 1e-3)))
+  const shift = tf.sub(beta ?? tf.zerosLike(mean), tf.mul(mean, scale))
+  producer.kernel = tf.mul(producer.kernel, scale)
+  producer.bias = tf.add(tf.mul(producer.bias, scale), shift)
 }

@@ -6,9 +6,14 @@
  *   gamma        W + gamma * W+ (bias unchanged), favouring positive contributions
  *   z-plus       W+ only, no bias (the z+ rule; for a >= 0 the same as alpha 1 beta 0)
  *   alpha-beta   alpha * positive part - beta * negative part, biases ignored (alpha - beta = 1 conserves)
+ * Merges of branches (residual sums, concatenations) have one rule each, as zennit's:
+ *   add          R_i = a_i * R / stab(a_1 + ... + a_n): each input gets its share of the sum, with the
+ *                same epsilon stabiliser (zennit's Norm rule on its Sum layer, for ResNets' skip additions)
+ *   average      the same with contributions a_i / n
+ *   concatenate  each input gets its own slice of R (exact, as the gradient of a concatenation)
  */
 import * as tf from '@tensorflow/tfjs'
-import { linear, type LinearOperation } from './plan'
+import { linear, type LinearOperation, type MergeOperation } from './plan'
 
 /** A rule for one layer. */
 export type LayerRule =
@@ -103,4 +108,29 @@ export function propagatePool(
   const share = tf.div(relevance, stabilise(apply(activation), epsilon))
   const gradient = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(apply(a), share)))(activation)
   return tf.mul(activation, gradient)
+}
+
+/**
+ * Relevance at each input of a merge, given the relevance of its output (rules in the header).
+ *
+ * @example
+ * const [toResidual, toSkip] = propagateMerge(add, [residual, skip], relevance, 1e-9)
+ */
+export function propagateMerge(
+  operation: MergeOperation,
+  activations: tf.Tensor[],
+  relevance: tf.Tensor,
+  epsilon: number,
+): tf.Tensor[] {
+  if (operation.type === 'concatenate') {
+    return tf.split(
+      relevance,
+      activations.map((a) => a.shape[operation.axis]!),
+      operation.axis,
+    )
+  }
+  const contributions =
+    operation.type === 'add' ? activations : activations.map((a) => tf.div(a, activations.length))
+  const share = tf.div(relevance, stabilise(tf.addN(contributions), epsilon))
+  return contributions.map((contribution) => tf.mul(contribution, share))
 }
