@@ -1,6 +1,7 @@
 /**
  * Feature attributions: per-example waterfall and bar charts and a global beeswarm for tabular
- * models; tokens highlighted with signed colours for text models. Drawn as SVG with text nodes.
+ * models (grouped bars per method for a `gw.compare`, in features-compare.ts); tokens highlighted
+ * with signed colours for text models. Drawn as SVG with text nodes.
  */
 import { decodeArray } from '../../../src/display/codec'
 import type {
@@ -16,44 +17,17 @@ import {
   extentWithZero,
   featureLabels,
   globalImportance,
-  shortLabel,
   waterfall,
 } from './features-model'
+import { renderComparison } from './features-compare'
+import { LABEL, rowLabel, text } from './features-svg'
 import type { RenderView } from './view'
 
 const ROW = 22
-const LABEL = 170
 const PLOT = 320
-/** About how many characters of 11 px text fit in the label column. */
-const LABEL_CHARS = 28
 
 function axisScale(lo: number, hi: number): (v: number) => number {
   return (v) => LABEL + ((v - lo) / (hi - lo || 1)) * PLOT
-}
-
-function text(document: Document, x: number, y: number, content: string, anchor = 'end'): SVGElement {
-  const node = svg(document, 'text', {
-    x,
-    y,
-    'text-anchor': anchor,
-    'dominant-baseline': 'middle',
-    class: 'gw-svg-text',
-  })
-  node.textContent = content
-  return node
-}
-
-/** A feature's label left of its row, cut to fit the label column; the full label is its tooltip. */
-function rowLabel(document: Document, y: number, label: string): SVGElement {
-  const short = shortLabel(label, LABEL_CHARS)
-  const node = text(document, LABEL - 6, y, short)
-  if (short === label) return node
-  // The tooltip sits beside the text in a group, so the text element's own content stays the label shown.
-  const group = svg(document, 'g')
-  const tooltip = svg(document, 'title')
-  tooltip.textContent = label
-  group.append(tooltip, node)
-  return group
 }
 
 function chart(document: Document, rows: number, className: string): SVGElement {
@@ -246,7 +220,8 @@ function renderText(root: HTMLElement, p: TextFeaturesPayload, document: Documen
 export const renderFeatures: RenderView<FeaturesPayload> = (host, payload, { document }) => {
   const root = el(document, 'div', 'gw-features')
   root.append(el(document, 'div', 'gw-title', `${payload.provenance.method} · ${payload.outputName}`))
-  if (payload.modality === 'tabular') renderTabular(root, payload, document)
+  if (payload.modality === 'tabular' && payload.comparison) renderComparison(root, payload, document)
+  else if (payload.modality === 'tabular') renderTabular(root, payload, document)
   else renderText(root, payload, document)
   host.append(root)
   return { dispose: () => root.remove() }
