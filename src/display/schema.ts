@@ -328,6 +328,11 @@ export interface TextFeaturesPayload extends PayloadBase {
   modality: 'text'
   outputName: string
   examples: TextExample[]
+  /**
+   * `gw.compare`: the methods whose values each example's `byMethod` holds, in order (each example's
+   * `attributions` are then the first method's). Absent or null: one method.
+   */
+  methods?: string[] | null
 }
 
 export interface TextExample {
@@ -338,6 +343,8 @@ export interface TextExample {
   output: number
   /** The example's label name, when known. */
   label?: string | null
+  /** With `methods`: one list per method, one value per token. */
+  byMethod?: number[][] | null
 }
 
 // ---------------------------------------------------------------------------------------------------

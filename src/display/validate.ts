@@ -268,28 +268,22 @@ const neurons = shape(
 const features: Check = (v, p, e) => {
   const modality = isObj(v) ? v.modality : undefined
   if (modality === 'text') {
-    shape({
-      ...base,
-      kind: oneOf('features'),
-      modality: str,
-      outputName: str,
-      examples: list(
-        shape(
-          { tokens: list(str), attributions: list(num), baseValue: num, output: num },
-          { label: nullable(str) },
+    shape(
+      {
+        ...base,
+        kind: oneOf('features'),
+        modality: str,
+        outputName: str,
+        examples: list(
+          shape(
+            { tokens: list(str), attributions: list(num), baseValue: num, output: num },
+            { label: nullable(str), byMethod: nullable(list(list(num))) },
+          ),
         ),
-      ),
-    })(v, p, e)
-    if (e.length === 0)
-      (v as { examples: { tokens: string[]; attributions: number[] }[] }).examples.forEach((x, i) =>
-        expect(
-          x.tokens.length === x.attributions.length,
-          e,
-          `${p}.examples[${i}].attributions`,
-          `${x.tokens.length} values (one per token)`,
-          x.attributions,
-        ),
-      )
+      },
+      { methods: nullable(list(str)) },
+    )(v, p, e)
+    if (e.length === 0) textCounts(v as Extract<PayloadOf['features'], { modality: 'text' }>, p, e)
     return
   }
   if (!expect(modality === 'tabular', e, `${p}.modality`, "'tabular' or 'text'", modality)) return
@@ -350,6 +344,30 @@ const features: Check = (v, p, e) => {
     const got = `[${attributions.shape.join(', ')}]`
     expect(got === expected, e, `${p}.comparison.attributions.shape`, expected, shown(got))
   }
+}
+
+/** Each example's values match its tokens, and with `methods` it has one list per method. */
+function textCounts(t: Extract<PayloadOf['features'], { modality: 'text' }>, p: string, e: string[]): void {
+  t.examples.forEach((x, i) => {
+    const at = `${p}.examples[${i}]`
+    const perToken = `${x.tokens.length} values (one per token)`
+    expect(x.tokens.length === x.attributions.length, e, `${at}.attributions`, perToken, x.attributions)
+    if (!t.methods) return
+    const rows = x.byMethod
+    if (
+      !expect(
+        rows?.length === t.methods.length,
+        e,
+        `${at}.byMethod`,
+        `${t.methods.length} lists (one per method)`,
+        rows ?? null,
+      )
+    )
+      return
+    rows!.forEach((row, m) =>
+      expect(row.length === x.tokens.length, e, `${at}.byMethod[${m}]`, perToken, row),
+    )
+  })
 }
 
 const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features }

@@ -189,10 +189,24 @@ function renderTabular(root: HTMLElement, p: TabularFeaturesPayload, document: D
   show(0)
 }
 
+/** A sentence with its tokens coloured by signed value, each token's value in its tooltip. */
+function tokenLine(document: Document, tokens: string[], values: number[]): HTMLElement {
+  const scale = Math.max(1e-9, ...values.map(Math.abs))
+  const line = el(document, 'div', 'gw-tokens')
+  tokens.forEach((token, i) => {
+    const value = values[i]!
+    const span = el(document, 'span', 'gw-token', token)
+    span.style.background = signedCss(value / scale)
+    span.style.color = Math.abs(value / scale) > 0.6 ? 'white' : 'black'
+    span.title = `${token}: ${formatNumber(value)}`
+    line.append(span, document.createTextNode(' '))
+  })
+  return line
+}
+
 function renderText(root: HTMLElement, p: TextFeaturesPayload, document: Document): void {
   for (const example of p.examples) {
     const box = el(document, 'div', 'gw-text-example')
-    const scale = Math.max(1e-9, ...example.attributions.map(Math.abs))
     const label = example.label ? ` · label ${example.label}` : ''
     box.append(
       el(
@@ -202,16 +216,17 @@ function renderText(root: HTMLElement, p: TextFeaturesPayload, document: Documen
         `${p.outputName} = ${formatNumber(example.output)} (base ${formatNumber(example.baseValue)})${label}`,
       ),
     )
-    const line = el(document, 'div', 'gw-tokens')
-    example.tokens.forEach((token, i) => {
-      const value = example.attributions[i]!
-      const span = el(document, 'span', 'gw-token', token)
-      span.style.background = signedCss(value / scale)
-      span.style.color = Math.abs(value / scale) > 0.6 ? 'white' : 'black'
-      span.title = `${token}: ${formatNumber(value)}`
-      line.append(span, document.createTextNode(' '))
-    })
-    box.append(line)
+    if (p.methods && example.byMethod) {
+      // gw.compare: the sentence once per method, each coloured on its own scale.
+      p.methods.forEach((method, m) => {
+        const row = el(document, 'div', 'gw-compare-tokens')
+        row.append(
+          el(document, 'div', 'gw-compare-method', method),
+          tokenLine(document, example.tokens, example.byMethod![m]!),
+        )
+        box.append(row)
+      })
+    } else box.append(tokenLine(document, example.tokens, example.attributions))
     root.append(box)
   }
 }

@@ -25,7 +25,12 @@ const MUTED: [number, number, number] = [110, 110, 110]
  * @example
  * comparisonPng(tabularComparisonPayload(items))
  */
-export function comparisonPng(payload: TabularFeaturesPayload): string {
+export function comparisonPng(
+  payload: Pick<
+    TabularFeaturesPayload,
+    'comparison' | 'featureNames' | 'valueLabels' | 'exampleNames' | 'outputs' | 'outputName'
+  >,
+): string {
   const { methods, attributions } = payload.comparison!
   const [, n, f] = attributions.shape as [number, number, number]
   const values = decodeArray(attributions)

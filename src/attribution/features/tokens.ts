@@ -7,8 +7,10 @@ import { tokenize } from '../../data/vocabulary'
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../../display/bundle'
 import { MIME_TYPES, type TextExample, type TextFeaturesPayload } from '../../display/schema'
 import { describeValue, GlasswingError } from '../../errors'
-import type { Attribution } from '../attribution'
+import type { Attribution, AttributionData, Comparison } from '../attribution'
+import { encodeArray } from '../../display/codec'
 import { barChartPng } from './bars'
+import { comparisonPng } from './compare-png'
 import { plainProvenance } from './plain'
 
 const WHERE = 'gw.tokenAttribution'
@@ -39,21 +41,32 @@ export class TokenAttribution implements Displayable {
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const first = this.payload.examples[0]
+    const methods = this.payload.methods
     return {
       'text/plain': this.toString(),
       [MIME_TYPES.features]: this.payload,
-      'image/png': barChartPng(first ? first.attributions : []),
+      'image/png':
+        first && methods && first.byMethod
+          ? comparisonPng(tokensAsFeatures(first, methods, this.payload.outputName))
+          : barChartPng(first ? first.attributions : []),
     }
   }
 
-  /** One line per sentence: `P(positive) 0.93: the(+0.01) food(+0.02) was(-0.01) great(+0.41)`. */
+  /**
+   * One line per sentence: `P(positive) 0.93: the(+0.01) food(+0.02) was(-0.01) great(+0.41)`; for a
+   * comparison, then one indented line per method.
+   */
   toString(): string {
+    const line = (tokens: string[], values: number[]): string =>
+      tokens.map((token, i) => `${token}(${signed(values[i]!)})`).join(' ')
+    const methods = this.payload.methods
     return this.payload.examples
-      .map(
-        (example) =>
-          `${this.payload.outputName} ${example.output.toFixed(2)}: ` +
-          example.tokens.map((token, i) => `${token}(${signed(example.attributions[i]!)})`).join(' '),
-      )
+      .map((example) => {
+        const head = `${this.payload.outputName} ${example.output.toFixed(2)}:`
+        if (!methods || !example.byMethod) return `${head} ${line(example.tokens, example.attributions)}`
+        const rows = methods.map((m, k) => `  ${m}: ${line(example.tokens, example.byMethod![k]!)}`)
+        return [head, ...rows].join('\n')
+      })
       .join('\n')
   }
 }
@@ -69,12 +82,25 @@ export class TokenAttribution implements Displayable {
  * const x = vocabulary.encode(texts)
  * const ig = await gw.explain(model, x, { method: 'integrated-gradients', target: 'positive' })
  * gw.tokenAttribution(ig, texts, { vocabulary })   // shows the sentences, words coloured by value
+ * const c = await gw.compare(model, x, ['saliency', 'integrated-gradients'], { target: 'positive' })
+ * gw.tokenAttribution(c, texts, { vocabulary })    // each sentence once per method
  */
 export function tokenAttribution(
-  attribution: Attribution,
+  result: Attribution | Comparison,
   texts: readonly string[],
   options: TokenAttributionOptions = {},
 ): TokenAttribution {
+  const attributions = 'attributions' in result ? result.attributions : [result]
+  const attribution = attributions[0]
+  if (!attribution) {
+    throw new GlasswingError({
+      where: WHERE,
+      argument: 'attribution',
+      expected: 'an attribution, or a comparison of at least one method',
+      received: 'a comparison of no methods',
+      hint: 'Pass the result of gw.explain or gw.compare over the encoded texts.',
+    })
+  }
   const item = attribution.data
   const rows = item.shape[0]!
   if (
@@ -95,16 +121,16 @@ export function tokenAttribution(
       ? (options.vocabulary as readonly string[])
       : (options.vocabulary as { words: readonly string[] }).words
     : null
-  const width = item.shape.slice(1).reduce((a, b) => a * b, 1)
-  const positions = item.shape[1] ?? 1
-  if (words && (item.shape.length !== 2 || item.shape[1] !== words.length)) {
-    throw new GlasswingError({
-      where: WHERE,
-      argument: 'options.vocabulary',
-      expected: `a vocabulary of ${item.shape[1]} words, the width of the attribution [${item.shape.join(', ')}]`,
-      received: `${words.length} words`,
-      hint: 'Use the vocabulary that encoded the inputs; leave it out for per-token inputs.',
-    })
+  for (const { data } of attributions) {
+    if (words && (data.shape.length !== 2 || data.shape[1] !== words.length)) {
+      throw new GlasswingError({
+        where: WHERE,
+        argument: 'options.vocabulary',
+        expected: `a vocabulary of ${data.shape[1]} words, the width of the attribution [${data.shape.join(', ')}]`,
+        received: `${words.length} words`,
+        hint: 'Use the vocabulary that encoded the inputs; leave it out for per-token inputs.',
+      })
+    }
   }
   const split = options.tokenize ?? tokenize
   const index = words ? new Map(words.map((word, i) => [word, i])) : null
@@ -112,10 +138,8 @@ export function tokenAttribution(
   for (let row = 0; row < rows; row++) {
     const example = item.exampleOf[row]!
     const tokens = split(texts[example]!)
-    const values = item.values.subarray(row * width, (row + 1) * width)
-    const perToken = index
-      ? bagOfWords(tokens, values, index)
-      : tokens.map((_, t) => (t < positions ? sumOver(values, t, width / positions) : 0))
+    const byMethod = attributions.map(({ data }) => tokenValues(data, row, tokens, index))
+    const perToken = byMethod[0]!
     const sum = perToken.reduce((a, b) => a + b, 0)
     const output = outputOf(attribution, row)
     examples.push({
@@ -124,16 +148,58 @@ export function tokenAttribution(
       baseValue: output === null ? 0 : output - sum,
       output: output ?? sum,
       label: options.labels?.[example] ?? null,
+      ...(attributions.length > 1 ? { byMethod } : {}),
     })
   }
+  const compared = attributions.length > 1
+  const provenance = plainProvenance(
+    compared
+      ? {
+          ...item.provenance,
+          method: 'compare',
+          parameters: Object.fromEntries(attributions.map(({ data }) => [data.method, data.parameters])),
+        }
+      : item.provenance,
+  )
   return new TokenAttribution({
     version: 1,
-    provenance: plainProvenance(item.provenance),
+    provenance,
     kind: 'features',
     modality: 'text',
     outputName: options.outputName ?? outputName(attribution),
     examples,
+    ...(compared ? { methods: attributions.map(({ data }) => data.method) } : {}),
   })
+}
+
+/** One row's value per token: its word's value (bag of words), or the sum over its position's values. */
+function tokenValues(
+  item: AttributionData,
+  row: number,
+  tokens: string[],
+  index: Map<string, number> | null,
+): number[] {
+  const width = item.shape.slice(1).reduce((a, b) => a * b, 1)
+  const positions = item.shape[1] ?? 1
+  const values = item.values.subarray(row * width, (row + 1) * width)
+  return index
+    ? bagOfWords(tokens, values, index)
+    : tokens.map((_, t) => (t < positions ? sumOver(values, t, width / positions) : 0))
+}
+
+/** The first sentence's tokens as the features of a one-example comparison, for the grouped-bars PNG. */
+function tokensAsFeatures(example: TextExample, methods: string[], outputName: string) {
+  const values = Float32Array.from(example.byMethod!.flat())
+  return {
+    featureNames: example.tokens.map((token, i) => `${i + 1}: ${token}`),
+    exampleNames: ['sentence 1'],
+    outputs: [example.output],
+    outputName,
+    comparison: {
+      methods,
+      attributions: encodeArray(values, [methods.length, 1, example.tokens.length], 'float32'),
+    },
+  }
 }
 
 /** A word's attribution shared among its occurrences; words outside the vocabulary get 0. */

@@ -6,11 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compare } from '../../../src/attribution'
-import { featureView } from '../../../src/attribution/features'
+import { featureView, tokenAttribution } from '../../../src/attribution/features'
 import { datasets } from '../../../src/data'
+import { Vocabulary } from '../../../src/data/vocabulary'
 import { JUPYTER_DISPLAY, MIME_TYPES, decodePng } from '../../../src/display'
 import { decodeArray } from '../../../src/display/codec'
-import type { TabularFeaturesPayload } from '../../../src/display/schema'
+import type { TabularFeaturesPayload, TextFeaturesPayload } from '../../../src/display/schema'
 import { validatePayload } from '../../../src/display/validate'
 import { GlasswingError } from '../../../src/errors'
 import { load, type GlasswingModel } from '../../../src/model'
@@ -146,6 +147,50 @@ describe('tabular compare', () => {
       x.dispose()
       test.dispose()
       credit.dispose()
+    }
+  })
+})
+
+describe('text compare', () => {
+  it('shows each sentence once per method, with a valid payload, PNG and text', async () => {
+    const vocabulary = new Vocabulary(['great', 'terrible', 'food', 'not', 'the'])
+    const net = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          inputShape: [vocabulary.size],
+          units: 2,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }),
+        }),
+      ],
+    })
+    const model = await load(net, { classNames: ['negative', 'positive'] })
+    const texts = ['The food was great, great!', 'Terrible.']
+    const x = vocabulary.encode(texts)
+    try {
+      const comparison = await compare(model, x, ['saliency', 'integrated-gradients'], { target: 'positive' })
+      const result = tokenAttribution(comparison, texts, { vocabulary })
+      const bundle = result[JUPYTER_DISPLAY]()
+      const payload = bundle[MIME_TYPES.features] as TextFeaturesPayload
+      const validation = validatePayload('features', JSON.parse(JSON.stringify(payload)))
+      expect(validation.ok ? [] : validation.errors).toEqual([])
+      expect(payload.methods).toEqual(['saliency', 'integrated-gradients'])
+      expect(payload.provenance.method).toBe('compare')
+      const first = payload.examples[0]!
+      expect(first.byMethod).toHaveLength(2)
+      expect(first.byMethod![0]).toEqual(first.attributions)
+      // The same tokens as a single-method result of IG gives.
+      const ig = tokenAttribution(comparison.get('integrated-gradients')!, texts, { vocabulary })
+      expect(first.byMethod![1]).toEqual(ig.examples[0]!.attributions)
+      expect(ig.payload.methods).toBeUndefined()
+      expect(bundle['text/plain']).toMatch(
+        /P\(positive\) [\d.]+:\n {2}saliency: the\([+-][\d.]+\)[\s\S]*\n {2}integrated-gradients: /,
+      )
+      expect(decodePng(bundle['image/png'] as string).width).toBeGreaterThan(400)
+      expect(() => tokenAttribution({ attributions: [] } as never, texts)).toThrow(/comparison of no methods/)
+    } finally {
+      x.dispose()
+      model.dispose()
     }
   })
 })

@@ -266,8 +266,9 @@ export function tabularPayload(
   }
 }
 
-export function textPayload(hostile = false): FeaturesPayload {
+export function textPayload(hostile = false, methods?: string[]): FeaturesPayload {
   const tokens = ['this', 'movie', 'was', 'not', 'good', hostile ? HOSTILE : 'at', 'all']
+  const attributions = [0.01, 0.05, 0, -0.4, 0.3, 0.02, -0.1]
   return {
     version: 1,
     provenance: provenance('integrated-gradients'),
@@ -277,11 +278,13 @@ export function textPayload(hostile = false): FeaturesPayload {
     examples: [
       {
         tokens,
-        attributions: [0.01, 0.05, 0, -0.4, 0.3, 0.02, -0.1],
+        attributions,
         baseValue: 0.5,
         output: 0.38,
         label: 'negative',
+        ...(methods && { byMethod: methods.map((_, m) => attributions.map((v) => v * (m + 1))) }),
       },
     ],
+    ...(methods && { methods }),
   }
 }

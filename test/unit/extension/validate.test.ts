@@ -120,6 +120,23 @@ describe('validatePayload', () => {
     })
   })
 
+  it("checks a text comparison's per-method token values", () => {
+    const compared = textPayload(false, ['saliency', 'integrated-gradients'])
+    expect(validatePayload('features', compared).ok).toBe(true)
+    const text = compared as Extract<typeof compared, { modality: 'text' }>
+    const [example] = text.examples
+    const missing = { ...text, examples: [{ ...example!, byMethod: null }] }
+    expect(validatePayload('features', missing)).toEqual({
+      ok: false,
+      errors: ['features.examples[0].byMethod: expected 2 lists (one per method), got null'],
+    })
+    const short = { ...text, examples: [{ ...example!, byMethod: [[1, 2], example!.attributions] }] }
+    expect(validatePayload('features', short)).toEqual({
+      ok: false,
+      errors: ['features.examples[0].byMethod[0]: expected 7 values (one per token), got an array of 2'],
+    })
+  })
+
   it('keeps payloads compact: 8 MNIST explanations < 100 KB, 8 at 224x224 < 2 MB', () => {
     const mnist = JSON.stringify(saliencyPayload({ count: 8, size: 28, targets: 3 })).length
     const large = JSON.stringify(saliencyPayload({ count: 8, size: 224, targets: 1 })).length
