@@ -10,6 +10,7 @@ import { featureView, tokenAttribution } from '../../../src/attribution/features
 import { datasets } from '../../../src/data'
 import { Vocabulary } from '../../../src/data/vocabulary'
 import { JUPYTER_DISPLAY, MIME_TYPES, decodePng } from '../../../src/display'
+import { withStaticFallbacks } from '../../../src/display/bundle'
 import { decodeArray } from '../../../src/display/codec'
 import type { TabularFeaturesPayload, TextFeaturesPayload } from '../../../src/display/schema'
 import { validatePayload } from '../../../src/display/validate'
@@ -87,6 +88,10 @@ describe('tabular compare', () => {
     )
     expect(text).toMatch(/mean \|attribution\| over 3 examples:/)
     for (const name of NAMES) expect(text).toContain(`  ${name} = `)
+    // Front ends without the extension get a script-free HTML figure of the PNG and the text.
+    const html = withStaticFallbacks(bundle)['text/html'] as string
+    expect(html).toMatch(/^<figure class="glasswing-static"><img alt="[^"]*" src="data:image\/png;base64,/)
+    expect(html).not.toMatch(/<script/i)
   })
 
   it('shows a comparison in featureView with names, groups and raw values', async () => {
