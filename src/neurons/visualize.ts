@@ -15,6 +15,7 @@ import { standardTransforms, type Transform } from './transforms'
 import { liveOutput, richFrontEnd } from './live'
 import { redirectedRelu } from './redirected-relu'
 import { modelImageShape } from './model-shape'
+import { restartDeadImages } from './dead-start'
 
 /** Options of {@link visualize}. */
 export interface VisualizeOptions {
@@ -31,6 +32,13 @@ export interface VisualizeOptions {
    * units dead on the starting image still move it. Default 16; 0 for plain gradients.
    */
   redirectReluSteps?: number
+  /**
+   * Where redirected ReLU gradients are not in effect (0 steps, graph models, the wasm backend): how
+   * many times, at most, an image on which the objective is dead at the start (zero gradient) is redrawn
+   * (seeded, 4, 16 or 64 times the starting contrast in turn) before optimizing. Each try is one forward
+   * and backward pass. Default 30; 0 to leave such images grey.
+   */
+  restarts?: number
   /** Adam's learning rate. Default 0.05. */
   learningRate?: number
   /** Seeds the initial images and the transforms. Default 0. */
@@ -132,6 +140,14 @@ export async function visualize(
       )
     })
     requireKernels(transforms)
+    const restarts =
+      redirectSteps > 0
+        ? { contrast: {}, stillDead: [] }
+        : restartDeadImages(parametrized, objectiveGradient(model, objective, [low, high]), {
+            tries: options.restarts ?? 30,
+            seed,
+            batch,
+          })
     for (let step = 0; step < steps; step++) {
       live.checkInterrupt(where, step, steps)
       const cost = optimizer.minimize(
@@ -166,6 +182,8 @@ export async function visualize(
       seed,
       learningRate: options.learningRate ?? 0.05,
       redirectReluSteps: redirectSteps,
+      // Images redrawn because the objective was dead on their first start, and by what contrast.
+      restarted: restarts.contrast,
       parametrization: { name: parametrization.name, ...parametrization.parameters },
       transforms: transforms.map((t) => t.name),
       inputRange: [low, high],
@@ -200,6 +218,19 @@ function makeContext(
     activation: (layer) => activations[layer]!,
     output: () => output!,
   }
+}
+
+/** The gradient of the objective with respect to untransformed images, for finding dead starts. */
+function objectiveGradient(
+  model: GlasswingModel,
+  objective: Objective,
+  [low, high]: readonly [number, number],
+): (images: tf.Tensor4D) => tf.Tensor4D {
+  const value = (x: tf.Tensor) => {
+    const images = x as tf.Tensor4D
+    return objective.evaluate(makeContext(model, objective, images, images.mul(high - low).add(low)))
+  }
+  return (images) => tf.grad(value)(images) as tf.Tensor4D
 }
 
 /** Centre-crops or pads (grey) transformed images back to the model's input size. */

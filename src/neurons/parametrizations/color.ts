@@ -35,3 +35,36 @@ export function seededVariable(initial: tf.Tensor): tf.Variable {
   initial.dispose()
   return variable
 }
+
+/**
+ * Redraws the rows of `variable` that belong to `images` (its first axis is batch-major, `rowsPerImage`
+ * rows per image) from N(0, sd), seeded; the other rows keep their values.
+ */
+export function redrawImages(
+  variable: tf.Variable,
+  rowsPerImage: number,
+  images: readonly number[],
+  sd: number,
+  seed: number,
+): void {
+  tf.tidy(() => {
+    const fresh = tf.randomNormal(variable.shape, 0, sd, 'float32', seed)
+    replaceImageRows(variable, rowsPerImage, images, fresh)
+  })
+}
+
+/** Sets the rows of `variable` that belong to `images` to those of `values` (same shape). */
+export function replaceImageRows(
+  variable: tf.Variable,
+  rowsPerImage: number,
+  images: readonly number[],
+  values: tf.Tensor,
+): void {
+  tf.tidy(() => {
+    const rows = variable.shape[0]!
+    const chosen = new Float32Array(rows)
+    for (const image of images) chosen.fill(1, image * rowsPerImage, (image + 1) * rowsPerImage)
+    const mask = tf.tensor(chosen, [rows, ...variable.shape.slice(1).map(() => 1)]).cast('bool')
+    variable.assign(tf.where(mask.broadcastTo(variable.shape), values, variable))
+  })
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { seededVariable, toValidImage } from './color'
+import { redrawImages, seededVariable, toValidImage } from './color'
 import type { ImageShape, Parametrization } from './types'
 
 /** Options of {@link fourier}. */
@@ -52,6 +52,10 @@ export function fourier(options: FourierOptions = {}): Parametrization {
             .reshape([batch, channels, height, width])
             .transpose([0, 2, 3, 1]) as tf.Tensor4D
           return toValidImage(images, decorrelate)
+        },
+        restart: (images, contrast, restartSeed) => {
+          redrawImages(real, channels, images, sd * contrast, restartSeed)
+          redrawImages(imaginary, channels, images, sd * contrast, restartSeed + 1)
         },
         dispose: () => {
           real.dispose()

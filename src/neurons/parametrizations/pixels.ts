@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { seededVariable, toValidImage } from './color'
+import { redrawImages, seededVariable, toValidImage } from './color'
 import type { Parametrization } from './types'
 
 /** Options of {@link pixels}. */
@@ -29,6 +29,8 @@ export function pixels(options: PixelsOptions = {}): Parametrization {
         name: 'pixels',
         variables: [values],
         images: () => toValidImage(values as tf.Tensor4D, decorrelate),
+        restart: (images, contrast, restartSeed) =>
+          redrawImages(values, 1, images, sd * contrast, restartSeed),
         dispose: () => values.dispose(),
       }
     },

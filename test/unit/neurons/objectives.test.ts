@@ -106,6 +106,7 @@ describe('feature visualization', () => {
         seed: 1,
         transforms: [],
         redirectReluSteps,
+        restarts: 0, // plain gradients from the grey start: nothing else wakes the unit
       })
     const plain = await run(0)
     expect(plain.history.at(-1)).toBe(0)
@@ -114,6 +115,47 @@ describe('feature visualization', () => {
     const redirected = await run(16)
     expect(redirected.history.at(-1)!).toBeGreaterThan(0.1)
     expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('redraws images dead at the start with more contrast where ReLU gradients cannot be redirected', async () => {
+    const model = await edgeModel([45], 3, -0.5) // silent on the grey starting image
+    const before = tf.memory().numTensors
+    const run = (restarts: number) =>
+      visualize(model, objectives.channel('edges', 0), {
+        steps: 24,
+        seed: 1,
+        transforms: [],
+        redirectReluSteps: 0, // what graph models and the wasm backend get
+        restarts,
+      })
+    const restarted = await run(30)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(Object.keys(restarted.parameters.restarted as object)).toEqual(['0'])
+    expect(restarted.history[0]!).toBeGreaterThan(0)
+    expect(restarted.history.at(-1)!).toBeGreaterThan(Math.max(0.1, 2 * restarted.history[0]!))
+    const again = await run(30)
+    expect(Array.from(again.images.data)).toEqual(Array.from(restarted.images.data))
+  })
+
+  it('gives an image its first start back when no restart reaches it (an objective of other images)', async () => {
+    const model = await edgeModel([45], 3, -0.5)
+    const run = (restarts: number) =>
+      visualize(model, objectives.channel('edges', 0, { batch: 0 }), {
+        steps: 2,
+        batch: 2,
+        seed: 1,
+        transforms: [],
+        redirectReluSteps: 0,
+        restarts,
+        learningRate: 0,
+      })
+    const [plain, restarted] = [await run(0), await run(4)]
+    const size = 28 * 28
+    // Image 1 is not in the objective: it keeps the start it had without restarts.
+    expect(Array.from(restarted.images.data.slice(size))).toEqual(Array.from(plain.images.data.slice(size)))
+    expect(Array.from(restarted.images.data.slice(0, size))).not.toEqual(
+      Array.from(plain.images.data.slice(0, size)),
+    )
   })
 
   it('is reproducible for a seed', async () => {
