@@ -17,6 +17,7 @@ export function dictionaryPng(dictionary: NeuronDictionary): string {
       entry.visualization?.height ?? dictionary.exampleImage(entry.examples[0]?.index ?? -1)?.height ?? 28
     const scale = Math.max(1, Math.round(56 / height))
     if (entry.visualization) tiles.push(imageTile(entry.visualization, 0, scale))
+    else if (entry.visualizationValue !== null) tiles.push(crossedTile(height * scale))
     for (const example of entry.examples.slice(0, EXAMPLES_PER_CARD)) {
       const image = dictionary.exampleImage(example.index)
       if (!image) continue
@@ -28,4 +29,20 @@ export function dictionaryPng(dictionary: NeuronDictionary): string {
   })
   const grid = gridRgba(cards, Math.min(4, Math.max(1, cards.length)), 6)
   return encodePng(grid.rgba, grid.width, grid.height)
+}
+
+/**
+ * A white tile crossed in red: the place of a feature visualization left out because no image made the
+ * unit fire (the text and the view say why), so that a grey square is not read as a picture.
+ */
+function crossedTile(size: number): Tile {
+  const rgba = new Uint8Array(size * size * 4).fill(255)
+  for (let i = 0; i < size; i++) {
+    for (const x of [i, size - 1 - i]) {
+      const k = (i * size + x) * 4
+      rgba[k + 1] = 0
+      rgba[k + 2] = 0
+    }
+  }
+  return { rgba, width: size, height: size }
 }

@@ -20,6 +20,7 @@ import { topExamples } from './top-examples'
 import type { Transform } from './transforms'
 import { tuningCurves, type TuningOptions } from './tuning'
 import { visualize } from './visualize'
+import { unitNote, visualizationValues } from './unit-notes'
 
 const DEFAULT_ABLATION_EXAMPLES = 2000
 
@@ -117,18 +118,20 @@ async function buildDictionary(
     return result
   }
 
+  const { objective: kind, ...settings }: DictionaryVisualizeOptions =
+    typeof options.visualize === 'object' ? options.visualize : {}
+  const at = kind === 'neuron' ? 'centre' : 'channel'
   const visualization =
     options.visualize === false
       ? null
       : await stage('visualization', () => {
-          const chosen: DictionaryVisualizeOptions =
-            typeof options.visualize === 'object' ? options.visualize : {}
-          const { objective: kind, ...settings } = chosen
-          const objective = objectives.unitsPerImage(layer, units, {
-            at: kind === 'neuron' ? 'centre' : 'channel',
-          })
+          const objective = objectives.unitsPerImage(layer, units, { at })
           return visualize(model, objective, { ...settings, batch: units.length, seed, inputRange })
         })
+  // Measured once more without transforms: a unit its image never excited gets words, not a picture.
+  const values = visualization
+    ? visualizationValues(model, layer, units, visualization.images, at, inputRange)
+    : null
   const examples = await stage('examples', () =>
     topExamples(model, layer, images, units, { top: options.top ?? 9, inputRange }),
   )
@@ -165,7 +168,9 @@ async function buildDictionary(
   bar?.finish()
   const entries: NeuronEntry[] = units.map((unit, i) => ({
     unit,
-    visualization: visualization ? imageOf(visualization.images, i) : null,
+    visualization: visualization && values![i] !== 0 ? imageOf(visualization.images, i) : null,
+    visualizationValue: values ? values[i]! : null,
+    note: unitNote(examples[i]!.statistics, values ? values[i]! : null, images.shape[0]),
     examples: examples[i]!.examples,
     statistics: examples[i]!.statistics,
     tuning: tuning ? tuning[unit]! : null,

@@ -17,8 +17,15 @@ export type StageName = 'visualization' | 'examples' | 'tuning' | 'dissection' |
 /** Everything the dictionary knows about one unit. */
 export interface NeuronEntry {
   unit: number
-  /** Its feature visualization, values in [0, 1]; null when switched off. */
+  /**
+   * Its feature visualization, values in [0, 1]; null when switched off, or when no image was found that
+   * makes the unit fire (a flat or misleading picture; `note` says so).
+   */
   visualization: ImageData | null
+  /** The unit's value (what the optimization maximized) on its visualization; null when switched off. */
+  visualizationValue: number | null
+  /** What the card must say in words: a unit that never fires on the data, no image that excites it. */
+  note: string | null
   /** Its top examples (indices into `data`), strongest first, with activation maps. */
   examples: TopExample[]
   statistics: ActivationStatistics
@@ -111,6 +118,7 @@ export class NeuronDictionary {
               .map((x) => this.className(this.parts.labels![x.index]!))
               .join(' ')}`
           : '',
+        e.note ?? '',
       ]
       return parts.filter(Boolean).join(' | ')
     })

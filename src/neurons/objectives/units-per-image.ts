@@ -44,20 +44,37 @@ export function unitsPerImage(
         })
       }
       for (const unit of units) checkUnit(activation, layer, unit, where)
-      const channels = activation.shape[activation.rank - 1]!
-      let perUnit: tf.Tensor2D // [n, channels]
-      if (activation.rank === 4 && at === 'centre') {
-        const [, h, w] = activation.shape as number[]
-        perUnit = activation
-          .slice([0, Math.floor(h! / 2), Math.floor(w! / 2), 0], [n!, 1, 1, channels])
-          .reshape([n!, channels])
-      } else {
-        perUnit = (
-          activation.rank === 2 ? activation : activation.reshape([n!, -1, channels]).mean(1)
-        ) as tf.Tensor2D
-      }
-      const pick = tf.oneHot(tf.tensor1d(units as number[], 'int32'), channels).cast('float32')
-      return perUnit.mul(pick).sum() as tf.Scalar
+      return valuePerImage(activation, units, at).sum() as tf.Scalar
     },
   )
+}
+
+/**
+ * What {@link unitsPerImage} maximizes, image by image: unit `units[i]` of image i (its channel's mean,
+ * or its neuron at the map's centre), shape [n]. Used to tell which images excite their unit.
+ *
+ * @example
+ * valuePerImage(model.activations(images, 'conv2d_2').conv2d_2, [0, 1], 'channel')   // [2]
+ */
+export function valuePerImage(
+  activation: tf.Tensor,
+  units: readonly number[],
+  at: 'channel' | 'centre' = 'channel',
+): tf.Tensor1D {
+  // No tidy here: it also runs inside the optimizer's tape, within the caller's scope.
+  const [n] = activation.shape as number[]
+  const channels = activation.shape[activation.rank - 1]!
+  let perUnit: tf.Tensor2D // [n, channels]
+  if (activation.rank === 4 && at === 'centre') {
+    const [, h, w] = activation.shape as number[]
+    perUnit = activation
+      .slice([0, Math.floor(h! / 2), Math.floor(w! / 2), 0], [n!, 1, 1, channels])
+      .reshape([n!, channels])
+  } else {
+    perUnit = (
+      activation.rank === 2 ? activation : activation.reshape([n!, -1, channels]).mean(1)
+    ) as tf.Tensor2D
+  }
+  const pick = tf.oneHot(tf.tensor1d(units as number[], 'int32'), channels).cast('float32')
+  return perUnit.mul(pick).sum(1) as tf.Tensor1D
 }
