@@ -1,6 +1,7 @@
 /**
  * `LayerComparison`: the same inputs embedded at several layers. It displays as the layers' scatter
- * plots side by side with their quality figures, and each embedding remains its own interactive view.
+ * plots side by side with their quality figures (a static summary); `gw.embedLayers` has already shown
+ * each layer's embedding as its own interactive view, and `layer(name)` gives one back.
  */
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/bundle'
 import { decodePng, encodePng } from '../display/png'

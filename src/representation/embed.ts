@@ -126,7 +126,7 @@ export async function embedLayers(
 ): Promise<LayerComparison> {
   await ensureBackend()
   try {
-    return await embedModelLayers(model, inputs, options.layers, options, 'gw.embedLayers')
+    return await embedModelLayers(model, inputs, options.layers, options, 'gw.embedLayers', true)
   } catch (error) {
     throw explainBackendError(error, 'gw.embedLayers')
   }
@@ -205,6 +205,8 @@ interface Context {
   classNames: readonly string[] | null
   thumbnails: Thumbnails | null
   fingerprint: string | null
+  /** Whether the live output ends showing the final embedding (several layers) or a note (one result). */
+  keepLiveView?: boolean
 }
 
 async function embedModelLayers(
@@ -213,6 +215,7 @@ async function embedModelLayers(
   layers: readonly string[],
   options: EmbedOptions,
   where: string,
+  keepLiveViews = false,
 ): Promise<LayerComparison> {
   layers.forEach((layer, i) =>
     checkLayerName(
@@ -242,6 +245,7 @@ async function embedModelLayers(
         classNames: options.classNames ?? model.classNames,
         thumbnails: thumbnailsOf(inputs, options.thumbnails ?? 256),
         fingerprint: model.fingerprint,
+        keepLiveView: keepLiveViews,
       }),
     )
   }
@@ -322,6 +326,6 @@ async function embedMatrix(input: Matrix, options: EmbedOptions, context: Contex
     quality: measured,
     explainedVarianceRatio: result.explainedVarianceRatio ?? null,
   })
-  live.finish(embedding)
+  live.finish(embedding, context.keepLiveView ?? false)
   return embedding
 }

@@ -11,8 +11,12 @@ import type { EmbeddingProgress, ProgressCallback } from './tsne'
 /** A progress callback for the methods, and a way to close the live output. */
 export interface LiveProgress {
   onProgress: ProgressCallback
-  /** Replaces the live picture with a one-line note (the returned result shows the final one). */
-  finish(result: Embedding): void
+  /**
+   * Ends the live output: with `keep`, it shows the final embedding as its own interactive view (one of
+   * several layers, whose returned comparison is a static summary), shown now if nothing was live;
+   * otherwise it becomes a one-line note, since the returned result shows the final embedding.
+   */
+  finish(result: Embedding, keep?: boolean): void
 }
 
 /**
@@ -46,7 +50,12 @@ export function liveProgress(
       // Let the kernel send the update before the next iterations run.
       await new Promise((resolve) => setImmediate(resolve))
     },
-    finish(result) {
+    finish(result, keep = false) {
+      if (keep) {
+        if (handle) handle.update(result)
+        else if (show) display(result)
+        return
+      }
       handle?.update({
         [Symbol.for('Jupyter.display')]: () => ({ 'text/plain': `${result.toString()} (live view ended)` }),
       })

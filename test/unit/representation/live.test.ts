@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { GlasswingError, MIME_TYPES, tsne, type EmbeddingPayload } from '../../../src'
+import { embedLayers, GlasswingError, load, MIME_TYPES, tsne, type EmbeddingPayload } from '../../../src'
 import {
   installSessionHooks,
   plainNodeHooks,
@@ -37,6 +39,41 @@ describe('live t-SNE in a notebook', () => {
     const steps = shown.slice(0, 4).map((r) => (r.bundle[MIME_TYPES.embedding] as EmbeddingPayload).progress)
     expect(steps).toEqual([10, 20, 30, 40].map((step) => ({ step, total: 40 })))
     expect(shown[4]!.bundle['text/plain']).toMatch(/live view ended/)
+  })
+
+  it('leaves each layer of gw.embedLayers as its own interactive view, live or not', async () => {
+    const model = await load(join(__dirname, '..', '..', '..', 'notebooks', 'models', 'mnist-cnn'))
+    const inputs = tf.tensor4d(images.values, [80, 28, 28, 1])
+    const shown: DisplayRequest[] = []
+    const restore = installSessionHooks({
+      ...plainNodeHooks(),
+      richDisplay: true,
+      display: (r) => void shown.push(r),
+    })
+    try {
+      for (const method of ['tsne', 'pca'] as const) {
+        shown.length = 0
+        await embedLayers(model, inputs, {
+          ...options,
+          layers: ['conv2d_1', 'dense_1'],
+          method,
+          pool: 'average',
+        })
+        await settleDisplays()
+        const ids = [...new Set(shown.map((r) => r.displayId))]
+        expect(ids.length).toBe(2)
+        for (const id of ids) {
+          const last = shown.filter((r) => r.displayId === id).at(-1)!
+          const payload = last.bundle[MIME_TYPES.embedding] as EmbeddingPayload
+          expect(payload.method).toBe(method)
+          expect(payload.progress ?? null).toBeNull()
+        }
+      }
+    } finally {
+      restore()
+      inputs.dispose()
+      model.dispose()
+    }
   })
 
   it('stops at the next update when the user interrupts', async () => {
