@@ -68,7 +68,8 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "03-validate.ipynb": {
-        "mime": ["image/png"],
+        # gw.embedLayers leaves each layer's embedding as an interactive view.
+        "mime": ["application/vnd.glasswing.embedding.v1+json", "image/png"],
         "text": [
             (r"objective: (-?[\d.]+) at the start, (-?[\d.]+) after", lambda a, b: float(b) > float(a)),
             (r"(\d) of 8 units of conv2d_1 are orientation-selective", lambda v: int(v) >= 4),
