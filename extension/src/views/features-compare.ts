@@ -80,7 +80,7 @@ export function renderComparison(root: HTMLElement, p: TabularFeaturesPayload, d
     const what =
       example === null
         ? `Mean |attribution| over ${p.outputs.length} examples`
-        : `Example ${p.exampleNames?.[example] ?? example}: ${p.outputName} = ${formatNumber(p.outputs[example]!)}`
+        : `${p.exampleNames?.[example] ?? `Example ${example}`}: ${p.outputName} = ${formatNumber(p.outputs[example]!)}`
     const how = scale === 'relative' ? 'each method / its largest |value| here' : 'raw values, shared axis'
     body.replaceChildren(
       el(document, 'div', 'gw-subtitle', `${what} · ${how}`),
