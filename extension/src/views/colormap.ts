@@ -66,9 +66,17 @@ export function modeValue(value: number, mode: SaliencyMode, scale: number): num
 }
 
 /**
- * RGBA pixels of an attribution map: colour from the table, alpha from the magnitude, so that
- * near-zero attributions leave the input visible. Signed mode uses the diverging table, every other
- * mode the sequential one.
+ * The hues of signed overlays: one bright colour per sign, its strength carried by alpha alone. The
+ * diverging table's dark ends (right for bars on white) vanish over dark inputs such as MNIST's black
+ * background, exactly where attributions are strongest.
+ */
+export const OVERLAY_POSITIVE: readonly [number, number, number] = [255, 48, 32]
+export const OVERLAY_NEGATIVE: readonly [number, number, number] = [32, 132, 255]
+
+/**
+ * RGBA pixels of an attribution map: alpha from the magnitude, so that near-zero attributions leave the
+ * input visible; signed mode colours by sign (see `OVERLAY_POSITIVE`), every other mode by magnitude
+ * through the sequential table.
  *
  * @example
  * const rgba = attributionToRgba(values, { mode: 'signed', clipPercentile: 99 })
@@ -79,14 +87,20 @@ export function attributionToRgba(
 ): Uint8ClampedArray {
   const scale = percentileOfMagnitude(values, options.clipPercentile)
   const signed = options.mode === 'signed'
-  const table = signed ? DIVERGING : SEQUENTIAL
   const out = new Uint8ClampedArray(values.length * 4)
   for (let i = 0; i < values.length; i++) {
     const v = modeValue(values[i]!, options.mode, scale)
-    const index = signed ? Math.round((v + 1) * 127.5) : Math.round(v * 255)
-    out[i * 4] = table[index * 3]!
-    out[i * 4 + 1] = table[index * 3 + 1]!
-    out[i * 4 + 2] = table[index * 3 + 2]!
+    if (signed) {
+      const [r, g, b] = v < 0 ? OVERLAY_NEGATIVE : OVERLAY_POSITIVE
+      out[i * 4] = r
+      out[i * 4 + 1] = g
+      out[i * 4 + 2] = b
+    } else {
+      const index = Math.round(v * 255) * 3
+      out[i * 4] = SEQUENTIAL[index]!
+      out[i * 4 + 1] = SEQUENTIAL[index + 1]!
+      out[i * 4 + 2] = SEQUENTIAL[index + 2]!
+    }
     out[i * 4 + 3] = Math.round(Math.min(1, Math.abs(v) * 1.5) * 255)
   }
   return out

@@ -44,7 +44,14 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
   }
   const root = el(document, 'div', 'gw-saliency')
   const title = payload.methods.join(' vs ')
-  root.append(el(document, 'div', 'gw-title', `${title} · ${payload.inputs.length} inputs`))
+  root.append(
+    el(
+      document,
+      'div',
+      'gw-title',
+      `${title} · ${payload.inputs.length} input${payload.inputs.length === 1 ? '' : 's'}`,
+    ),
+  )
   const controls = el(document, 'div', 'gw-controls')
   const readout = el(document, 'div', 'gw-readout', 'Hover a picture to read values; click it to enlarge.')
   const grid = el(document, 'div', 'gw-saliency-grid')
@@ -169,6 +176,10 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
     context.globalAlpha = 1
     context.drawImage(cell.base, 0, 0, cell.canvas.width, cell.canvas.height)
     if (cell.heat) {
+      // A veil dims the input under the overlay (as far as the opacity asks), so that colours read even
+      // over white ink.
+      context.fillStyle = `rgba(0, 0, 0, ${0.5 * state.opacity})`
+      context.fillRect(0, 0, cell.canvas.width, cell.canvas.height)
       context.globalAlpha = state.opacity
       context.drawImage(cell.heat, 0, 0, cell.canvas.width, cell.canvas.height)
       context.globalAlpha = 1
@@ -206,7 +217,7 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
   // One method wraps its inputs over rows; a comparison keeps methods as rows and scrolls sideways.
   grid.style.gridTemplateColumns =
     payload.methods.length > 1
-      ? `auto repeat(${payload.inputs.length}, max-content)`
+      ? `max-content repeat(${payload.inputs.length}, max-content)`
       : 'repeat(auto-fill, minmax(max-content, 124px))'
   payload.methods.forEach((method, m) => {
     if (payload.methods.length > 1) grid.append(el(document, 'div', 'gw-row-label', method))

@@ -50,6 +50,9 @@ describe('saliency colours', () => {
     expect(b2! > r2!).toBe(true)
     expect(a1).toBe(255)
     expect(rgba[11]).toBe(0)
+    // The strongest values are bright, to stand out over dark inputs too.
+    expect(Math.max(r1!, b1!)).toBeGreaterThan(200)
+    expect(Math.max(r2!, b2!)).toBeGreaterThan(200)
     const magnitude = attributionToRgba(new Float32Array([1, -1]), { mode: 'absolute', clipPercentile: 100 })
     expect(Array.from(magnitude.slice(0, 4))).toEqual(Array.from(magnitude.slice(4, 8)))
     expect(signedCss(1)).toBe('rgb(103, 0, 31)')
