@@ -237,6 +237,8 @@ export interface NeuronUnit {
   selectivity?: number | null
   /** Drop in the metric when the unit is ablated (larger = more important). */
   ablationEffect?: number | null
+  /** A caveat to show with the unit (e.g. it never fires on the data, or no picture makes it fire). */
+  note?: string | null
   /** Every tuning curve of the unit (orientation, frequency, phase, position, hue), `tuning` being one. */
   tuningCurves?: NeuronTuningCurve[] | null
   /** The unit's activation over the data. */

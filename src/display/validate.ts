@@ -258,6 +258,7 @@ const neurons = shape(
           tuning: nullable(list(num)),
           selectivity: nullable(num),
           ablationEffect: nullable(num),
+          note: nullable(str),
         },
       ),
     ),

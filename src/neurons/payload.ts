@@ -39,6 +39,7 @@ export function dictionaryPayload(dictionary: NeuronDictionary): NeuronsPayload 
       ablationEffect: entry.ablation
         ? (entry.ablation.accuracyDrop ?? entry.ablation.targetProbabilityDrop)
         : null,
+      ...(entry.note ? { note: entry.note } : {}),
       tuningCurves: entry.tuning
         ? entry.tuning.map((c) => ({
             sweep: c.sweep,

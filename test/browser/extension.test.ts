@@ -268,6 +268,10 @@ describe(`Glasswing views in JupyterLab (kernel: ${kernel.name})`, () => {
     await dictionary.locator('.gw-search').fill('loop')
     expect((await order()).length).toBe(neurons.units.filter((u) => u.concept?.label === 'loop').length)
     await dictionary.locator('.gw-search').fill('')
+    // A unit's caveat (here: it never fires) is on its card, as text.
+    expect(await dictionary.locator('.gw-unit[data-unit="3"] .gw-unit-note').textContent()).toBe(
+      'never fires on these 100 images',
+    )
     await dictionary.locator('.gw-unit').first().click()
     expect(await dictionary.locator('.gw-detail canvas').count()).toBeGreaterThan(1)
     await shoot('.gw-neurons', 'neurons')

@@ -22,6 +22,7 @@ import { describe, expect, it } from 'vitest'
 import { datasets, load, type GlasswingModel } from '../../src'
 import { neurons, objectives, parametrizations, visualize } from '../../src/neurons'
 import { JUPYTER_DISPLAY } from '../../src/display/bundle'
+import { MIME_TYPES, type NeuronsPayload } from '../../src/display/schema'
 import { valuePerImage } from '../../src/neurons/objectives/units-per-image'
 
 const LAYER = 'conv2d_2'
@@ -120,6 +121,10 @@ describe('feature visualizations of conv2d_2 of the MNIST CNN', () => {
     expect(dead.visualizationValue).toBe(0)
     expect(dead.visualization).toBeNull()
     expect(alive.note).toBeNull()
+    // The note reaches the notebook view's payload too.
+    const units = (dictionary[JUPYTER_DISPLAY]()[MIME_TYPES.neurons] as NeuronsPayload).units
+    expect(units.find((u) => u.index === 2)!.note).toMatch(/never fires/)
+    expect(units.find((u) => u.index === 1)!.note).toBeUndefined()
     expect(alive.visualization).not.toBeNull()
     expect(alive.visualizationValue!).toBeGreaterThan(0)
     expect(dictionary.toString()).toMatch(/unit +2 \|.*never fires on these 500 images/)

@@ -133,6 +133,7 @@ export const renderNeurons: RenderView<NeuronsPayload> = async (host, payload, {
       if (unit.tuning?.length) card.append(sparkline(unit.tuning, document))
       const text = measures(unit)
       if (text) card.append(el(document, 'div', 'gw-measures', text))
+      if (unit.note) card.append(el(document, 'div', 'gw-unit-note', unit.note))
       card.addEventListener('click', () => void open(position))
       return card
     }),
@@ -182,6 +183,7 @@ export const renderNeurons: RenderView<NeuronsPayload> = async (host, payload, {
     }
     const text = measures(unit)
     if (text) parts.push(el(document, 'div', 'gw-measures', text))
+    if (unit.note) parts.push(el(document, 'div', 'gw-unit-note', unit.note))
     detail.replaceChildren(...parts)
   }
 

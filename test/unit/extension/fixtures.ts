@@ -200,6 +200,7 @@ export function neuronsPayload(options: { units?: number; hostile?: boolean } = 
         tuning: Array.from({ length: 10 }, () => rand()),
         selectivity: Math.round(rand() * 100) / 100,
         ablationEffect: Math.round(rand() * 1000) / 1000,
+        ...(index === 3 ? { note: `${hostile ? `${HOSTILE} ` : ''}never fires on these 100 images` } : {}),
       }
     }),
   }

@@ -10,6 +10,9 @@ describe('validatePayload', () => {
     ).toBe(true)
     expect(validatePayload('embedding', embeddingPayload({ dimensions: 3 })).ok).toBe(true)
     expect(validatePayload('neurons', neuronsPayload()).ok).toBe(true)
+    const noted = neuronsPayload()
+    noted.units[0]!.note = 42 as unknown as string
+    expect(validatePayload('neurons', noted).ok).toBe(false)
     expect(validatePayload('features', tabularPayload()).ok).toBe(true)
     expect(validatePayload('features', textPayload()).ok).toBe(true)
   })
