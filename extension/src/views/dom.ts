@@ -75,9 +75,17 @@ export function errorBox(document: Document, title: string, errors: string[]): H
   return box
 }
 
-/** Formats a number compactly for read-outs. */
+/**
+ * Formats a number compactly for read-outs: three significant digits, without trailing zeros.
+ *
+ * @example
+ * formatNumber(0.001)   // '0.001' (not '0.00100')
+ * formatNumber(12345)   // '1.23e+4'
+ */
 export function formatNumber(value: number): string {
   if (value === 0) return '0'
   const magnitude = Math.abs(value)
-  return magnitude >= 1000 || magnitude < 0.001 ? value.toExponential(2) : value.toPrecision(3)
+  const text = magnitude >= 1000 || magnitude < 0.001 ? value.toExponential(2) : value.toPrecision(3)
+  // Trailing zeros of the mantissa say nothing: '0.00100' -> '0.001', '1.50e+4' -> '1.5e+4'.
+  return text.includes('.') ? text.replace(/\.?0+(?=e|$)/, '') : text
 }

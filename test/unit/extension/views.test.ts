@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeArray } from '../../../src/display/codec'
+import { formatNumber } from '../../../extension/src/views/dom'
 import {
   attributionToRgba,
   modeValue,
@@ -171,5 +172,20 @@ describe('feature attribution model', () => {
     expect(byMagnitude(globalImportance([5, 0.5], matrix, 2, 2))).toEqual([0, 1])
     expect(Array.from(globalImportance(null, matrix, 2, 2))).toEqual([2, 3])
     expect(Array.from(globalImportance(undefined, matrix, 2, 2))).toEqual([2, 3])
+  })
+})
+
+describe('read-outs', () => {
+  it('show three significant digits without trailing zeros', () => {
+    expect([0.001, 0.047, -0.003, 1.5, 10, 100, 0.123].map(formatNumber)).toEqual([
+      '0.001',
+      '0.047',
+      '-0.003',
+      '1.5',
+      '10',
+      '100',
+      '0.123',
+    ])
+    expect([12345, 15000, 0.0001, 0].map(formatNumber)).toEqual(['1.23e+4', '1.5e+4', '1e-4', '0'])
   })
 })
