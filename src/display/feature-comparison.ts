@@ -3,6 +3,7 @@
  * attribution under each method, features sorted by mean |attribution|. Pure and dependency-free, so
  * that the kernel's PNG and the extension's view draw the same bars from the same rule.
  */
+import { categoryColour } from './palette'
 
 /**
  * How the methods' values are put on one axis. 'relative': each method divided by its largest |value|
@@ -81,26 +82,12 @@ export function groupedBars(
   return { groups, extent: [lo, hi === lo ? lo + 1 : hi], others: features - groups.length }
 }
 
-/** Colours of the methods, in order (Tableau 10, as the embedding's classes); they repeat past 10. */
-export const METHOD_COLOURS: readonly string[] = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-  '#17becf',
-]
-
 /**
- * The colour of method `index`.
+ * The colour of method `index`: the categorical colours, as the embedding's classes have.
  *
  * @example
- * methodColour(1)   // '#ff7f0e'
+ * methodColour(1)   // '#f28e2b'
  */
 export function methodColour(index: number): string {
-  return METHOD_COLOURS[index % METHOD_COLOURS.length]!
+  return categoryColour(index)
 }

@@ -4,21 +4,8 @@
  * apart from the computation (which never sees colours).
  */
 import { encodePng } from '../display/png'
+import { categoryColour } from '../display/palette'
 import { drawText, fitText, textWidth, type RgbaImage } from '../display/text-raster'
-
-/** Tableau 10, the palette of matplotlib and TensorBoard's projector; repeats past 10 categories. */
-export const PALETTE: readonly string[] = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-  '#17becf',
-]
 
 /** What a scatter plot draws: 2-D points, and optionally a category per point with its names. */
 export interface ScatterData {
@@ -61,7 +48,7 @@ export function scatterPng(data: ScatterData, size = 480): string {
     // Screen y grows downwards; data y upwards.
     const y = TITLE_HEIGHT + size - margin - (data.coordinates[2 * i + 1]! - low[1]) * scale
     const code = data.categories?.[i] ?? -1
-    disc(rgba, width, height, x, y, radius, rgb(code >= 0 ? PALETTE[code % PALETTE.length]! : '#9e9e9e'))
+    disc(rgba, width, height, x, y, radius, rgb(code >= 0 ? categoryColour(code) : '#9e9e9e'))
   }
   const points = `${n.toLocaleString('en')} point${n === 1 ? '' : 's'}`
   const title = data.title ? `${data.title} · ${points}` : points
@@ -85,7 +72,7 @@ function drawLegend(
   const textRoom = image.width - textLeft - 4
   for (let code = 0; code < shown; code++) {
     const top = TITLE_HEIGHT + 6 + code * LEGEND_ROW
-    const colour = rgb(PALETTE[code % PALETTE.length]!)
+    const colour = rgb(categoryColour(code))
     for (let dy = 0; dy < 9; dy++)
       for (let dx = 0; dx < 9; dx++)
         setPixel(image.rgba, image.width, image.height, left + 10 + dx, top + dy, colour, 1)
@@ -128,7 +115,7 @@ export function plotlyFigure(data: ScatterData): { data: unknown[]; layout: Reco
         y: members.map((i) => round(data.coordinates[2 * i + 1]!)),
         text: members.map((i) => `#${i} ${name}`),
         hoverinfo: 'text',
-        marker: { size: n > 2000 ? 3 : 6, color: code >= 0 ? PALETTE[code % PALETTE.length] : '#9e9e9e' },
+        marker: { size: n > 2000 ? 3 : 6, color: code >= 0 ? categoryColour(code) : '#9e9e9e' },
       }
     })
   return {

@@ -1,30 +1,7 @@
 /** The embedding view's pure logic: colour columns, traces per category, thumbnails by point. */
 import { decodeArray } from '../../../src/display/codec'
+import { categoryColour } from '../../../src/display/palette'
 import type { EmbeddingPayload } from '../../../src/display/schema'
-
-/** Ten distinct colours (Tableau 10), then ten lighter ones. */
-export const PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-  '#a0cbe8',
-  '#ffbe7d',
-  '#ff9d9a',
-  '#86bcb6',
-  '#8cd17d',
-  '#f1ce63',
-  '#d4a6c8',
-  '#fabfd2',
-  '#d7b5a6',
-  '#79706e',
-]
 
 /** A colouring: named groups of points (categories) or one group with a numeric colour per point. */
 export type Coloring =
@@ -52,7 +29,7 @@ function groupByCode(codes: Float32Array, names: string[]): Coloring {
   for (const code of codes) counts[code >= 0 && code < names.length ? code : names.length]!++
   const groups = [...names, 'missing'].map((name, k) => ({
     name,
-    color: k < names.length ? PALETTE[k % PALETTE.length]! : '#cccccc',
+    color: k < names.length ? categoryColour(k) : '#cccccc',
     indices: new Int32Array(counts[k]!),
   }))
   const fill = new Int32Array(groups.length)
@@ -83,7 +60,9 @@ export function colorBy(payload: EmbeddingPayload, name: string): Coloring {
   if (!column)
     return {
       type: 'category',
-      groups: [{ name: 'all', color: PALETTE[0]!, indices: Int32Array.from({ length: n }, (_, i) => i) }],
+      groups: [
+        { name: 'all', color: categoryColour(0), indices: Int32Array.from({ length: n }, (_, i) => i) },
+      ],
     }
   const values = decodeArray(column.values)
   if (column.type === 'category') return groupByCode(values, column.categories)

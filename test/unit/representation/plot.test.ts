@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodePng, embed, JUPYTER_DISPLAY, load, type GlasswingModel } from '../../../src'
-import { PALETTE, scatterPng } from '../../../src/representation/plot'
+import { categoryColour } from '../../../src/display/palette'
+import { scatterPng } from '../../../src/representation/plot'
 import { mnistTest } from './mnist'
 
 const ROOT = join(__dirname, '..', '..', '..')
@@ -46,7 +47,7 @@ describe('embedding PNG', () => {
     expect(png.width).toBe(200 + 150)
     expect(png.height).toBe(200 + 18)
     names.forEach((_, code) => {
-      const rows = swatchRows(png, 200, PALETTE[code]!)
+      const rows = swatchRows(png, 200, categoryColour(code))
       expect(rows.length).toBe(9)
       // Text to the right of the swatch, on the swatch's rows.
       expect(darkIn(png, 224, rows[0]!, png.width, rows[0]! + 9)).toBeGreaterThan(20)
@@ -79,7 +80,7 @@ describe('embedding PNG', () => {
       const png = decodePng(base64)
       const left = png.width - 150
       for (let code = 0; code < 10; code++) {
-        const rows = swatchRows(png, left, PALETTE[code]!)
+        const rows = swatchRows(png, left, categoryColour(code))
         expect(rows.length).toBe(9)
         expect(darkIn(png, left + 24, rows[0]!, png.width, rows[0]! + 9)).toBeGreaterThan(10)
       }
