@@ -8,16 +8,8 @@
 //                 on channels - maxpool - flatten - dense(10). Biases and batch-norm statistics are
 //                 non-trivial.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const require = createRequire(import.meta.url)
-const tf = require('@tensorflow/tfjs-node')
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-
-const glorot = (seed) => tf.initializers.glorotUniform({ seed })
-const bias = (seed) => tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed })
+import { join } from 'node:path'
+import { base64, bias, glorot, randomizeBatchNorm, root, tf } from './tfjs-helpers.mjs'
 
 function residualCnn() {
   const input = tf.input({ name: 'image', shape: [12, 12, 3] })
@@ -45,23 +37,7 @@ function residualCnn() {
     .dense({ name: 'logits', units: 10, kernelInitializer: glorot(60), biasInitializer: bias(61) })
     .apply(x)
   const model = tf.model({ name: 'residual_cnn', inputs: input, outputs: x })
-  let seed = 100
-  for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
-    const [gamma, beta, mean, variance] = layer.getWeights()
-    const uniform = (t, lo, hi) => tf.randomUniform(t.shape, lo, hi, 'float32', seed++)
-    layer.setWeights([
-      uniform(gamma, 0.5, 1.5),
-      uniform(beta, -0.2, 0.2),
-      uniform(mean, -0.3, 0.3),
-      uniform(variance, 0.5, 2),
-    ])
-  }
-  return model
-}
-
-function base64(tensor) {
-  const data = tensor.dataSync()
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
+  return randomizeBatchNorm(model)
 }
 
 const model = residualCnn()

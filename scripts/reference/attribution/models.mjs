@@ -6,16 +6,8 @@
 //   deep-cnn   16x16x3: [conv - batchnorm - ReLU] x2 - maxpool - conv - batchnorm - ReLU - avgpool
 //              - flatten - dense(32, relu) - dense(10); batch-norm statistics are non-trivial.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const require = createRequire(import.meta.url)
-const tf = require('@tensorflow/tfjs-node')
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-
-const glorot = (seed) => tf.initializers.glorotUniform({ seed })
-const bias = (seed) => tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed })
+import { join } from 'node:path'
+import { base64, bias, glorot, randomizeBatchNorm, root, tf } from './tfjs-helpers.mjs'
 
 function smallCnn() {
   return tf.sequential({
@@ -81,24 +73,7 @@ function deepCnn() {
     .dense({ name: 'logits', units: 10, kernelInitializer: glorot(50), biasInitializer: bias(51) })
     .apply(x)
   const model = tf.model({ name: 'deep_cnn', inputs: input, outputs: x })
-  // Non-trivial batch-norm parameters and statistics, so that inference-mode normalization is tested.
-  let seed = 100
-  for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
-    const [gamma, beta, mean, variance] = layer.getWeights()
-    const uniform = (t, lo, hi) => tf.randomUniform(t.shape, lo, hi, 'float32', seed++)
-    layer.setWeights([
-      uniform(gamma, 0.5, 1.5),
-      uniform(beta, -0.2, 0.2),
-      uniform(mean, -0.3, 0.3),
-      uniform(variance, 0.5, 2),
-    ])
-  }
-  return model
-}
-
-function base64(tensor) {
-  const data = tensor.dataSync()
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
+  return randomizeBatchNorm(model)
 }
 
 // Inputs chosen so that no evaluation point of any reference case lies within float32 round-off of a
