@@ -2,6 +2,11 @@
  * RISE (Petsiuk et al. 2018): the expected score under random smooth masks, per pixel. Each mask is a
  * coarse random binary grid, upsampled bilinearly and shifted by a random sub-cell offset; the map is
  * `sum_i score_i * mask_i / (N * p)`.
+ *
+ * That map sits on an offset, the mean masked score, which is the same for every pixel: the paper's
+ * pictures stretch it from its minimum to its maximum. Here it is centred by default (the mean score
+ * `sum_i score_i / N` subtracted), so that it is signed like the other methods: positive where keeping
+ * the pixel raises the score above the average masked copy. `center: false` gives the paper's values.
  */
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../../errors'
@@ -22,6 +27,8 @@ export interface RiseOptions {
   baseline: Baseline
   /** Masked copies per model call (default 64). */
   batchSize: number
+  /** Subtract the mean masked score, so that the map is signed (default true); see above. */
+  center: boolean
 }
 
 /**
@@ -35,7 +42,7 @@ export const rise: AttributionMethod<RiseOptions> = {
   title: 'RISE',
   needsGradients: false,
   stochastic: true,
-  signed: () => false,
+  signed: (options) => options.center,
   resolve(options, context) {
     if (context.inputs.rank !== 4) {
       throw new GlasswingError({
@@ -61,6 +68,7 @@ export const rise: AttributionMethod<RiseOptions> = {
       keepProbability,
       baseline: checkBaseline(options.baseline, context),
       batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+      center: options.center ?? true,
     }
   },
   attribute(context, options) {
@@ -74,8 +82,20 @@ export const rise: AttributionMethod<RiseOptions> = {
       const input = inputs.slice([row], [1])
       const make = (_start: number, count: number): tf.Tensor =>
         riseMasks(random, count, gridSize, keepProbability, height, width)
-      const { weightedSum } = scoreMasks(scorer, input, baseline, masks, make, row)
-      rows.push(tf.broadcastTo(weightedSum.div(masks * keepProbability).expandDims(0), input.shape))
+      const { scores, weightedSum } = scoreMasks(scorer, input, baseline, masks, make, row)
+      const offset = options.center ? scores.reduce((sum, score) => sum + score, 0) / masks : 0
+      rows.push(
+        tf.tidy(() =>
+          tf.broadcastTo(
+            weightedSum
+              .div(masks * keepProbability)
+              .sub(offset)
+              .expandDims(0),
+            input.shape,
+          ),
+        ),
+      )
+      weightedSum.dispose()
     }
     return { values: tf.concat(rows) }
   },

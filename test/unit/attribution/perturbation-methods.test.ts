@@ -257,7 +257,7 @@ describe('RISE', () => {
     })
     net.layers[1]!.setWeights([tf.zeros([SIZE * SIZE, 2]), tf.tensor1d([2, 1])])
     const constant = await load(net)
-    const options = { target: 0, masks: 400, gridSize: 4, seed: 5, batchSize: 100 }
+    const options = { target: 0, masks: 400, gridSize: 4, seed: 5, batchSize: 100, center: false }
     const first = await explainWithoutLeak(() => runAttribution(rise, constant, image, options, 'test'))
     const again = await runAttribution(rise, constant, image, options, 'test')
     const other = await runAttribution(rise, constant, image, { ...options, seed: 6 }, 'test')
@@ -267,6 +267,11 @@ describe('RISE', () => {
     for (const value of first.values) expect(Math.abs(value - 2)).toBeLessThan(0.4)
     const mean = first.values.reduce((sum, value) => sum + value, 0) / first.values.length
     expect(Math.abs(mean - 2)).toBeLessThan(0.1)
+    // Centred (the default): the same map less the mean masked score (2 for a constant model), signed.
+    const centred = await runAttribution(rise, constant, image, { ...options, center: true }, 'test')
+    expect(centred.data.signed).toBe(true)
+    expect(first.data.signed).toBe(false)
+    centred.values.forEach((value, i) => expect(value).toBeCloseTo(first.values[i]! - 2, 4))
     await expect(runAttribution(rise, constant, image, { keepProbability: 1.5 }, 'test')).rejects.toThrow(
       /keepProbability/,
     )
