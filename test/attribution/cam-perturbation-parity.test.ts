@@ -2,15 +2,12 @@
 // weights, inputs and (for KernelSHAP and LIME) identical coalitions. The references come from
 // scripts/reference/attribution/perturbation_cam_reference.py and lrp_reference.py; a difference must
 // stay under 1e-4 of the reference attribution's range.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { explain, type ExplainOptions } from '../../src/attribution'
 import { load, type GlasswingModel } from '../../src/model'
-
-const FIXTURES = join(__dirname, '..', 'fixtures')
-const TOLERANCE = 1e-4
+import { FIXTURES, TOLERANCE, floats, json, relativeDifference } from './reference'
 
 interface Inputs {
   inputShape: number[]
@@ -20,28 +17,6 @@ interface Inputs {
 interface Reference {
   reference: Record<string, string>
   cases: { name: string; options: Record<string, unknown>; shape: number[]; values: string }[]
-}
-
-function floats(base64: string): Float32Array {
-  const bytes = Buffer.from(base64, 'base64')
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-}
-
-function json<T>(file: string): T {
-  return JSON.parse(readFileSync(join(FIXTURES, 'attribution', file), 'utf8')) as T
-}
-
-/** Max |ours - theirs| over the range of theirs; `ours` may repeat a one-channel map over channels. */
-function relativeDifference(ours: Float32Array, theirs: Float32Array, channels: number): number {
-  const stride = ours.length / theirs.length
-  let [low, high, worst] = [Infinity, -Infinity, 0]
-  for (let i = 0; i < theirs.length; i++) {
-    low = Math.min(low, theirs[i]!)
-    high = Math.max(high, theirs[i]!)
-    worst = Math.max(worst, Math.abs(ours[i * stride]! - theirs[i]!))
-  }
-  expect(stride === 1 || stride === channels).toBe(true)
-  return worst / Math.max(high - low, 1e-12)
 }
 
 const SUITES = ['small-cnn', 'deep-cnn'].flatMap((architecture) =>
@@ -75,7 +50,11 @@ describe.each(SUITES)('%s %s against Captum and pytorch-grad-cam', (architecture
     expect(tf.memory().numTensors).toBe(before)
     masks?.dispose()
     expect(result.shape.slice(0, 3)).toEqual(testCase.shape.slice(0, 3))
-    const difference = relativeDifference(result.values, floats(testCase.values), record.inputShape[3]!)
+    const theirs = floats(testCase.values)
+    // Ours may repeat a one-channel map over the input's channels.
+    const stride = result.values.length / theirs.length
+    expect(stride === 1 || stride === record.inputShape[3]!).toBe(true)
+    const difference = relativeDifference(result.values, theirs)
     console.log(
       `parity ${architecture} ${testCase.name}: max |diff| / range = ${difference.toExponential(2)}`,
     )

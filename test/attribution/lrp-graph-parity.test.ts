@@ -2,15 +2,12 @@
 // and inputs; scripts/reference/attribution/lrp_graph_reference.py), and chain models unchanged by the
 // move from chains to graphs (test/fixtures/attribution/lrp-chains.before.json, from the chain-only
 // code). A difference must stay under 1e-4 of the reference attribution's range.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { explain, type ExplainOptions } from '../../src/attribution'
 import { load } from '../../src/model'
-
-const FIXTURES = join(__dirname, '..', 'fixtures')
-const TOLERANCE = 1e-4
+import { FIXTURES, TOLERANCE, floats, json, relativeDifference } from './reference'
 
 interface Inputs {
   inputShape: number[]
@@ -23,27 +20,6 @@ interface Case {
   options: Record<string, unknown>
   shape: number[]
   values: string
-}
-
-function floats(base64: string): Float32Array {
-  const bytes = Buffer.from(base64, 'base64')
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-}
-
-function json<T>(file: string): T {
-  return JSON.parse(readFileSync(join(FIXTURES, 'attribution', file), 'utf8')) as T
-}
-
-/** Max |ours - theirs| over the range of theirs. */
-function relativeDifference(ours: Float32Array, theirs: Float32Array): number {
-  expect(ours.length).toBe(theirs.length)
-  let [low, high, worst] = [Infinity, -Infinity, 0]
-  for (let i = 0; i < theirs.length; i++) {
-    low = Math.min(low, theirs[i]!)
-    high = Math.max(high, theirs[i]!)
-    worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!))
-  }
-  return worst / Math.max(high - low, 1e-12)
 }
 
 async function lrpOn(architecture: string, options: Record<string, unknown>): Promise<Float32Array> {
@@ -64,10 +40,9 @@ async function lrpOn(architecture: string, options: Record<string, unknown>): Pr
 describe('LRP on a residual + concatenation CNN against zennit', () => {
   const reference = json<{ cases: Case[] }>('residual-cnn.lrp-zennit.json')
   it.each(reference.cases.map((c) => [c.name!, c] as const))('%s', async (name, testCase) => {
-    const difference = relativeDifference(
-      await lrpOn('residual-cnn', testCase.options),
-      floats(testCase.values),
-    )
+    const [ours, theirs] = [await lrpOn('residual-cnn', testCase.options), floats(testCase.values)]
+    expect(ours.length).toBe(theirs.length)
+    const difference = relativeDifference(ours, theirs)
     console.log(`parity residual-cnn ${name} (zennit): max |diff| / range = ${difference.toExponential(2)}`)
     expect(difference).toBeLessThan(TOLERANCE)
   })
@@ -83,6 +58,7 @@ describe('LRP on chains, unchanged by graphs', () => {
       const identical = Buffer.from(ours.buffer, ours.byteOffset, ours.byteLength).equals(
         Buffer.from(theirs.buffer),
       )
+      expect(ours.length).toBe(theirs.length)
       const difference = relativeDifference(ours, theirs)
       console.log(
         `chain ${architecture} ${options}: ${identical ? 'bit-identical' : `max |diff| / range = ${difference.toExponential(2)}`}`,

@@ -1,14 +1,11 @@
 // Parity with Captum on identical weights and inputs (native backend). The reference comes from
 // scripts/reference/attribution/run.sh; a difference must stay under 1e-4 of the attribution's range.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { explain, type ExplainOptions } from '../../src/attribution'
 import { load, type GlasswingModel } from '../../src/model'
-
-const FIXTURES = join(__dirname, '..', 'fixtures')
-const TOLERANCE = 1e-4
+import { FIXTURES, TOLERANCE, floats, json, relativeDifference } from './reference'
 
 interface Inputs {
   inputShape: number[]
@@ -28,26 +25,6 @@ interface Reference {
     values: string
     delta: number[] | null
   }[]
-}
-
-function floats(base64: string): Float32Array {
-  const bytes = Buffer.from(base64, 'base64')
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-}
-
-function json<T>(file: string): T {
-  return JSON.parse(readFileSync(join(FIXTURES, 'attribution', file), 'utf8')) as T
-}
-
-/** Max |ours - theirs| divided by the range of theirs. */
-export function relativeDifference(ours: Float32Array, theirs: Float32Array): number {
-  let [lo, hi, worst] = [Infinity, -Infinity, 0]
-  for (let i = 0; i < theirs.length; i++) {
-    lo = Math.min(lo, theirs[i]!)
-    hi = Math.max(hi, theirs[i]!)
-    worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!))
-  }
-  return worst / Math.max(hi - lo, 1e-12)
 }
 
 describe.each(['small-cnn', 'deep-cnn'])('%s against Captum', (architecture) => {

@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { explain, type ExplainOptions } from '../../src/attribution'
 import { load, type GlasswingModel } from '../../src/model'
+import { TOLERANCE, floats } from './reference'
 
 const ROOT = join(__dirname, '..', '..')
-const TOLERANCE = 1e-4
 
 interface Reference {
   inputs: string
@@ -20,11 +20,6 @@ interface Reference {
   featureNames: string[]
   target: number
   cases: { name: string; options: Record<string, unknown>; shape: number[]; values: string }[]
-}
-
-function floats(base64: string): Float32Array {
-  const bytes = Buffer.from(base64, 'base64')
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
 }
 
 const reference = JSON.parse(
