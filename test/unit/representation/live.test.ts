@@ -19,14 +19,20 @@ const options = {
   quality: false,
 }
 
+/** Session hooks of a notebook front end that record what is displayed; `restore` removes them. */
+function recordDisplays(): { shown: DisplayRequest[]; restore: () => void } {
+  const shown: DisplayRequest[] = []
+  const restore = installSessionHooks({
+    ...plainNodeHooks(),
+    richDisplay: true,
+    display: (r) => void shown.push(r),
+  })
+  return { shown, restore }
+}
+
 describe('live t-SNE in a notebook', () => {
   it('updates one output in place while it optimizes, then closes it', async () => {
-    const shown: DisplayRequest[] = []
-    const restore = installSessionHooks({
-      ...plainNodeHooks(),
-      richDisplay: true,
-      display: (r) => void shown.push(r),
-    })
+    const { shown, restore } = recordDisplays()
     try {
       await tsne(images, options)
       await settleDisplays()
@@ -44,12 +50,7 @@ describe('live t-SNE in a notebook', () => {
   it('leaves each layer of gw.embedLayers as its own interactive view, live or not', async () => {
     const model = await load(join(__dirname, '..', '..', '..', 'notebooks', 'models', 'mnist-cnn'))
     const inputs = tf.tensor4d(images.values, [80, 28, 28, 1])
-    const shown: DisplayRequest[] = []
-    const restore = installSessionHooks({
-      ...plainNodeHooks(),
-      richDisplay: true,
-      display: (r) => void shown.push(r),
-    })
+    const { shown, restore } = recordDisplays()
     try {
       for (const method of ['tsne', 'pca'] as const) {
         shown.length = 0
