@@ -3,6 +3,7 @@
  */
 import { inspect } from 'node:util'
 import { isDisplayable, JUPYTER_DISPLAY, withStaticFallbacks, type MimeBundle } from '../display/bundle'
+import { MAX_PAYLOAD_DEPTH, shortPath, tooDeep } from '../display/limits'
 import { GlasswingError } from '../errors'
 import { sessionState } from './hooks'
 
@@ -34,6 +35,11 @@ export async function bundleOf(value: unknown): Promise<MimeBundle> {
 
 /** The bundle at once when the value makes it synchronously (most do), else a promise of it. */
 function bundleOrPromise(value: unknown): MimeBundle | Promise<MimeBundle> {
+  const made = madeBundle(value)
+  return isPromise(made) ? made.then(checkedBundle) : checkedBundle(made)
+}
+
+function madeBundle(value: unknown): MimeBundle | Promise<MimeBundle> {
   if (isDisplayable(value)) {
     const made = value[JUPYTER_DISPLAY]()
     return isPromise(made) ? made.then(withStaticFallbacks) : withStaticFallbacks(made)
@@ -80,7 +86,6 @@ export function display(value: unknown, options: DisplayOptions = {}): DisplayHa
   const show = (shown: unknown, update: boolean): void => {
     const state = sessionState()
     const emit = (bundle: MimeBundle): void => {
-      validateBundle(bundle)
       state.hooks.display({ bundle, metadata, displayId, update })
     }
     const bundle = bundleOrPromise(shown)
@@ -127,6 +132,28 @@ export function clearOutput(wait = false): void {
 export async function settleDisplays(): Promise<void> {
   const state = sessionState()
   while (state.pendingDisplays.size > 0) await Promise.all([...state.pendingDisplays])
+}
+
+/**
+ * The bundle, once it is known to be one (an object with 'text/plain') and to nest no deeper than
+ * MAX_PAYLOAD_DEPTH. The depth is checked first, by a loop: a deeper bundle would overflow the call
+ * stack of whatever walks it recursively next (the engine's JSON channel), or reach the notebook and
+ * leave it unsaveable (Jupyter's server parses notebooks recursively and fails near 1,000 levels).
+ */
+function checkedBundle(bundle: MimeBundle): MimeBundle {
+  const deep = tooDeep(bundle, MAX_PAYLOAD_DEPTH)
+  if (deep)
+    throw new GlasswingError({
+      where: 'gw.display',
+      argument: 'value',
+      expected: `a MIME bundle nested at most ${MAX_PAYLOAD_DEPTH} levels deep`,
+      received: `one nested deeper than that at ${shortPath(deep.path, 120)}`,
+      hint:
+        'Flatten the data (a list of names rather than nested lists), or display a summary of it; ' +
+        "deeper output could not be saved: Jupyter's server cannot read JSON nested about 1,000 levels deep",
+    })
+  validateBundle(bundle)
+  return bundle
 }
 
 function validateBundle(bundle: unknown): asserts bundle is MimeBundle {
