@@ -189,8 +189,8 @@ function recomputeFor<Options extends object>(
                 where: 'saliency view',
                 argument: 'model',
                 expected: 'the model this result was computed with',
-                received: 'a disposed model',
-                hint: 'Load the model again and run the cell again to explain other classes.',
+                received: 'a model that was disposed since',
+                hint: reloadHint(model.source),
               },
               { cause: error },
             )
@@ -202,6 +202,13 @@ function recomputeFor<Options extends object>(
       }
     },
   }
+}
+
+/** How to get a disposed model back: its gw.load call where it came from a path. */
+function reloadHint(source: string): string {
+  const reload =
+    source === 'memory' ? 'Make the model again' : `Reload it with gw.load(${JSON.stringify(source)})`
+  return `${reload} and rerun the cell to explain other classes.`
 }
 
 const DISPOSED = Symbol('disposed')

@@ -5,6 +5,8 @@
  *
  * State lives on the session (a global symbol, like `sessionState`), not in this module.
  */
+import { randomUUID } from 'node:crypto'
+import { GlasswingError, describeValue } from '../errors'
 import { registerCommTarget, sessionState } from '../session'
 import { COMM_TARGET, type KernelMessage, type SaliencyMap, type ViewMessage } from './schema'
 
@@ -39,6 +41,17 @@ function liveState(): LiveState {
   const holder = globalThis as unknown as Record<symbol, LiveState | undefined>
   holder[LIVE_KEY] ??= { selections: new Map(), lastSelection: null, explainers: new Map() }
   return holder[LIVE_KEY]
+}
+
+/**
+ * A fresh id for a result's views (`glasswing-<kind>-<uuid>`), unique across kernels and restarts, so
+ * that a message from a view names the result it came from and no other.
+ *
+ * @example
+ * liveId('embedding')   // 'glasswing-embedding-6f1c…'
+ */
+export function liveId(kind: string): string {
+  return `glasswing-${kind}-${randomUUID()}`
 }
 
 /** Registers the `glasswing.v1` comm target once per session (idempotent). */
@@ -113,17 +126,28 @@ function forget(explainers: Map<string, KeptExplainer>, displayId: string): void
 }
 
 /**
- * The point indices selected (lasso or box) in an embedding view: the latest selection, or that of
- * the view with `displayId`. Empty when nothing is selected.
+ * The point indices selected (lasso or box) in an embedding view: the latest selection in any view, or
+ * that of one result's views (an embedding, or its `displayId`). Empty when nothing is selected.
  *
  * @example
- * const picked = gw.selection()          // [12, 40, 41, ...]
- * const images = gw.gather(data, picked)
+ * const embedding = await gw.embed(model, images, { layer: 'dense_1', labels })
+ * // ... lasso some points in its view, then in the next cell:
+ * const picked = gw.selection()            // [12, 40, 41, ...], the latest lasso anywhere
+ * gw.selection(embedding)                  // the latest lasso in this embedding's views
+ * const chosen = tf.gather(images, picked)   // those inputs, for a closer look
  */
-export function selection(displayId?: string): number[] {
+export function selection(of?: string | { readonly displayId: string }): number[] {
   ensureLiveLink()
   const state = liveState()
-  const id = displayId ?? state.lastSelection
+  const id = of === undefined ? state.lastSelection : typeof of === 'string' ? of : of?.displayId
+  if (typeof id !== 'string' && id !== null)
+    throw new GlasswingError({
+      where: 'gw.selection',
+      argument: 'of',
+      expected: "nothing (the latest selection), an embedding, or a view's displayId string",
+      received: describeValue(of),
+      hint: 'Pass the result of gw.embed (or comparison.layer(name) of gw.embedLayers).',
+    })
   return id === null ? [] : [...(state.selections.get(id) ?? [])]
 }
 

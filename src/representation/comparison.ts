@@ -1,7 +1,8 @@
 /**
- * `LayerComparison`: the same inputs embedded at several layers. It displays as the layers' scatter
- * plots side by side with their quality figures (a static summary); `gw.embedLayers` has already shown
- * each layer's embedding as its own interactive view, and `layer(name)` gives one back.
+ * `LayerComparison`: the same inputs embedded at several layers. Where `gw.embedLayers` has already
+ * shown each layer's embedding as its own interactive view (in a notebook), it displays as the layers'
+ * quality figures only; elsewhere as their scatter plots side by side (a static summary).
+ * `layer(name)` gives one layer's embedding back.
  */
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/bundle'
 import { decodePng, encodePng } from '../display/png'
@@ -10,7 +11,11 @@ import { scatterPng } from './plot'
 
 /** Embeddings of one data set at several layers, in the order asked for. */
 export class LayerComparison implements Displayable {
-  constructor(readonly embeddings: readonly Embedding[]) {}
+  constructor(
+    readonly embeddings: readonly Embedding[],
+    /** `viewsShown`: each layer is already on screen as an interactive view (no static row then). */
+    private readonly shown: { viewsShown?: boolean } = {},
+  ) {}
 
   /** The embedding of one layer. */
   layer(name: string): Embedding | undefined {
@@ -23,6 +28,10 @@ export class LayerComparison implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
+    if (this.shown.viewsShown)
+      return {
+        'text/plain': `${this.toString()}\n(each layer's interactive view is above; comparison.layer(name) shows one again)`,
+      }
     const pictures = this.embeddings.map((e) =>
       decodePng(
         scatterPng(

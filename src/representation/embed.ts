@@ -14,7 +14,8 @@ import { LayerComparison } from './comparison'
 import { Embedding, type EmbeddingMethod, type Thumbnails } from './embedding'
 import { isModel, thumbnailsOf, toClasses } from './inputs'
 import { EMBEDDING_METHODS, type MethodOptions } from './registry'
-import { liveProgress } from './live'
+import { liveId } from '../display/live'
+import { liveProgress, showsLiveViews } from './live'
 import { toMatrix, validatePoints, type Matrix, type MatrixLike } from './matrix'
 import { fitPca, PcaModel, type PcaOptions } from './pca'
 import { embeddingQuality, type EmbeddingQuality, type QualityOptions } from './quality'
@@ -249,7 +250,8 @@ async function embedModelLayers(
       }),
     )
   }
-  return new LayerComparison(embeddings)
+  // Where each layer was left as its own interactive view, the comparison does not draw them again.
+  return new LayerComparison(embeddings, { viewsShown: keepLiveViews && showsLiveViews(options.live) })
 }
 
 async function embedMatrix(input: Matrix, options: EmbedOptions, context: Context): Promise<Embedding> {
@@ -277,6 +279,8 @@ async function embedMatrix(input: Matrix, options: EmbedOptions, context: Contex
       : input
   const base = {
     method,
+    // One id for the live frames and the final embedding: a lasso in either reaches the same result.
+    displayId: liveId('embedding'),
     layer: context.layer,
     labels,
     predictions: context.predictions,

@@ -8,6 +8,7 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/b
 import { encodeArray } from '../display/codec'
 import type { EmbeddingColumn, EmbeddingPayload, Provenance } from '../display/schema'
 import { MIME_TYPES } from '../display/schema'
+import { liveId } from '../display/live'
 import { plotlyFigure, scatterPng } from './plot'
 import type { EmbeddingQuality } from './quality'
 
@@ -39,6 +40,10 @@ export interface EmbeddingDetails {
   explainedVarianceRatio?: number[] | null
   /** A live snapshot's progress; null when final. */
   progress?: { step: number; total: number } | null
+  /**
+   * The id its views carry, so that a lasso in them reaches the kernel (`gw.selection(embedding)`); made
+   * when absent. The frames of a live run and its final embedding share one.
+   */
   displayId?: string
 }
 
@@ -46,11 +51,16 @@ const METHOD_NAMES: Record<EmbeddingMethod, string> = { pca: 'PCA', tsne: 't-SNE
 
 /** A 2-D embedding of N points. */
 export class Embedding implements Displayable {
+  /** The id in its views' payload: selections made in them are `gw.selection(embedding)`. */
+  readonly displayId: string
+
   constructor(
     /** Row-major coordinates, [x0, y0, x1, y1, ...]. */
     readonly coordinates: Float32Array,
     readonly details: EmbeddingDetails,
-  ) {}
+  ) {
+    this.displayId = details.displayId ?? liveId('embedding')
+  }
 
   /** Number of points. */
   get size(): number {
@@ -165,7 +175,7 @@ export class Embedding implements Displayable {
       explainedVariance: details.explainedVarianceRatio ?? null,
       progress: details.progress ?? null,
       ...(details.quality ? { quality: details.quality } : {}),
-      ...(details.displayId ? { displayId: details.displayId } : {}),
+      displayId: this.displayId,
     }
   }
 

@@ -19,6 +19,11 @@ export interface LiveProgress {
   finish(result: Embedding, keep?: boolean): void
 }
 
+/** Whether live views are shown: as asked, else when a notebook front end is attached. */
+export function showsLiveViews(enabled: boolean | undefined): boolean {
+  return enabled ?? sessionState().hooks.richDisplay
+}
+
 /**
  * Live updates when `enabled` (default: a notebook front end is attached); always checks interrupts.
  *
@@ -31,7 +36,7 @@ export function liveProgress(
   snapshot: (progress: EmbeddingProgress) => Embedding,
 ): LiveProgress {
   const hooks = sessionState().hooks
-  const show = enabled ?? hooks.richDisplay
+  const show = showsLiveViews(enabled)
   let handle: DisplayHandle | undefined
   return {
     onProgress: async (progress) => {

@@ -155,12 +155,19 @@ export async function openNotebook(
     nbformat_minor: 5,
   }
   writeFileSync(join(lab.dir, name), JSON.stringify(notebook))
+  return await runNotebookFile(lab, name)
+}
+
+/**
+ * Opens a notebook already in the server's root, runs all its cells (Run All, as a user would) and waits
+ * until every code cell has run and the kernel is idle; throws with the first error output.
+ */
+export async function runNotebookFile(lab: Lab, name: string, timeoutMs = 120_000): Promise<Page> {
   const page = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } })
   await page.goto(`${lab.url}${lab.app === 'lab' ? 'lab/tree' : 'notebooks'}/${name}`)
   log(`opened ${name}`)
   await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 })
   await waitForIdle(page)
-  log(`kernel idle; running ${cells.length} cells`)
   const started = await page.evaluate(async () => {
     const app = (
       window as unknown as {
@@ -180,22 +187,24 @@ export async function openNotebook(
     void app.commands.execute('notebook:run-all-cells')
     return 'ok'
   })
-  log(`run-all: ${started}`)
+  log(`run-all ${name}: ${started}`)
   if (started !== 'ok') throw new Error(`could not run the notebook: ${started}`)
   try {
     await page.waitForFunction(
-      (count) => {
-        const prompts = Array.from(document.querySelectorAll('.jp-Notebook .jp-InputArea-prompt'))
+      () => {
+        const prompts = Array.from(
+          document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt'),
+        )
         const errors = document.querySelectorAll(
           '.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]',
         )
         return (
           errors.length > 0 ||
-          (prompts.length >= count && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? '')))
+          (prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? '')))
         )
       },
-      cells.length,
-      { timeout: 120_000 },
+      undefined,
+      { timeout: timeoutMs, polling: 500 },
     )
   } finally {
     await page.screenshot({ path: join(SCREENSHOTS, `notebook-${name}.png`), fullPage: true })

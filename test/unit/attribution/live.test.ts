@@ -2,6 +2,7 @@
 // its payload; a view's `explain` message over the `glasswing.v1` comm gets that class's maps, computed
 // the same way; the session keeps a bounded number of explainers and frees what evicted ones held.
 import * as tf from '@tensorflow/tfjs'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { compare, explain, type Attribution, type Comparison } from '../../../src/attribution'
 import { backend } from '../../../src/backend'
@@ -121,7 +122,16 @@ describe('saliency views asking the kernel for another class', () => {
     gone.dispose()
     const reply = await view.ask(displayId!, 2)
     expect(reply.type === 'error' && reply.message).toBe(
-      'saliency view: model expected the model this result was computed with, got a disposed model. Load the model again and run the cell again to explain other classes.',
+      'saliency view: model expected the model this result was computed with, got a model that was disposed since. Make the model again and rerun the cell to explain other classes.',
+    )
+    // A model loaded from a path: the message gives the gw.load call that brings it back.
+    const path = join(__dirname, '..', '..', '..', 'notebooks', 'models', 'mnist-cnn')
+    const loaded = await load(path)
+    const payload = payloadOf(await explain(loaded, images, { method: 'saliency' }))
+    loaded.dispose()
+    const again = await view.ask(payload.displayId!, 2)
+    expect(again.type === 'error' && again.message).toMatch(
+      `got a model that was disposed since. Reload it with gw.load(${JSON.stringify(join(path, 'model.json'))}) and rerun the cell`,
     )
   })
 

@@ -1,10 +1,23 @@
 import * as tf from '@tensorflow/tfjs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { embedLayers, GlasswingError, load, MIME_TYPES, tsne, type EmbeddingPayload } from '../../../src'
+import {
+  embed,
+  embedLayers,
+  GlasswingError,
+  load,
+  MIME_TYPES,
+  selection,
+  tsne,
+  type Embedding,
+  type EmbeddingPayload,
+} from '../../../src'
+import { JUPYTER_DISPLAY } from '../../../src/display'
 import {
   installSessionHooks,
   plainNodeHooks,
+  receiveCommMessage,
+  receiveCommOpen,
   settleDisplays,
   type DisplayRequest,
 } from '../../../src/session'
@@ -30,6 +43,54 @@ function recordDisplays(): { shown: DisplayRequest[]; restore: () => void } {
   return { shown, restore }
 }
 
+/** A lasso in a view, as the extension sends it over the `glasswing.v1` comm. */
+function lasso(displayId: string, indices: number[]): void {
+  const commId = `comm-${Math.random()}`
+  receiveCommOpen(commId, 'glasswing.v1', {}, [])
+  receiveCommMessage(commId, { type: 'selection', displayId, indices }, [])
+}
+
+const payloadOf = (request: DisplayRequest) => request.bundle[MIME_TYPES.embedding] as EmbeddingPayload
+
+describe('the live link of embeddings, by construction', () => {
+  it("puts the result's id in every payload of a live run, and gw.selection(result) reads its lasso", async () => {
+    const { shown, restore } = recordDisplays()
+    let result: Embedding
+    try {
+      result = await tsne(images, options)
+      await settleDisplays()
+    } finally {
+      restore()
+    }
+    expect(result.displayId).toMatch(/^glasswing-embedding-[0-9a-f-]{36}$/)
+    const frames = shown.slice(0, 4).map((r) => payloadOf(r).displayId)
+    expect(frames).toEqual([1, 2, 3, 4].map(() => result.displayId))
+    expect(result.payload().displayId).toBe(result.displayId)
+    expect(selection(result)).toEqual([])
+    lasso(result.displayId, [3, 1, 4])
+    expect(selection(result)).toEqual([3, 1, 4])
+    expect(selection()).toEqual([3, 1, 4])
+    expect(selection(result.displayId)).toEqual([3, 1, 4])
+  })
+
+  it('gives a PCA shown with no live frames an id too, a new one per result', async () => {
+    const first = await embed(images, { method: 'pca', quality: false })
+    const second = await embed(images, { method: 'pca', quality: false })
+    const bundle = first[JUPYTER_DISPLAY]()
+    expect((bundle[MIME_TYPES.embedding] as EmbeddingPayload).displayId).toBe(first.displayId)
+    expect(second.displayId).not.toBe(first.displayId)
+    lasso(second.displayId, [7])
+    expect(selection(first)).toEqual([])
+    expect(selection(second)).toEqual([7])
+  })
+
+  it('refuses what is neither an embedding nor an id', () => {
+    expect(() => selection(42 as never)).toThrow(
+      /gw\.selection: of expected nothing \(the latest selection\), an embedding, or a view's displayId string, got 42/,
+    )
+  })
+})
+
 describe('live t-SNE in a notebook', () => {
   it('updates one output in place while it optimizes, then closes it', async () => {
     const { shown, restore } = recordDisplays()
@@ -54,7 +115,7 @@ describe('live t-SNE in a notebook', () => {
     try {
       for (const method of ['tsne', 'pca'] as const) {
         shown.length = 0
-        await embedLayers(model, inputs, {
+        const comparison = await embedLayers(model, inputs, {
           ...options,
           layers: ['conv2d_1', 'dense_1'],
           method,
@@ -63,15 +124,43 @@ describe('live t-SNE in a notebook', () => {
         await settleDisplays()
         const ids = [...new Set(shown.map((r) => r.displayId))]
         expect(ids.length).toBe(2)
+        const layerIds: string[] = []
         for (const id of ids) {
           const last = shown.filter((r) => r.displayId === id).at(-1)!
           const payload = last.bundle[MIME_TYPES.embedding] as EmbeddingPayload
           expect(payload.method).toBe(method)
           expect(payload.progress ?? null).toBeNull()
+          layerIds.push(payload.displayId!)
         }
+        // Each layer's view carries its embedding's id; the returned comparison draws no second row.
+        expect(layerIds).toEqual([
+          comparison.layer('conv2d_1')!.displayId,
+          comparison.layer('dense_1')!.displayId,
+        ])
+        const summary = comparison[JUPYTER_DISPLAY]()
+        expect(Object.keys(summary)).toEqual(['text/plain'])
+        expect(summary['text/plain']).toMatch(/layer 'dense_1'.*\n.*interactive view is above/s)
       }
     } finally {
       restore()
+      inputs.dispose()
+      model.dispose()
+    }
+  })
+
+  it('draws the static row of layers where no live view was shown', async () => {
+    const model = await load(join(__dirname, '..', '..', '..', 'notebooks', 'models', 'mnist-cnn'))
+    const inputs = tf.tensor4d(images.values, [80, 28, 28, 1])
+    try {
+      const comparison = await embedLayers(model, inputs, {
+        ...options,
+        layers: ['conv2d_1', 'dense_1'],
+        method: 'pca',
+        pool: 'average',
+        live: false,
+      })
+      expect(typeof comparison[JUPYTER_DISPLAY]()['image/png']).toBe('string')
+    } finally {
       inputs.dispose()
       model.dispose()
     }
