@@ -2,9 +2,11 @@
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { GlasswingError, describeValue } from '../errors'
+import { installedModel } from './catalog'
 import { fileHandler, locateModel, readClassNames } from './files'
 import { GraphGlasswingModel } from './graph-model'
 import { LayersGlasswingModel } from './layers-model'
+import { withInputSize } from './input-size'
 import { SavedGlasswingModel, type SessionModel } from './saved-model'
 import { releaseFailedTape } from './tape'
 import type { GlasswingModel } from './types'
@@ -22,11 +24,17 @@ export interface LoadOptions {
    * first explanation (default true).
    */
   warmup?: boolean
+  /**
+   * Layers models only: rebuild a fully convolutional image model for [height, width] inputs (the weights
+   * do not change), for example `[128, 128]` to visualize features of an ImageNet network faster.
+   */
+  inputSize?: readonly [number, number]
 }
 
 /**
  * Loads a model: a folder or model.json path of a tfjs Layers or Graph model, a TF SavedModel
- * folder, or a tfjs model already in memory. Every layer gets a name you can pass to methods.
+ * folder, a tfjs model already in memory, or the short name of a model that `make setup` converts
+ * ('efficientnet-lite0', an ImageNet network). Every layer gets a name you can pass to methods.
  *
  * @example
  * const model = await gw.load('notebooks/models/mnist-cnn')
@@ -71,7 +79,7 @@ async function loadModel(
       hint: 'Glasswing fetches nothing at run time: download the model folder and pass its path.',
     })
   }
-  const files = locateModel(source)
+  const files = locateModel(installedModel(source) ?? source)
   if (files.format === 'missing') {
     throw new GlasswingError({
       where: 'gw.load',
@@ -82,6 +90,15 @@ async function loadModel(
     })
   }
   const names = classNames ?? readClassNames(files.folder)
+  if (options.inputSize && files.format !== 'layers') {
+    throw new GlasswingError({
+      where: 'gw.load',
+      argument: 'options.inputSize',
+      expected: 'a tfjs Layers model, whose input layer can be rebuilt',
+      received: `a ${files.format === 'graph' ? 'tfjs Graph model' : 'TF SavedModel'}`,
+      hint: 'Leave inputSize out and resize the images instead (tf.image.resizeBilinear).',
+    })
+  }
   if (files.format === 'saved-model') {
     const node = nativeNode()
     const saved = (await node.loadSavedModel(
@@ -95,7 +112,10 @@ async function loadModel(
     const graph = await tf.loadGraphModel(fileHandler(files.modelJson))
     return new GraphGlasswingModel(graph, files.modelJson, names)
   }
-  const layers = await tf.loadLayersModel(fileHandler(files.modelJson))
+  const handler = fileHandler(files.modelJson)
+  const layers = await tf.loadLayersModel(
+    options.inputSize ? withInputSize(handler, options.inputSize) : handler,
+  )
   return new LayersGlasswingModel(layers, files.modelJson, names)
 }
 
