@@ -129,6 +129,7 @@ function payload(items: readonly AttributionData[], maps: Map2d[], image: ImageL
     kind: 'saliency',
     methods: items.map((item) => item.method),
     signed,
+    signedMethods: items.map((item) => item.signed),
     classNames: first.classNames ? [...first.classNames] : null,
     inputs,
     maps: encoded,

@@ -99,6 +99,11 @@ export interface SaliencyPayload extends PayloadBase {
   methods: string[]
   /** True when maps hold signed values (gradient x input, IG); false for magnitudes (saliency, Grad-CAM). */
   signed: boolean
+  /**
+   * Per method (the order of `methods`), whether its maps are signed, so that a comparison shows its
+   * magnitude rows as magnitudes whatever "Show" says; absent: every method as `signed`.
+   */
+  signedMethods?: boolean[]
   /** Class names by index, or null to show indices. */
   classNames: string[] | null
   inputs: SaliencyInput[]

@@ -157,12 +157,21 @@ const saliency: Check = (v, p, e) => {
         { opacity: num, clipPercentile: num, mode: oneOf('signed', 'absolute', 'positive', 'negative') },
       ),
       displayId: str,
+      signedMethods: list(bool),
       classCount: (c, cp, ce) =>
         void expect(Number.isInteger(c) && (c as number) >= 1, ce, cp, 'a count >= 1', c),
     },
   )(v, p, e)
   if (e.length > 0) return
   const s = v as PayloadOf['saliency']
+  if (s.signedMethods)
+    expect(
+      s.signedMethods.length === s.methods.length,
+      e,
+      `${p}.signedMethods`,
+      `one per method (${s.methods.length})`,
+      s.signedMethods,
+    )
   s.maps.forEach((m, i) => {
     const at = `${p}.maps[${i}]`
     if (!expect(m.input < s.inputs.length, e, `${at}.input`, `< ${s.inputs.length} inputs`, m.input)) return

@@ -1,5 +1,5 @@
 /** The saliency view's pure logic: which map each cell shows, captions, targets on offer. */
-import type { SaliencyMap, SaliencyPayload } from '../../../src/display/schema'
+import type { SaliencyMap, SaliencyMode, SaliencyPayload } from '../../../src/display/schema'
 
 /** How the view picks each input's target: its k-th prediction, its label, or one fixed class. */
 export type TargetChoice =
@@ -121,7 +121,7 @@ export function kernelNote(payload: SaliencyPayload, target: number, reason: str
   const name = `class ${className(payload, target)}`
   const why = /no kernel/i.test(reason)
     ? 'no kernel is connected to this notebook. Start one and run the cell again to explain other classes'
-    : reason.replace(/[.\s]+$/, '')
+    : reason.replace(/^saliency view:\s*/, '').replace(/[.\s]+$/, '')
   return `Could not compute ${name}: ${why}. Showing what this output holds.`
 }
 
@@ -152,4 +152,23 @@ export function caption(payload: SaliencyPayload, input: number): { text: string
     text: parts.join(' · '),
     wrong: top !== undefined && item.label !== null && top.target !== item.label,
   }
+}
+
+/**
+ * How a method's row is drawn: as "Show" says where its maps are signed, as magnitudes where they are
+ * not (saliency, SmoothGrad, Grad-CAM beside Integrated Gradients): their values are never negative.
+ *
+ * @example
+ * modeOf({ ...payload, signedMethods: [false, true] }, 0, 'signed')   // 'absolute'
+ */
+export function modeOf(payload: SaliencyPayload, method: number, shown: SaliencyMode): SaliencyMode {
+  return payload.signedMethods?.[method] === false ? 'absolute' : shown
+}
+
+/** The "Show" control's label: it names the signed methods when only some of them are. */
+export function showLabel(payload: SaliencyPayload): string {
+  const flags = payload.signedMethods
+  if (!payload.signed || !flags || flags.every(Boolean)) return 'Show'
+  const signed = payload.methods.filter((_, m) => flags[m])
+  return `Show (${signed.join(', ')})`
 }

@@ -11,6 +11,8 @@ import { validatePayload } from '../../../src/display/validate'
 import {
   caption,
   className,
+  modeOf,
+  showLabel,
   describeChoice,
   held,
   indexMaps,
@@ -63,7 +65,7 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
   controls.append(
     select(
       document,
-      'Show',
+      showLabel(payload),
       modes.map((m) => ({ value: m, text: m })),
       state.mode,
       (v) => {
@@ -198,7 +200,10 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
       cell.values = map ? valuesOf(map) : null
       cell.heat = cell.values
         ? rgbaToCanvas(
-            attributionToRgba(cell.values, { mode: state.mode, clipPercentile: state.clip }),
+            attributionToRgba(cell.values, {
+              mode: modeOf(payload, cell.method, state.mode),
+              clipPercentile: state.clip,
+            }),
             cell.base.width,
             cell.base.height,
             document,
@@ -220,7 +225,7 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
       ? `max-content repeat(${payload.inputs.length}, max-content)`
       : 'repeat(auto-fill, minmax(max-content, 124px))'
   payload.methods.forEach((method, m) => {
-    if (payload.methods.length > 1) grid.append(el(document, 'div', 'gw-row-label', method))
+    if (payload.methods.length > 1) grid.append(rowLabel(document, payload, m))
     payload.inputs.forEach((input, i) => {
       const figure = el(document, 'figure', 'gw-cell')
       const scale = displayScale(input.image.width)
@@ -285,6 +290,14 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
   buildTargets()
   recolor()
   return { dispose: () => root.remove() }
+}
+
+/** A comparison's row label: the method, and 'magnitude' under it where its maps are unsigned. */
+function rowLabel(document: Document, payload: SaliencyPayload, method: number): HTMLElement {
+  const label = el(document, 'div', 'gw-row-label', payload.methods[method])
+  if (payload.signed && payload.signedMethods?.[method] === false)
+    label.append(el(document, 'div', 'gw-row-note', 'magnitude'))
+  return label
 }
 
 const GROUPS: Record<TargetOption['group'], string> = {

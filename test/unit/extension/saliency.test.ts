@@ -8,6 +8,8 @@ import {
   held,
   kernelNote,
   mergeMaps,
+  modeOf,
+  showLabel,
   targetChoices,
 } from '../../../extension/src/views/saliency-model'
 import { validatePayload } from '../../../src/display/validate'
@@ -81,6 +83,36 @@ describe('saliency target selector', () => {
     )
     expect(kernelNote(payload, 3, 'This result is no longer in the kernel; run its cell again.')).toBe(
       'Could not compute class class 3: This result is no longer in the kernel; run its cell again. Showing what this output holds.',
+    )
+  })
+})
+
+describe('signed and magnitude methods side by side', () => {
+  const payload = {
+    ...saliencyPayload({ count: 1, methods: ['saliency', 'integrated-gradients', 'grad-cam'] }),
+    signed: true,
+    signedMethods: [false, true, false],
+  }
+
+  it("draws magnitude rows as magnitudes whatever 'Show' says, and names the methods 'Show' applies to", () => {
+    expect([0, 1, 2].map((m) => modeOf(payload, m, 'signed'))).toEqual(['absolute', 'signed', 'absolute'])
+    expect(modeOf(payload, 1, 'negative')).toBe('negative')
+    expect(showLabel(payload)).toBe('Show (integrated-gradients)')
+    const { signedMethods: _, ...older } = payload
+    expect(modeOf(older, 0, 'signed')).toBe('signed')
+    expect(showLabel(older)).toBe('Show')
+    expect(validatePayload('saliency', payload).ok).toBe(true)
+    const wrong = validatePayload('saliency', { ...payload, signedMethods: [true] })
+    expect(!wrong.ok && wrong.errors).toEqual([
+      'saliency.signedMethods: expected one per method (3), got an array of 1',
+    ])
+  })
+
+  it("says a disposed model's message without the kernel's 'saliency view:' prefix", () => {
+    const reason =
+      'saliency view: model expected the model this result was computed with, got a model that was disposed since. Reload it with gw.load("models/mnist-cnn/model.json") and rerun the cell to explain other classes.'
+    expect(kernelNote(payload, 3, reason)).toBe(
+      'Could not compute class class 3: model expected the model this result was computed with, got a model that was disposed since. Reload it with gw.load("models/mnist-cnn/model.json") and rerun the cell to explain other classes. Showing what this output holds.',
     )
   })
 })
