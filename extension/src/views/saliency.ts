@@ -224,7 +224,7 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
     payload.methods.length > 1
       ? `max-content repeat(${payload.inputs.length}, max-content)`
       : 'repeat(auto-fill, minmax(max-content, 124px))'
-  payload.methods.forEach((method, m) => {
+  payload.methods.forEach((_, m) => {
     if (payload.methods.length > 1) grid.append(rowLabel(document, payload, m))
     payload.inputs.forEach((input, i) => {
       const figure = el(document, 'figure', 'gw-cell')
