@@ -13,4 +13,5 @@ export {
   type MimeBundle,
 } from './bundle'
 export { encodePng, decodePng } from './png'
+export { html, markdown, image, mimeBundle, Content, type ImageSource, type ImageOptions } from './content'
 export { makeProvenance, modelFingerprint } from './provenance'

@@ -3,6 +3,7 @@
  */
 import { inspect } from 'node:util'
 import { isDisplayable, JUPYTER_DISPLAY, withStaticFallbacks, type MimeBundle } from '../display/bundle'
+import { mimeBundle } from '../display/content'
 import { MAX_PAYLOAD_DEPTH, shortPath, tooDeep } from '../display/limits'
 import { GlasswingError } from '../errors'
 import { sessionState } from './hooks'
@@ -13,6 +14,8 @@ export interface DisplayOptions {
   displayId?: string
   /** Extra metadata sent with the bundle (per MIME type, as Jupyter defines it). */
   metadata?: Record<string, unknown>
+  /** The value is a MIME bundle itself (`{ 'text/html': '<b>x</b>' }`): show it as it is (see `gw.mimeBundle`). */
+  mimeBundle?: boolean
 }
 
 /** What {@link display} returns: the output's id and a way to replace its content. */
@@ -76,6 +79,7 @@ function newDisplayId(): string {
  * @example
  * const out = gw.display('starting...')
  * out.update(await gw.explain(model, x))
+ * gw.display({ 'text/html': '<b>done</b>' }, { mimeBundle: true })
  */
 export function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
   const displayId = options.displayId ?? newDisplayId()
@@ -102,11 +106,13 @@ export function display(value: unknown, options: DisplayOptions = {}): DisplayHa
     state.pendingDisplays.add(pending)
     void settled.then(() => state.pendingDisplays.delete(pending))
   }
-  show(value, false)
+  const asShown = (shown: unknown): unknown =>
+    options.mimeBundle ? mimeBundle(shown as Record<string, unknown>) : shown
+  show(asShown(value), false)
   // Marked quiet: a cell that ends with `gw.display(x)` shows x once, not also the handle.
   return {
     displayId,
-    update: (next) => show(next, true),
+    update: (next) => show(asShown(next), true),
     [Symbol.for('glasswing.quiet')]: true,
   } as DisplayHandle
 }

@@ -10,6 +10,7 @@
  */
 import path from 'node:path'
 import { createCellRunner, type CellRunner, type LibrarySession } from './cells'
+import { connectTslabDisplay } from './tslab-display'
 import { fromChannel, toChannel, type EngineEvent, type EngineMessage, type EngineRequest } from './messages'
 import {
   installRuntimeResolution,
@@ -48,6 +49,7 @@ function main(): void {
   const emit = (event: EngineEvent): void => send({ type: 'event', origin, event })
   redirectStream(process.stdout, 'stdout', emit)
   redirectStream(process.stderr, 'stderr', emit)
+  connectTslabDisplay(emit, [process.cwd(), root])
 
   const { session, loaded } = loadSession(emit)
   session.installSessionHooks({
