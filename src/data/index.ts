@@ -8,6 +8,7 @@ import { fashionMnist } from './fashion-mnist'
 import { image } from './image-file'
 import { mnist } from './mnist'
 import { npy } from './npy'
+import { photos } from './photos'
 import { sentiment } from './sentiment'
 import { tokenize, Vocabulary } from './vocabulary'
 import { addWatermark, watermarkMask, watermarkPatch, watermarkRegion } from './watermark'
@@ -18,6 +19,7 @@ export const datasets = {
   fashionMnist,
   creditG,
   sentiment,
+  photos,
   addWatermark,
   watermarkMask,
   watermarkRegion,
@@ -42,6 +44,7 @@ export type { VocabularyOptions } from './vocabulary'
 export type { ImageDataset, ImageDatasetOptions, SplitOptions } from './images'
 export type { WatermarkPatch } from './watermark'
 export type { ImageFileOptions } from './image-file'
+export type { PhotoCredit, PhotoOptions, PhotoSet } from './photos'
 export type { CsvOptions, CsvTable } from './csv'
 export { decodeNpy, type NpyArray } from './npy'
 export { seededRandom, shuffledIndices, type Random } from './random'
