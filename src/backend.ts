@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from './errors'
+import { relabelInterrupt } from './session/interrupt'
 
 /** The backends Glasswing runs on. */
 export type BackendName = 'tensorflow' | 'wasm'
@@ -187,10 +188,12 @@ function defaultWarn(message: string): void {
 
 /**
  * Turns tfjs's "kernel not registered" error into one that says which backend lacks it and how to get
- * the native one. DSL entry points pass every error through this.
+ * the native one, and an interrupt seen deep inside (the model's forward pass) into one naming the
+ * public call. DSL entry points pass every error through this.
  */
 export function explainBackendError(error: unknown, where: string): unknown {
   if (!(error instanceof Error)) return error
+  if (error instanceof GlasswingError) return relabelInterrupt(error, where)
   const missing = /Kernel '([^']+)' not registered for backend '([^']+)'/.exec(error.message)
   if (!missing) return error
   return new GlasswingError(

@@ -1,6 +1,7 @@
 /** tfjs Graph models (converted TensorFlow graphs) as GlasswingModels: op nodes stand for layers. */
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../errors'
+import { throwIfInterrupted } from '../session/interrupt'
 import { modelFingerprint } from '../display/provenance'
 import { checkLayerName } from './names'
 import { splitAt } from './split'
@@ -50,10 +51,13 @@ export class GraphGlasswingModel implements GlasswingModel {
   }
 
   predict(inputs: tf.Tensor): tf.Tensor {
+    // Every batch of every long computation runs the model: the one place an interrupt is always seen.
+    throwIfInterrupted('model.predict')
     return this.tfModel.execute(inputs, this.outputName) as tf.Tensor
   }
 
   run(inputs: tf.Tensor | null, options: ForwardOptions = {}): ForwardResult {
+    throwIfInterrupted('GlasswingModel.run')
     if (options.relu) {
       throw new GlasswingError({
         where: 'GlasswingModel.run',
@@ -80,6 +84,7 @@ export class GraphGlasswingModel implements GlasswingModel {
   activations(inputs: tf.Tensor, layerNames: string | readonly string[]): Record<string, tf.Tensor> {
     const names = typeof layerNames === 'string' ? [layerNames] : [...layerNames]
     for (const name of names) checkLayerName(name, this.layerNames, 'model.activations', 'layerNames')
+    throwIfInterrupted('model.activations')
     const outputs = this.tfModel.execute(inputs, names)
     const list = Array.isArray(outputs) ? outputs : [outputs]
     return Object.fromEntries(names.map((name, i) => [name, list[i]!]))

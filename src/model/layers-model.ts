@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../errors'
+import { throwIfInterrupted } from '../session/interrupt'
 import { modelFingerprint } from '../display/provenance'
 import { batchNormWithoutMissing } from './batch-norm'
 import { checkLayerName } from './names'
@@ -61,6 +62,8 @@ export class LayersGlasswingModel implements GlasswingModel {
   }
 
   run(inputs: tf.Tensor | null, options: ForwardOptions = {}): ForwardResult {
+    // Every batch of every long computation runs the model: the one place an interrupt is always seen.
+    throwIfInterrupted('GlasswingModel.run')
     for (const name of [...(options.capture ?? []), ...Object.keys(options.feed ?? {})]) {
       checkLayerName(name, this.layerNames, 'GlasswingModel.run', 'layer')
     }
@@ -76,6 +79,7 @@ export class LayersGlasswingModel implements GlasswingModel {
   activations(inputs: tf.Tensor, layerNames: string | readonly string[]): Record<string, tf.Tensor> {
     const names = typeof layerNames === 'string' ? [layerNames] : layerNames
     for (const name of names) checkLayerName(name, this.layerNames, 'model.activations', 'layerNames')
+    throwIfInterrupted('model.activations')
     // Only what the captured layers need is computed: the walk is lazy, from the requested tensors back.
     const walk = new GraphWalk(inputs, {}, this.tfModel.inputs[0]!)
     return Object.fromEntries(

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../errors'
+import { throwIfInterrupted } from '../session/interrupt'
 import type { ForwardResult, GlasswingModel, SplitModel } from './types'
 
 /** The part of tfjs-node's TFSavedModel that Glasswing uses. */
@@ -38,6 +39,8 @@ export class SavedGlasswingModel implements GlasswingModel {
   }
 
   predict(inputs: tf.Tensor): tf.Tensor {
+    // Every batch of every long computation runs the model: the one place an interrupt is always seen.
+    throwIfInterrupted('model.predict')
     return this.tfModel.predict(inputs, {}) as tf.Tensor
   }
 

@@ -3,9 +3,9 @@
  * current images every few steps, and a check for the user's interrupt at every step.
  */
 import { JUPYTER_DISPLAY, type MimeBundle } from '../display/bundle'
-import { GlasswingError } from '../errors'
 import { display, type DisplayHandle } from '../session/display'
 import { sessionState } from '../session/hooks'
+import { interruptedError, interruptRequested } from '../session/interrupt'
 import { imageGridPng, type ImageData } from './render'
 
 /** A live output, or nothing where no front end updates outputs in place. */
@@ -42,14 +42,8 @@ export function liveOutput(enabled: boolean, title: string): LiveOutput {
       handle?.update({ [JUPYTER_DISPLAY]: () => ({ 'text/plain': summary }) })
     },
     checkInterrupt(where, step, steps) {
-      if (hooks.interruptSignal?.aborted) {
-        throw new GlasswingError({
-          where,
-          expected: 'to run to the end',
-          received: `an interrupt after ${step} of ${steps} steps`,
-          hint: 'Run the cell again to restart (fewer options.steps finish sooner).',
-        })
-      }
+      if (interruptRequested(hooks))
+        throw interruptedError(where, { done: step, total: steps, unit: 'steps' })
     },
   }
 }

@@ -37,6 +37,11 @@ export interface SessionHooks {
   richDisplay: boolean
   /** Aborted when the user interrupts the running cell; long operations stop at their next step. */
   interruptSignal?: AbortSignal
+  /**
+   * True once the user has interrupted the running cell, readable while synchronous code runs (the
+   * kernel sets it from another thread); see interrupt.ts.
+   */
+  interruptRequested?(): boolean
   /** The connection to the front end, for comms; absent outside a kernel. */
   comms?: CommTransport
   /** Seconds since some fixed point, for rates and ETAs (tests pass a fake clock). */

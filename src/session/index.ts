@@ -38,3 +38,11 @@ export {
   registerCommTarget,
 } from './comms'
 export { closeAbandonedScopes } from './recover'
+export {
+  interruptRequested,
+  interruptedError,
+  isInterrupt,
+  relabelInterrupt,
+  throwIfInterrupted,
+  type InterruptPoint,
+} from './interrupt'

@@ -5,6 +5,7 @@
  */
 import { GlasswingError } from '../errors'
 import { sessionState, type SessionHooks } from './hooks'
+import { interruptRequested } from './interrupt'
 
 /** Options of {@link progress}. */
 export interface ProgressOptions {
@@ -82,7 +83,7 @@ export function progress(options: ProgressOptions = {}): ProgressBar {
     }
   }
   const checkInterrupt = (): void => {
-    if (hooks.interruptSignal?.aborted) {
+    if (interruptRequested(hooks)) {
       throw new GlasswingError({
         where: options.label ? `gw.progress (${options.label})` : 'gw.progress',
         expected: 'to run to the end',

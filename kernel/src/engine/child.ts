@@ -10,6 +10,7 @@
  */
 import path from 'node:path'
 import { createCellRunner, type CellRunner, type LibrarySession } from './cells'
+import { watchInterrupts } from './interrupt-flag'
 import { connectTslabDisplay } from './tslab-display'
 import { fromChannel, toChannel, type EngineEvent, type EngineMessage, type EngineRequest } from './messages'
 import {
@@ -46,6 +47,7 @@ function main(): void {
   let controller = new AbortController()
   let rejectInterrupt: (error: Error) => void = () => undefined
   let interruptPromise: Promise<never> = new Promise<never>(() => undefined)
+  const interruptFlag = watchInterrupts()
   const emit = (event: EngineEvent): void => send({ type: 'event', origin, event })
   redirectStream(process.stdout, 'stdout', emit)
   redirectStream(process.stderr, 'stderr', emit)
@@ -71,6 +73,8 @@ function main(): void {
     get interruptSignal() {
       return controller.signal
     },
+    // Read between batches of synchronous work, where the SIGINT handler cannot run: see interrupt-flag.ts.
+    interruptRequested: () => interruptFlag.requested(origin) || controller.signal.aborted,
     comms: {
       open: (commId: string, targetName: string, data: unknown, buffers: Uint8Array[]) =>
         emit({ kind: 'commOpen', commId, targetName, data, buffers }),

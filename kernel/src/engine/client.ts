@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { INTERRUPT_STDIO, sendInterrupt } from './interrupt-flag'
 import { fromChannel, toChannel, type EngineEvent, type EngineMessage, type EngineRequest } from './messages'
 
 type Request = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never
@@ -56,7 +57,8 @@ export function startEngine(options: EngineOptions): Engine {
       // Output the engine writes from JavaScript travels as events; the native library's logs go to the
       // kernel's log. Its own process group: a SIGINT sent to the kernel's group reaches it only once,
       // through the kernel.
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The fifth, a pipe, carries interrupts that synchronous code can see (interrupt-flag.ts).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', INTERRUPT_STDIO],
       serialization: 'json', // see messages.ts
       detached: true,
       env: { ...process.env, GLASSWING_ENGINE: '1' },
@@ -116,6 +118,7 @@ export function startEngine(options: EngineOptions): Engine {
       if (child.exitCode !== null || child.pid === undefined) return
       child.kill('SIGINT')
       const running = [...pending.entries()].find(([, waiter]) => waiter.op === 'execute')?.[0]
+      if (running !== undefined) sendInterrupt(child, running)
       if (running === undefined || graceTimer) return
       const stuck = child
       // A SIGINT can land where neither breakOnSigint nor the engine's handler sees it (between two

@@ -1,4 +1,5 @@
 /** Integration rules along the path from baseline to input, as Captum defines them. */
+import { throwIfInterrupted } from '../../session/interrupt'
 
 /** How the path integral is approximated. */
 export type IntegrationRule =
@@ -52,6 +53,8 @@ function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
   const nodes = new Array<number>(n)
   const weights = new Array<number>(n)
   for (let i = 0; i < Math.ceil(n / 2); i++) {
+    // O(n) per node: a million steps take minutes here, so the user may stop it.
+    throwIfInterrupted('Gauss-Legendre nodes', { done: i, total: Math.ceil(n / 2), unit: 'nodes' })
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5))
     let derivative = 0
     for (let iteration = 0; iteration < 100; iteration++) {

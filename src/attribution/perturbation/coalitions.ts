@@ -3,6 +3,7 @@
  * weights, and KernelSHAP's constrained solve. A coalition is a 0/1 row: 1 keeps the feature's
  * value from the input, 0 replaces it by the baseline.
  */
+import { throwIfInterrupted } from '../../session/interrupt'
 import { solveWeightedLeastSquares } from './least-squares'
 import type { RandomSource } from '../random'
 
@@ -67,6 +68,7 @@ export function kernelShapCoalitions(features: number, samples: number, random: 
   const rows = Math.max(2, samples - (samples % 2))
   const values = new Uint8Array(rows * features)
   for (let pair = 0; pair < rows / 2; pair++) {
+    if (pair % 4096 === 0) throwIfInterrupted('coalitions', { done: 2 * pair, total: rows, unit: 'samples' })
     const draw = random.next() * totalMass
     let size = 1
     while (size < features - 1 && sizeMass[size - 1]! <= draw) size++
@@ -96,9 +98,11 @@ export function limeCoalitions(
   const rows = Math.max(1, samples)
   const values = new Uint8Array(rows * features)
   values.fill(1, 0, features)
-  for (let row = 1; row < rows; row++)
+  for (let row = 1; row < rows; row++) {
+    if (row % 4096 === 0) throwIfInterrupted('coalitions', { done: row, total: rows, unit: 'samples' })
     for (let feature = 0; feature < features; feature++)
       values[row * features + feature] = random.next() < 0.5 ? 1 : 0
+  }
   const weights = new Float64Array(rows)
   for (let row = 0; row < rows; row++) {
     let kept = 0

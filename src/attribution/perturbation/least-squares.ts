@@ -3,6 +3,7 @@
  * small (one column per segment or feature), so a dense solve on the CPU is exact and fast; tfjs
  * would compute in float32, which loses the digits that parity with Captum needs.
  */
+import { throwIfInterrupted } from '../../session/interrupt'
 
 /** A weighted regression problem: `rows` samples of `columns` features, row-major. */
 export interface WeightedProblem {
@@ -52,6 +53,7 @@ export function solveWeightedLeastSquares(problem: WeightedProblem): WeightedFit
   const moment = new Float64Array(columns)
   const centered = new Float64Array(columns)
   for (let row = 0; row < rows; row++) {
+    if (row % 4096 === 0) throwIfInterrupted('least squares', { done: row, total: rows, unit: 'samples' })
     const weight = weights[row]!
     if (weight === 0) continue
     for (let column = 0; column < columns; column++)
