@@ -7,13 +7,14 @@ import { Widget } from '@lumino/widgets'
 import type { PayloadOf, ViewKind } from '../../src/display/schema'
 import { validatePayload } from '../../src/display/validate'
 import { createLink, findKernel, type KernelLink } from './link'
-import { errorBox } from './views/dom'
+import { errorBox, noticeBox } from './views/dom'
 import type { RenderView, ViewHandle } from './views/view'
 
 /** A renderer for one view kind. */
 export class GlasswingRenderer<K extends ViewKind> extends Widget implements IRenderMime.IRenderer {
   private handle: ViewHandle<PayloadOf[K]> | null = null
   private link: KernelLink | null = null
+  private notices: HTMLElement | null = null
 
   constructor(
     private readonly kind: K,
@@ -47,17 +48,26 @@ export class GlasswingRenderer<K extends ViewKind> extends Widget implements IRe
       )
       return
     }
-    if (this.handle?.update && (await this.handle.update(result.payload))) return
+    if (this.handle?.update && (await this.handle.update(result.payload)))
+      return this.showNotices(result.notices)
     this.clear()
     this.link ??= createLink(() => findKernel(this))
     try {
       this.handle = await this.view(this.node, result.payload, { document, link: this.link })
+      this.showNotices(result.notices)
     } catch (error) {
       this.clear()
       this.node.append(
         errorBox(document, `Glasswing could not draw this ${this.kind} view.`, [String(error)]),
       )
     }
+  }
+
+  /** What the view leaves out of a valid payload (non-finite values, ...), above the view. */
+  private showNotices(notices: string[]): void {
+    this.notices?.remove()
+    this.notices = notices.length > 0 ? noticeBox(document, notices) : null
+    if (this.notices) this.node.prepend(this.notices)
   }
 
   private clear(): void {

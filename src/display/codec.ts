@@ -94,12 +94,15 @@ export function base64ToBytes(text: string): Uint8Array {
 
 /**
  * How many values of an array are not finite (NaN, +Infinity or -Infinity), and the position of the
- * first. Integer and quantised arrays have none; float arrays are checked bit by bit.
+ * first. With `group`, counts groups of that many consecutive values holding at least one (the points
+ * of an [n, d] array with `group` d). Integer and quantised arrays have none; floats are checked by
+ * their bits.
  *
  * @example
- * nonFinite(encodeArray([1, NaN, Infinity], [3], 'float32'))   // { count: 2, first: 1 }
+ * nonFinite(encodeArray([1, NaN, Infinity], [3], 'float32'))            // { count: 2, first: 1 }
+ * nonFinite(encodeArray([1, NaN, Infinity, 2], [2, 2], 'float32'), 2)   // { count: 2, first: 0 }
  */
-export function nonFinite(array: EncodedArray): { count: number; first: number } {
+export function nonFinite(array: EncodedArray, group = 1): { count: number; first: number } {
   let count = 0
   let first = -1
   if (array.dtype !== 'float16' && array.dtype !== 'float32') return { count, first }
@@ -107,12 +110,17 @@ export function nonFinite(array: EncodedArray): { count: number; first: number }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const wide = array.dtype === 'float32'
   const n = bytes.length / (wide ? 4 : 2)
+  let counted = -1
   for (let i = 0; i < n; i++) {
     // All exponent bits set: an infinity or a NaN.
     const special = wide
       ? (view.getUint32(i * 4, true) & 0x7f800000) === 0x7f800000
       : (view.getUint16(i * 2, true) & 0x7c00) === 0x7c00
-    if (special && count++ === 0) first = i
+    if (!special) continue
+    const at = Math.floor(i / group)
+    if (at === counted) continue
+    counted = at
+    if (count++ === 0) first = at
   }
   return { count, first }
 }

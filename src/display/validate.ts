@@ -5,11 +5,16 @@
  * path and what was expected, so a bad payload becomes a readable error box instead of a broken view.
  */
 import { BYTES_PER_ELEMENT } from './codec'
+import { MAX_PAYLOAD_DEPTH, shortPath, tooDeep } from './limits'
 import type { PayloadOf, ViewKind } from './schema'
+import { checkNumbers } from './validate-numbers'
 
-/** The outcome of `validatePayload`. */
+/**
+ * The outcome of `validatePayload`. A valid payload may come with notices: what its view leaves out
+ * and says so (points whose coordinates are not finite, ...).
+ */
 export type Validation<K extends ViewKind> =
-  | { ok: true; payload: PayloadOf[K] }
+  | { ok: true; payload: PayloadOf[K]; notices: string[] }
   | { ok: false; errors: string[] }
 
 type Obj = Record<string, unknown>
@@ -390,7 +395,21 @@ const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features
  * if (!result.ok) showError(result.errors)
  */
 export function validatePayload<K extends ViewKind>(kind: K, value: unknown): Validation<K> {
+  // Depth first, by a loop: the checks below recurse along the payload.
+  const deep = tooDeep(value, MAX_PAYLOAD_DEPTH)
+  if (deep)
+    return {
+      ok: false,
+      errors: [
+        `${kind}: expected a payload nested at most ${MAX_PAYLOAD_DEPTH} levels deep, got one nested deeper ` +
+          `at ${shortPath(deep.path)}`,
+      ],
+    }
   const errors: string[] = []
   CHECKS[kind](value, kind, errors)
-  return errors.length === 0 ? { ok: true, payload: value as PayloadOf[K] } : { ok: false, errors }
+  if (errors.length > 0) return { ok: false, errors }
+  const payload = value as PayloadOf[K]
+  const numbers = checkNumbers(kind, payload)
+  if (numbers.errors.length > 0) return { ok: false, errors: numbers.errors }
+  return { ok: true, payload, notices: numbers.notices }
 }

@@ -1,4 +1,5 @@
 /** Small DOM helpers. Every string goes in as text (`textContent`), never as markup. */
+import { userText } from './text/user-text'
 
 /** Creates an element with classes and optional text. */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -64,14 +65,33 @@ export function slider(
   return { root, input }
 }
 
+/** How long a line of an error or notice box may be (a message quoting a payload string stays short). */
+const MESSAGE_MAX = 400
+
 /** The readable error box shown for a payload that fails validation. */
 export function errorBox(document: Document, title: string, errors: string[]): HTMLElement {
   const box = el(document, 'div', 'gw-error')
+  box.setAttribute('role', 'alert')
   box.append(el(document, 'strong', '', title))
   const list = el(document, 'ul')
-  for (const error of errors.slice(0, 20)) list.append(el(document, 'li', '', error))
+  for (const error of errors.slice(0, 20)) list.append(el(document, 'li', '', userText(error, MESSAGE_MAX)))
   if (errors.length > 20) list.append(el(document, 'li', '', `... and ${errors.length - 20} more`))
   box.append(list)
+  return box
+}
+
+/**
+ * The notice shown above a view that draws a payload but leaves something out (values that are not
+ * finite, ...): one line each, so that nothing is dropped silently.
+ *
+ * @example
+ * host.prepend(noticeBox(document, ['3 points of 500 have coordinates that are not finite ...']))
+ */
+export function noticeBox(document: Document, notices: string[]): HTMLElement {
+  const box = el(document, 'div', 'gw-notice')
+  box.setAttribute('role', 'status')
+  for (const notice of notices.slice(0, 20))
+    box.append(el(document, 'div', '', userText(notice, MESSAGE_MAX)))
   return box
 }
 

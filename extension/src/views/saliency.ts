@@ -3,6 +3,7 @@
  * and clip controls; hover read-out; click to enlarge; another target asked from the kernel.
  */
 import { decodeArray } from '../../../src/display/codec'
+import { zeroNonFinite } from './finite'
 import type { SaliencyMode, SaliencyPayload } from '../../../src/display/schema'
 import { attributionToRgba } from './colormap'
 import { el, formatNumber, select, slider } from './dom'
@@ -97,7 +98,7 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
   const decoded = new Map<object, Float32Array>()
   const valuesOf = (map: SaliencyPayload['maps'][number]): Float32Array => {
     let values = decoded.get(map)
-    if (!values) decoded.set(map, (values = decodeArray(map.values)))
+    if (!values) decoded.set(map, (values = zeroNonFinite(decodeArray(map.values))))
     return values
   }
 

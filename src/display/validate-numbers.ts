@@ -1,0 +1,176 @@
+/**
+ * The checks of a payload's numbers and pictures that come after its shape is known to be right:
+ * declared picture sizes within bounds, and what to do with values that are not finite.
+ *
+ * Each numeric array gets one policy. Where a view can draw the rest truthfully, the payload is drawn
+ * with a notice that says how many values were left out (embedding points, saliency maps, activation
+ * maps); where a missing number would change what the rest means (tabular attributions: a waterfall
+ * must add up, the bars share one scale), the payload is refused with an error naming the first one.
+ * Numbers inside JSON lists cannot be NaN (JSON has none): the shape checks refuse their nulls.
+ *
+ * Dependency-free (the JupyterLab extension bundles it).
+ */
+import { nonFinite } from './codec'
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './limits'
+import type { EncodedArray, EncodedImage, PayloadOf, ViewKind } from './schema'
+
+/** What the checks found: errors refuse the payload, notices are shown above its view. */
+export interface NumberFindings {
+  errors: string[]
+  notices: string[]
+}
+
+const NOT_FINITE = 'not finite (NaN or ±Infinity)'
+
+/** A payload string quoted for a message, cut to 40 characters. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 39)}…` : text)
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+
+/** A declared picture's size within MAX_IMAGE_SIDE per side and MAX_IMAGE_PIXELS in all. */
+function imageSize(image: EncodedImage, path: string, errors: string[]): void {
+  const { width, height } = image
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS)
+    errors.push(
+      `${path}: expected a picture at most ${MAX_IMAGE_SIDE}x${MAX_IMAGE_SIDE} pixels ` +
+        `(${MAX_IMAGE_PIXELS.toLocaleString('en-US')} in all), got ${width}x${height}. ` +
+        'Send a smaller picture (resize it before displaying)',
+    )
+}
+
+/** Notices for arrays drawn with their non-finite values as 0, summed over the arrays of one field. */
+function zeroedNotice(
+  arrays: { array: EncodedArray; path: string }[],
+  what: string,
+  drawnAs: string,
+  notices: string[],
+): void {
+  let count = 0
+  let total = 0
+  let holders = 0
+  let first = ''
+  for (const { array, path } of arrays) {
+    const found = nonFinite(array)
+    total += array.shape.reduce((a, b) => a * b, 1)
+    if (found.count === 0) continue
+    count += found.count
+    holders += 1
+    first ||= `${path} at ${found.first}`
+  }
+  if (count > 0)
+    notices.push(
+      `${plural(count, 'value')} of ${total.toLocaleString('en-US')} in ${plural(holders, what)} ` +
+        `${count === 1 ? 'is' : 'are'} ${NOT_FINITE} and ${count === 1 ? 'is' : 'are'} drawn as ${drawnAs} ` +
+        `(first: ${first}).`,
+    )
+}
+
+function saliency(p: PayloadOf['saliency'], found: NumberFindings): void {
+  p.inputs.forEach((input, i) => imageSize(input.image, `saliency.inputs[${i}].image`, found.errors))
+  const maps = p.maps.map((map, i) => ({ array: map.values, path: `maps[${i}]` }))
+  zeroedNotice(maps, 'map', '0 (no attribution)', found.notices)
+}
+
+function embedding(p: PayloadOf['embedding'], found: NumberFindings): void {
+  const [n, d] = p.coordinates.shape as [number, number]
+  const bad = nonFinite(p.coordinates, d)
+  if (bad.count === n && n > 0)
+    found.errors.push(
+      `embedding.coordinates: expected finite numbers, got ${plural(n, 'point')} whose coordinates are all ` +
+        `${NOT_FINITE}. Check the projection's input (a NaN in the activations spreads to every point)`,
+    )
+  else if (bad.count > 0)
+    found.notices.push(
+      `${plural(bad.count, 'point')} of ${n.toLocaleString('en-US')} ${bad.count === 1 ? 'has' : 'have'} ` +
+        `coordinates that are ${NOT_FINITE}; ${bad.count === 1 ? 'it is' : 'they are'} not drawn ` +
+        `(first: point ${bad.first}).`,
+    )
+  for (const column of p.columns) {
+    if (column.type !== 'number') continue
+    const values = nonFinite(column.values)
+    if (values.count > 0)
+      found.notices.push(
+        `${plural(values.count, 'value')} of column ${quoted(column.name)} ${values.count === 1 ? 'is' : 'are'} ` +
+          `${NOT_FINITE}; ${values.count === 1 ? 'its point is' : 'their points are'} drawn dark grey and left out of ` +
+          `the colour scale (first: point ${values.first}).`,
+      )
+  }
+  const images = p.thumbnails?.images.shape
+  if (images && (images[1]! > 1024 || images[2]! > 1024))
+    found.errors.push(
+      `embedding.thumbnails.images: expected thumbnails at most 1024x1024 pixels, got ${images[2]}x${images[1]}. ` +
+        'Send smaller thumbnails',
+    )
+}
+
+function neurons(p: PayloadOf['neurons'], found: NumberFindings): void {
+  const maps: { array: EncodedArray; path: string }[] = []
+  p.units.forEach((unit, u) => {
+    if (unit.visualization) imageSize(unit.visualization, `neurons.units[${u}].visualization`, found.errors)
+    unit.topExamples?.forEach((example, k) => {
+      const at = `neurons.units[${u}].topExamples[${k}]`
+      imageSize(example.image, `${at}.image`, found.errors)
+      if (example.map) maps.push({ array: example.map, path: `units[${u}].topExamples[${k}].map` })
+    })
+    unit.tuningCurves?.forEach((curve, c) => {
+      const numbers = [
+        ...(curve.values ?? []),
+        ...(curve.responses ?? []),
+        curve.preferred,
+        curve.selectivity,
+      ]
+      if (!numbers.every((x) => typeof x === 'number' && Number.isFinite(x)))
+        found.errors.push(
+          `neurons.units[${u}].tuningCurves[${c}]: expected finite numbers in values, responses, preferred ` +
+            'and selectivity, got a value that is not one (null, NaN or ±Infinity)',
+        )
+    })
+  })
+  zeroedNotice(maps, 'activation map', '0', found.notices)
+}
+
+function features(p: PayloadOf['features'], found: NumberFindings): void {
+  if (p.modality !== 'tabular') return
+  const f = p.featureNames.length
+  const arrays: [string, EncodedArray | null | undefined][] = [
+    ['attributions', p.attributions],
+    ['values', p.values],
+    ['comparison.attributions', p.comparison?.attributions],
+  ]
+  for (const [name, array] of arrays) {
+    if (!array) continue
+    const bad = nonFinite(array)
+    if (bad.count === 0) continue
+    const feature = bad.first % f
+    const example = Math.floor(bad.first / f) % Math.max(1, p.outputs.length)
+    found.errors.push(
+      `features.${name}: expected finite numbers, got ${plural(bad.count, 'value')} ${NOT_FINITE}, first at ` +
+        `example ${example}, feature ${quoted(p.featureNames[feature] ?? String(feature))}. ` +
+        'Bars and a waterfall cannot add up without them: find the NaN in the model output or inputs, then recompute',
+    )
+  }
+}
+
+/**
+ * Checks a payload whose shape is valid (see `validatePayload`): picture sizes, and values that are
+ * not finite, refused or noted as the module comment says.
+ *
+ * @example
+ * const { errors, notices } = checkNumbers('embedding', payload)
+ */
+export function checkNumbers<K extends ViewKind>(kind: K, payload: PayloadOf[K]): NumberFindings {
+  const found: NumberFindings = { errors: [], notices: [] }
+  try {
+    if (kind === 'saliency') saliency(payload as PayloadOf['saliency'], found)
+    else if (kind === 'embedding') embedding(payload as PayloadOf['embedding'], found)
+    else if (kind === 'neurons') neurons(payload as PayloadOf['neurons'], found)
+    else features(payload as PayloadOf['features'], found)
+  } catch (error) {
+    // An array the shape checks do not cover (an example's activation map) that is not base64.
+    found.errors.push(`${kind}: could not read an array's numbers (${String(error)})`)
+  }
+  return found
+}
