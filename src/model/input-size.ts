@@ -2,6 +2,10 @@
 import type * as tf from '@tensorflow/tfjs'
 import { describeValue, GlasswingError } from '../errors'
 
+interface ModelJson {
+  config?: { layers?: LayerJson[] }
+}
+
 interface LayerJson {
   class_name: string
   config: { batch_input_shape?: (number | null)[]; batchInputShape?: (number | null)[] }
@@ -25,8 +29,9 @@ export function withInputSize(handler: tf.io.IOHandler, size: readonly [number, 
   return {
     load: async () => {
       const artifacts = await handler.load!()
-      const topology = artifacts.modelTopology as { model_config?: { config?: { layers?: LayerJson[] } } }
-      const layers = topology?.model_config?.config?.layers ?? []
+      // tfjs writes the model config itself; a Keras-converted model.json wraps it in model_config.
+      const topology = artifacts.modelTopology as ModelJson & { model_config?: ModelJson }
+      const layers = (topology?.model_config ?? topology)?.config?.layers ?? []
       const inputs = layers.filter((layer) => layer.class_name === 'InputLayer')
       const shape = inputs[0]?.config.batch_input_shape ?? inputs[0]?.config.batchInputShape
       if (inputs.length !== 1 || !shape || shape.length !== 4) {
