@@ -62,6 +62,8 @@ export {
   type ProgressOptions,
   type CommHandle,
 } from './session'
+/** Reports: results as a self-contained, script-free HTML file and its PDF. */
+export { report, Report, type ReportOptions, type ReportItem, type ReportTable } from './report'
 /** Host-side session API (the kernel installs its hooks here); notebooks rarely need it. */
 export * as session from './session'
 /** Live link with the views: the embedding selection, explainers for other targets. */
