@@ -87,7 +87,7 @@ describe('gw.report (HTML)', () => {
       'kernel-shap',
       '<td>seed</td><td>7</td>',
       model.fingerprint,
-      'tensorflow',
+      `${backend().backend} on`,
       'glasswing',
     ]) {
       expect(html).toContain(field)
