@@ -8,6 +8,7 @@ import type { PayloadOf, ViewKind } from '../../src/display/schema'
 import { validatePayload } from '../../src/display/validate'
 import { createLink, findKernel, type KernelLink } from './link'
 import { errorBox, noticeBox } from './views/dom'
+import { shownStrings, type CutStrings } from './views/text/shown-strings'
 import type { RenderView, ViewHandle } from './views/view'
 
 /** A renderer for one view kind. */
@@ -15,6 +16,8 @@ export class GlasswingRenderer<K extends ViewKind> extends Widget implements IRe
   private handle: ViewHandle<PayloadOf[K]> | null = null
   private link: KernelLink | null = null
   private notices: HTMLElement | null = null
+  /** Payload strings the view shows cut, with their full text (see `shownStrings`). */
+  private cut: CutStrings = new Map()
 
   constructor(
     private readonly kind: K,
@@ -23,6 +26,20 @@ export class GlasswingRenderer<K extends ViewKind> extends Widget implements IRe
   ) {
     super()
     this.addClass('gw-renderer')
+    this.node.addEventListener('mouseover', this.showFullText)
+  }
+
+  /** Gives a hovered element whose text holds a cut payload string the full value as its tooltip. */
+  private readonly showFullText = (event: Event): void => {
+    const target = event.target
+    if (!(target instanceof HTMLElement) || this.cut.size === 0 || target.dataset.gwFull !== undefined) return
+    const text = target.textContent ?? ''
+    const cut = [...this.cut].filter(([shown]) => text.includes(shown) || target.title.includes(shown))
+    if (cut.length === 0) return
+    target.dataset.gwFull = ''
+    target.title = target.title
+      ? cut.reduce((title, [shown, full]) => title.split(shown).join(full), target.title)
+      : cut.map(([, full]) => full).join('\n')
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
@@ -48,12 +65,14 @@ export class GlasswingRenderer<K extends ViewKind> extends Widget implements IRe
       )
       return
     }
-    if (this.handle?.update && (await this.handle.update(result.payload)))
-      return this.showNotices(result.notices)
+    const payload = shownStrings(this.kind, result.payload, this.cut)
+    if (this.handle?.update && (await this.handle.update(payload))) return this.showNotices(result.notices)
     this.clear()
+    this.cut = new Map()
+    const shown = shownStrings(this.kind, result.payload, this.cut)
     this.link ??= createLink(() => findKernel(this))
     try {
-      this.handle = await this.view(this.node, result.payload, { document, link: this.link })
+      this.handle = await this.view(this.node, shown, { document, link: this.link })
       this.showNotices(result.notices)
     } catch (error) {
       this.clear()

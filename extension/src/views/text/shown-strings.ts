@@ -1,0 +1,132 @@
+/**
+ * A payload as its view shows it: every string a user or model wrote (class, method, layer, column,
+ * category, feature and example names, concept labels, notes, tokens, value labels) replaced by
+ * `userText` of it: cut, direction controls shown by name, isolated. The views then draw payload
+ * strings safely wherever they put them (inside a sentence, an SVG label, a <select> option) with no
+ * code of their own, and a new view field is covered by one line in the table below.
+ *
+ * Only strings the views show and never send back or compare with fixed values are changed: display
+ * ids, encodings, dtypes, kinds and roles stay as they are. Every string that was cut is recorded in
+ * `cut` (shown text -> full text), from which the widget gives hovered elements their full value.
+ *
+ * Pure: no DOM.
+ */
+import type { PayloadOf, ViewKind } from '../../../../src/display/schema'
+import { fullText, USER_TEXT_MAX, userText } from './user-text'
+
+/** Shown text -> full text of every string that was cut. */
+export type CutStrings = Map<string, string>
+
+type Shown = (text: string, max?: number) => string
+
+/** Notes and messages are sentences: they may run longer than names. */
+const SENTENCE_MAX = 240
+
+const strings = (list: string[] | null | undefined, show: Shown): string[] | null | undefined =>
+  list ? list.map((s) => show(s)) : list
+
+function saliency(p: PayloadOf['saliency'], show: Shown): PayloadOf['saliency'] {
+  return {
+    ...p,
+    provenance: { ...p.provenance, method: show(p.provenance.method) },
+    methods: p.methods.map((m) => show(m)),
+    classNames: strings(p.classNames, show) ?? null,
+  }
+}
+
+function embedding(p: PayloadOf['embedding'], show: Shown): PayloadOf['embedding'] {
+  return {
+    ...p,
+    provenance: { ...p.provenance, method: show(p.provenance.method) },
+    method: show(p.method),
+    layer: p.layer === null ? null : show(p.layer),
+    // Column names are also the values of the colour selector: `colorBy` is changed the same way.
+    ...(p.colorBy !== undefined ? { colorBy: show(p.colorBy) } : {}),
+    columns: p.columns.map((c) =>
+      c.type === 'category'
+        ? { ...c, name: show(c.name), categories: c.categories.map((s) => show(s)) }
+        : { ...c, name: show(c.name) },
+    ),
+  }
+}
+
+function neurons(p: PayloadOf['neurons'], show: Shown): PayloadOf['neurons'] {
+  const concept = (c: { label: string; iou: number }) => ({ ...c, label: show(c.label) })
+  return {
+    ...p,
+    provenance: { ...p.provenance, method: show(p.provenance.method) },
+    layer: show(p.layer),
+    ...(p.tuningLabels !== undefined ? { tuningLabels: strings(p.tuningLabels, show) } : {}),
+    ...(p.classNames !== undefined ? { classNames: strings(p.classNames, show) } : {}),
+    units: p.units.map((u) => ({
+      ...u,
+      ...(u.concept ? { concept: concept(u.concept) } : {}),
+      ...(u.concepts ? { concepts: u.concepts.map(concept) } : {}),
+      ...(typeof u.note === 'string' ? { note: show(u.note, SENTENCE_MAX) } : {}),
+      ...(u.topExamples
+        ? {
+            topExamples: u.topExamples.map((x) =>
+              typeof x.label === 'string' ? { ...x, label: show(x.label) } : x,
+            ),
+          }
+        : {}),
+      ...(u.tuningCurves
+        ? { tuningCurves: u.tuningCurves.map((c) => ({ ...c, sweep: show(c.sweep) })) }
+        : {}),
+    })),
+  }
+}
+
+function features(p: PayloadOf['features'], show: Shown): PayloadOf['features'] {
+  const provenance = { ...p.provenance, method: show(p.provenance.method) }
+  if (p.modality === 'text')
+    return {
+      ...p,
+      provenance,
+      outputName: show(p.outputName),
+      ...(p.methods ? { methods: p.methods.map((m) => show(m)) } : {}),
+      examples: p.examples.map((x) => ({
+        ...x,
+        tokens: x.tokens.map((t) => show(t)),
+        ...(typeof x.label === 'string' ? { label: show(x.label) } : {}),
+      })),
+    }
+  return {
+    ...p,
+    provenance,
+    featureNames: p.featureNames.map((f) => show(f)),
+    outputName: show(p.outputName),
+    ...(p.exampleNames ? { exampleNames: p.exampleNames.map((n) => show(n)) } : {}),
+    ...(p.valueLabels ? { valueLabels: p.valueLabels.map((row) => row.map((v) => show(v))) } : {}),
+    ...(p.comparison
+      ? { comparison: { ...p.comparison, methods: p.comparison.methods.map((m) => show(m)) } }
+      : {}),
+  }
+}
+
+const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] } = {
+  saliency,
+  embedding,
+  neurons,
+  features,
+}
+
+/**
+ * The payload with its shown strings made safe to show (see the module comment); a valid payload in,
+ * a valid payload out. Records in `cut` each string that was cut.
+ *
+ * @example
+ * const shown = shownStrings('saliency', payload, cut)   // classNames: ['\u2068⟨RLO⟩gnp.exe\u2069', ...]
+ */
+export function shownStrings<K extends ViewKind>(
+  kind: K,
+  payload: PayloadOf[K],
+  cut: CutStrings,
+): PayloadOf[K] {
+  const show: Shown = (text, max = USER_TEXT_MAX) => {
+    const shown = userText(text, max)
+    if (text.length > max) cut.set(shown.slice(1, -1), fullText(text))
+    return shown
+  }
+  return TABLE[kind](payload, show)
+}
