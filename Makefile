@@ -34,15 +34,21 @@ lint: $(NODE_STAMP)
 	node_modules/.bin/prettier --check src kernel/src extension/src test bench scripts
 	node_modules/.bin/tsc -p tsconfig.json
 
-# Node modules, exactly as the lock file says. Install scripts of tfjs-node and zeromq are skipped by
-# package.json's allowScripts: zeromq ships prebuilt binaries, tfjs-node is provisioned below.
+# Node modules, exactly as the lock file says. No install script runs: package.json's allowScripts denies
+# all three in the tree (zeromq ships prebuilt binaries, tfjs-node is provisioned below, core-js only
+# prints), and --ignore-scripts makes npm 10 (Node 20's own npm, which Binder's conda nodejs brings) agree:
+# it ignores allowScripts and tfjs-node's script would download libtensorflow from a host not reachable here.
 $(NODE_STAMP): package.json package-lock.json kernel/package.json extension/package.json
-	$(NPM) ci
+	$(NPM) ci --ignore-scripts
 	touch $@
 
 # The project virtualenv: JupyterLab and the Jupyter clients, pinned in requirements.txt.
 $(VENV)/.installed: requirements.txt
-	[ -x $(PY) ] || python3 -m venv $(VENV)
+	if [ ! -x $(PY) ]; then \
+		if [ "$(VENV)" != .venv ]; then echo "make: VENV=$(VENV) has no bin/python; point VENV at a Python" \
+			"environment (on Binder, postBuild passes its own) or leave VENV unset to use .venv" >&2; exit 1; fi; \
+		python3 -m venv $(VENV) || { echo "make: 'python3 -m venv .venv' failed; install Python 3.11 with" \
+			"venv (Debian/Ubuntu: apt-get install python3-venv)" >&2; exit 1; }; fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
@@ -67,8 +73,11 @@ imagenet: tensorflow build
 # SKIP_CHROMIUM=1 leaves it out (Binder needs no browser tests).
 chromium: $(if $(SKIP_CHROMIUM),,/usr/bin/chromium)
 /usr/bin/chromium:
-	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
-	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium
+	if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo=sudo; else \
+		echo "make chromium: /usr/bin/chromium is missing and installing Debian's chromium needs root or sudo;" \
+			"install it (apt-get install chromium) or run with SKIP_CHROMIUM=1 to set up without the browser tests" >&2; \
+		exit 1; fi; \
+	$$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium
 
 # Data sets from Debian packages (src/data/): Fashion-MNIST. MNIST and the review sentences come with the
 # node modules, German credit is committed under src/data/files. On Binder, binder/apt.txt installs it.

