@@ -38,7 +38,10 @@ export interface CommonEmbedOptions {
   reduce?: number | false
   /** Compute trustworthiness and kNN preservation. Default true. */
   quality?: boolean | QualityOptions
-  /** Image inputs: how many thumbnails to send for hover. Default 256. */
+  /**
+   * Image inputs: how many thumbnails to send for hover and the selection gallery (the first ones).
+   * Default: as many as fit in 1 MiB (1,337 MNIST digits). Live frames send none.
+   */
   thumbnails?: number
   /** Update the view in place while optimising. Default: when a notebook front end is attached. */
   live?: boolean
@@ -106,7 +109,7 @@ export async function embed(
         ? toClasses(options.predictions, 'options.predictions', matrix.rows)
         : null,
       classNames: options.classNames ?? null,
-      thumbnails: first instanceof tf.Tensor ? thumbnailsOf(first, options.thumbnails ?? 256) : null,
+      thumbnails: first instanceof tf.Tensor ? thumbnailsOf(first, options.thumbnails) : null,
       fingerprint: null,
     })
   } catch (error) {
@@ -244,7 +247,7 @@ async function embedModelLayers(
         layer,
         predictions: collected.predictions,
         classNames: options.classNames ?? model.classNames,
-        thumbnails: thumbnailsOf(inputs, options.thumbnails ?? 256),
+        thumbnails: thumbnailsOf(inputs, options.thumbnails),
         fingerprint: model.fingerprint,
         keepLiveView: keepLiveViews,
       }),
@@ -289,8 +292,11 @@ async function embedMatrix(input: Matrix, options: EmbedOptions, context: Contex
   }
   const live = liveProgress(options.live, context.where, (progress) => {
     const provenance = makeProvenance({ method, parameters: {}, seed: null })
+    // Frames come and go: they carry no thumbnails (the final embedding does), which would be resent
+    // whole with every frame.
     return new Embedding(progress.coordinates, {
       ...base,
+      thumbnails: null,
       provenance,
       progress: { step: progress.iteration, total: progress.iterations },
     })

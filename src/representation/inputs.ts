@@ -39,8 +39,23 @@ export function toClasses(value: tf.Tensor | ArrayLike<number>, argument: string
   return classes
 }
 
+/**
+ * How many bytes of thumbnails an embedding sends by default: 1 MiB, a picture for each of 1,337 MNIST
+ * digits, so that a lasso over a lab's 1,000 digits shows every one in the gallery.
+ */
+export const THUMBNAIL_BYTES = 1 << 20
+
+/** The default number of thumbnails for these inputs: as many as fit in {@link THUMBNAIL_BYTES}. */
+export function defaultThumbnails(inputs: tf.Tensor): number {
+  const perImage = inputs.shape.slice(1).reduce((a, b) => a * b, 1)
+  return Math.max(1, Math.floor(THUMBNAIL_BYTES / Math.max(1, perImage)))
+}
+
 /** uint8 thumbnails of image inputs ([n, h, w, 1 or 3], h and w <= 64), the first `count` of them. */
-export function thumbnailsOf(inputs: tf.Tensor, count: number): Thumbnails | null {
+export function thumbnailsOf(
+  inputs: tf.Tensor,
+  count: number = defaultThumbnails(inputs),
+): Thumbnails | null {
   if (inputs.rank !== 4 || count <= 0) return null
   const [n, height, width, channels] = inputs.shape as [number, number, number, number]
   if (height > 64 || width > 64 || (channels !== 1 && channels !== 3)) return null

@@ -94,3 +94,48 @@ export function thumbnailSlots(payload: EmbeddingPayload): Int32Array {
   }
   return slots
 }
+
+/**
+ * An axis range that fits the data: its finite values' extent with 5 % padding on each side (±1 around
+ * a single value). Set on the plot at every draw, so that a live run's last frame is framed by its own
+ * points, not by the wider early frames Plotly would otherwise keep.
+ *
+ * @example
+ * axisRange(Float32Array.of(-2, 0, 8))   // [-2.5, 8.5]
+ */
+export function axisRange(values: Float32Array): [number, number] | null {
+  let low = Infinity
+  let high = -Infinity
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue
+    if (v < low) low = v
+    if (v > high) high = v
+  }
+  if (low > high) return null
+  const pad = high > low ? 0.05 * (high - low) : 1
+  return [low - pad, high + pad]
+}
+
+/**
+ * The selection gallery: up to `limit` selected points, those with a thumbnail first (in index order),
+ * and a title that says how many are selected and, where some have no picture, how many.
+ *
+ * @example
+ * galleryOf([3, 700], slots, 64).title   // '2 selected · 1 without a picture (the payload has 256 thumbnails)'
+ */
+export function galleryOf(
+  points: readonly number[],
+  slots: Int32Array,
+  limit: number,
+): { shown: number[]; title: string } {
+  const pictured = points.filter((p) => (slots[p] ?? -1) >= 0)
+  const bare = points.filter((p) => (slots[p] ?? -1) < 0)
+  const shown = [...pictured, ...bare].slice(0, limit)
+  let title = `${points.length} selected`
+  if (points.length > limit) title += ` (${limit} shown)`
+  if (bare.length > 0) {
+    const total = slots.reduce((sum, slot) => sum + (slot >= 0 ? 1 : 0), 0)
+    title += ` · ${bare.length} without a picture (the payload has ${total.toLocaleString('en')} thumbnails)`
+  }
+  return { shown, title }
+}

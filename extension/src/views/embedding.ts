@@ -6,7 +6,16 @@
 import { base64ToBytes, decodeArray } from '../../../src/display/codec'
 import type { EmbeddingPayload } from '../../../src/display/schema'
 import { el, select } from './dom'
-import { axesOf, colorBy, colorOptions, defaultColor, thumbnailSlots, type Coloring } from './embedding-model'
+import {
+  axesOf,
+  axisRange,
+  colorBy,
+  colorOptions,
+  defaultColor,
+  galleryOf,
+  thumbnailSlots,
+  type Coloring,
+} from './embedding-model'
 import { smoothPan } from './embedding-pan'
 import { loadPlotly } from './embedding-plotly'
 import type { RenderView } from './view'
@@ -50,6 +59,12 @@ export function tracesFor(coloring: Coloring, axes: Float32Array[], webgl: boole
     ...base(group.indices),
     marker: { size, color: group.color, opacity: 0.8 },
   }))
+}
+
+/** A Plotly axis range that fits these values, or nothing (autorange) where none is finite. */
+function rangeOf(values: Float32Array): { range?: [number, number] } {
+  const range = axisRange(values)
+  return range ? { range } : {}
 }
 
 /** Draws the embedding view; see the module comment. */
@@ -126,15 +141,9 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
   const showSelection = (points: number[]): void => {
     gallery.replaceChildren()
     if (points.length === 0) return
-    gallery.append(
-      el(
-        document,
-        'div',
-        'gw-gallery-title',
-        `${points.length} selected${points.length > 64 ? ' (first 64 shown)' : ''}`,
-      ),
-    )
-    for (const point of points.slice(0, 64)) {
+    const { shown, title } = galleryOf(points, slots, 64)
+    gallery.append(el(document, 'div', 'gw-gallery-title', title))
+    for (const point of shown) {
       const figure = el(document, 'figure', 'gw-gallery-item')
       const canvas = thumbnail(point, 3)
       if (canvas) figure.append(canvas)
@@ -180,8 +189,10 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
       dragmode: three ? 'orbit' : 'lasso',
       hovermode: 'closest',
       uirevision: 'keep',
-      xaxis: { zeroline: false },
-      yaxis: { zeroline: false, scaleanchor: 'x' },
+      // Ranges from the data at every draw: a live run's last frame fits its own points (a user's zoom
+      // stays, through uirevision, until new data changes the extent).
+      xaxis: { zeroline: false, ...rangeOf(axes[0]!) },
+      yaxis: { zeroline: false, scaleanchor: 'x', ...rangeOf(axes[1]!) },
     }
     await Plotly.react(plot, tracesFor(coloring, axes, webgl), layout, {
       displaylogo: false,
@@ -191,6 +202,7 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
       plotGlPixelRatio: Math.min(4, Math.max(1, Math.ceil(document.defaultView?.devicePixelRatio ?? 1))),
     })
     plot.dataset.points = String(axes[0]!.length)
+    card.style.display = 'none'
     pan.timeFrame()
   }
 
@@ -208,6 +220,8 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
     card.style.display = 'block'
   })
   plot.on?.('plotly_unhover', () => (card.style.display = 'none'))
+  // Plotly sends no unhover when the pointer leaves the plot fast or the points are redrawn under it.
+  plot.addEventListener('mouseleave', () => (card.style.display = 'none'))
   // A drag (pan, lasso) hides the card at once: a smooth pan keeps moves, and so unhover, from Plotly.
   plot.addEventListener('mousedown', () => (card.style.display = 'none'))
   const select_ = (event: PlotlyEvent | undefined): void => {

@@ -8,9 +8,11 @@ import {
   signedCss,
 } from '../../../extension/src/views/colormap'
 import {
+  axisRange,
   colorBy,
   colorOptions,
   defaultColor,
+  galleryOf,
   thumbnailSlots,
 } from '../../../extension/src/views/embedding-model'
 import {
@@ -187,5 +189,27 @@ describe('read-outs', () => {
       '0.123',
     ])
     expect([12345, 15000, 0.0001, 0].map(formatNumber)).toEqual(['1.23e+4', '1.5e+4', '1e-4', '0'])
+  })
+})
+
+describe('embedding axes and gallery', () => {
+  it('fits each axis to the finite data with 5 % padding', () => {
+    expect(axisRange(Float32Array.of(-2, 0, 8))).toEqual([-2.5, 8.5])
+    expect(axisRange(Float32Array.of(3, 3))).toEqual([2, 4])
+    expect(axisRange(Float32Array.of(NaN, 1, Infinity, 2))).toEqual([0.95, 2.05])
+    expect(axisRange(Float32Array.of(NaN))).toBeNull()
+  })
+
+  it('shows pictured points first and says how many have no picture', () => {
+    const slots = Int32Array.from({ length: 10 }, (_, i) => (i < 4 ? i : -1))
+    expect(galleryOf([2, 5, 3], slots, 64)).toEqual({
+      shown: [2, 3, 5],
+      title: '3 selected · 1 without a picture (the payload has 4 thumbnails)',
+    })
+    expect(galleryOf([6, 0, 1, 2], slots, 2)).toEqual({
+      shown: [0, 1],
+      title: '4 selected (2 shown) · 1 without a picture (the payload has 4 thumbnails)',
+    })
+    expect(galleryOf([0, 1], slots, 64).title).toBe('2 selected')
   })
 })

@@ -65,6 +65,8 @@ describe('the live link of embeddings, by construction', () => {
     expect(result.displayId).toMatch(/^glasswing-embedding-[0-9a-f-]{36}$/)
     const frames = shown.slice(0, 4).map((r) => payloadOf(r).displayId)
     expect(frames).toEqual([1, 2, 3, 4].map(() => result.displayId))
+    // Frames carry no thumbnails (they would be resent whole with each); the result keeps its own.
+    expect(shown.slice(0, 4).map((r) => payloadOf(r).thumbnails)).toEqual([null, null, null, null])
     expect(result.payload().displayId).toBe(result.displayId)
     expect(selection(result)).toEqual([])
     lasso(result.displayId, [3, 1, 4])
