@@ -2,7 +2,7 @@
  * The Glasswing kernel: Jupyter messaging spec 5.3 on top of the engine process.
  * Every request gets `status: busy` before and `status: idle` after, with the request as parent.
  */
-import { startEngine, type Engine } from './engine/client'
+import { EngineLost, startEngine, type Engine, type EngineExit } from './engine/client'
 import type {
   CompleteResult,
   EngineEvent,
@@ -12,6 +12,7 @@ import type {
 } from './engine/messages'
 import { bindChannels, type ConnectionInfo } from './protocol/sockets'
 import { PROTOCOL_VERSION, type Message } from './protocol/wire'
+import { createRecovery, replayMagic } from './recovery'
 
 const VERSION: string = (require('../package.json') as { version: string }).version
 type Channel = 'shell' | 'control'
@@ -42,6 +43,14 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   // channel are answered 'aborted' without running (messaging spec); cleared once the queue is empty.
   let aborting = false
   const history: Array<{ line: number; input: string; output: string | null }> = []
+  // After the engine is lost: its cells, for %replay, and the notice the user has not seen yet (shown by
+  // the cell that was running, else at the top of the next cell).
+  const recovery = createRecovery()
+  let notice: string | null = null
+  let running: number | null = null
+  // Comms open between views and the engine: closed, with the reason, when the engine is lost, so that
+  // views waiting for an answer are told at once.
+  const openComms = new Set<string>()
 
   const publish = (
     msgType: string,
@@ -53,15 +62,22 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   const engine: Engine = startEngine({
     // A silent execution broadcasts nothing (messaging spec: execute_request.silent).
     onEvent: (_origin, event) => void (lastSilent && isOutput(event) ? undefined : relay(event, lastParent)),
-    onRestart: (reason) =>
-      void publish(
-        'stream',
-        { name: 'stderr', text: `Glasswing: ${reason}; it restarted, and earlier variables are gone.\n` },
-        lastParent,
-      ),
+    onExit: (exit) => {
+      notice = recovery.engineLost(exit, running)
+      closeComms(exit)
+    },
   })
+  notice = engine.limits.warning ? `Glasswing: ${engine.limits.warning}\n` : null
+
+  function closeComms(exit: EngineExit): void {
+    const data = { reason: 'engine-restarted', message: `The kernel's engine stopped: ${exit.reason}.` }
+    for (const commId of openComms) void publish('comm_close', { comm_id: commId, data }, lastParent)
+    openComms.clear()
+  }
 
   async function relay(event: EngineEvent, parent: Message | null): Promise<void> {
+    if (event.kind === 'commOpen') openComms.add(event.commId)
+    if (event.kind === 'commClose') openComms.delete(event.commId)
     switch (event.kind) {
       case 'stream':
         return publish('stream', { name: event.name, text: event.text }, parent)
@@ -123,17 +139,33 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     if (store) history.push(entry)
     lastParent = request
     lastSilent = silent
+    if (notice !== null && !silent) {
+      await publish('stream', { name: 'stderr', text: notice }, request)
+      notice = null
+    }
+    const magic = replayMagic(content.code)
     let result: ExecuteResult
+    running = count
     try {
-      result = await engine.request<ExecuteResult>({ op: 'execute', code: content.code, silent })
+      result =
+        magic === null
+          ? await engine.request<ExecuteResult>({ op: 'execute', code: content.code, silent })
+          : await replay(magic, request)
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const lost = error instanceof EngineLost
+      const message = (lost ? notice : null) ?? (error instanceof Error ? error.message : String(error))
+      if (lost) notice = null
       result = {
         status: 'error',
-        ename: 'EngineRestarted',
+        ename: lost ? 'EngineRestarted' : 'KernelError',
         evalue: message,
         traceback: [`EngineRestarted: ${message}`],
       }
+    } finally {
+      running = null
+    }
+    if (result.status === 'ok' && store && magic === null) {
+      recovery.succeeded({ count, code: content.code, names: result.names ?? [] })
     }
     if (result.status === 'error') {
       const { ename, evalue, traceback } = result
@@ -147,6 +179,18 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
       await publish('execute_result', { execution_count: count, ...result.result }, request)
     }
     return { status: 'ok', execution_count: count, user_expressions: {}, payload: [] }
+  }
+
+  /** `%replay`: reruns the cells of a lost engine, their output hidden, a line each in this cell. */
+  function replay(line: string, request: Message): Promise<ExecuteResult> {
+    return recovery.replay(line, {
+      execute: (code) => {
+        lastParent = request
+        lastSilent = true
+        return engine.request<ExecuteResult>({ op: 'execute', code, silent: true })
+      },
+      print: (text) => publish('stream', { name: 'stdout', text }, request),
+    })
   }
 
   function kernelInfo(): Content {
@@ -240,6 +284,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
         return { status: 'ok', comms }
       }
       case 'comm_open':
+        openComms.add(String(c.comm_id))
         await onEngine(request, {
           op: 'commOpen',
           commId: String(c.comm_id),
@@ -257,6 +302,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
         })
         return null
       case 'comm_close':
+        openComms.delete(String(c.comm_id))
         await onEngine(request, { op: 'commClose', commId: String(c.comm_id), data: c.data ?? {} })
         return null
       case 'interrupt_request':

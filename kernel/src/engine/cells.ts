@@ -39,6 +39,8 @@ export interface CellRunner {
 }
 
 const NOTHING = Symbol('nothing')
+// tslab's variable for a cell's last expression, left among the names when that value is undefined.
+const LAST_EXPRESSION = /^tsLastExpr\d*$/
 
 /**
  * Creates the cell runner. The browser converter (for `//%browser` cells) is made only when first used:
@@ -102,6 +104,12 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
     lastValue = NOTHING
     thrown = NOTHING
     diagnostics.length = 0
+    const before = new Map(Object.entries(executor.locals))
+    const names = (): string[] =>
+      Object.keys(executor.locals).filter(
+        (name) =>
+          (!before.has(name) || before.get(name) !== executor.locals[name]) && !LAST_EXPRESSION.test(name),
+      )
     try {
       const ok = await executor.execute(code)
       await options.session().settleDisplays()
@@ -109,11 +117,11 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
         if (diagnostics.length > 0) return { status: 'error', ...typeErrorOf(diagnostics) }
         return { status: 'error', ...errorOf(thrown === NOTHING ? new Error('the cell failed') : thrown) }
       }
-      if (lastValue === NOTHING) return { status: 'ok' }
+      if (lastValue === NOTHING) return { status: 'ok', names: names() }
       let value = lastValue
       if (isThenable(value)) value = await Promise.race([value, options.interrupted()])
-      if (value === undefined || isQuiet(value)) return { status: 'ok' }
-      return { status: 'ok', result: await shown(value) }
+      if (value === undefined || isQuiet(value)) return { status: 'ok', names: names() }
+      return { status: 'ok', result: await shown(value), names: names() }
     } catch (error) {
       return { status: 'error', ...errorOf(error) }
     }

@@ -115,13 +115,21 @@ function main(): void {
 
   let queue: Promise<void> = Promise.resolve()
   process.on('message', (received: EngineRequest) => {
-    const request = fromChannel(received)
-    queue = queue.then(async () => {
-      origin = request.id
-      const result = await handle(request)
-      send({ type: 'reply', id: request.id, result })
-    })
+    queue = queue.then(() => serve(received))
   })
+
+  // Any request may throw (tslab's completion or inspection on odd input, a comm handler): that request
+  // is answered with the error and the queue goes on; one rejection would otherwise stall every later one.
+  async function serve(received: EngineRequest): Promise<void> {
+    const id = received.id
+    try {
+      const request = fromChannel(received)
+      origin = request.id
+      send({ type: 'reply', id, result: await handle(request) })
+    } catch (error) {
+      send({ type: 'failed', id, error: error instanceof Error ? error.message : String(error) })
+    }
+  }
 
   async function handle(request: EngineRequest): Promise<unknown> {
     switch (request.op) {

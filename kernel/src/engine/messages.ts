@@ -29,7 +29,10 @@ export type EngineRequest =
   | { id: number; op: 'commClose'; commId: string; data: unknown }
   | { id: number; op: 'commInfo'; targetName?: string }
 
-export type ExecuteResult = { status: 'ok'; result?: ShownBundle } | ({ status: 'error' } & CellError)
+/** A cell's outcome; `names`: the top-level names it defined or assigned (for replay after a restart). */
+export type ExecuteResult =
+  | { status: 'ok'; result?: ShownBundle; names?: string[] }
+  | ({ status: 'error' } & CellError)
 
 export interface CompleteResult {
   matches: string[]
@@ -59,6 +62,8 @@ export type EngineEvent =
 export type EngineMessage =
   | { type: 'ready'; startupMs: number }
   | { type: 'reply'; id: number; result: unknown }
+  /** The request threw in the engine; the engine goes on serving the next one. */
+  | { type: 'failed'; id: number; error: string }
   | { type: 'event'; origin: number; event: EngineEvent }
 
 /** A binary buffer as it crosses the channel. */
