@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../errors'
 import { checkLayerName, type GlasswingModel } from '../model'
+import { rowDraws, sequentialDraws, type RowDraws, type RowSpan } from './draws'
 import type { RandomSource } from './random'
 import type { ResolvedTarget } from './target'
 import type { AttributionContext, NeuronSelector, TargetFunction } from './types'
@@ -14,6 +15,14 @@ interface Scoring {
   fn: TargetFunction | null
   neuron: { layer: string; flatIndex: number } | null
   capture: OutputCapture | null
+  batchSize: number
+  examples: number
+  seed: number
+}
+
+/** The seed of the draws of copies made inside a method: a stream apart from the method's own. */
+function copySeed(seed: number): number {
+  return (Math.imul(seed, 0x2c1b3c6d) ^ 0x5bd1e995) | 0
 }
 
 /**
@@ -30,10 +39,11 @@ export interface OutputCapture {
 }
 
 /**
- * A context over `inputs` (already expanded to one row per target row; the caller owns it).
+ * A context over `inputs`, rows `span` of the rows explained (already expanded to one row per target
+ * row; the caller owns it). `target` covers these rows only. Without `span`, `inputs` are all the rows.
  *
  * @example
- * const context = createContext({ where, model, inputs, target, neuron: undefined, random })
+ * const context = createContext({ where, model, inputs, target, neuron: undefined, random, seed: 0 })
  */
 export function createContext(input: {
   where: string
@@ -41,10 +51,24 @@ export function createContext(input: {
   inputs: tf.Tensor
   target: ResolvedTarget
   neuron: NeuronSelector | undefined
+  /** The stream read in order; pass the same one to every batch of a computation. */
   random: RandomSource
+  /** The seed, for the draws laid out by row. */
+  seed: number
+  span?: RowSpan & { examples: number }
+  batchSize?: number
+  /** The smallest and largest value of all the rows explained (default: of `inputs`). */
+  inputRange?: () => readonly [number, number]
   capture?: OutputCapture
 }): AttributionContext {
   const { where, model, inputs, target, random } = input
+  const count = inputs.shape[0]!
+  const span = input.span ?? {
+    first: 0,
+    count,
+    total: count,
+    examples: target.exampleOf.reduce((most, example) => Math.max(most, example + 1), 0),
+  }
   const scoring: Scoring = {
     where,
     model,
@@ -52,9 +76,29 @@ export function createContext(input: {
     fn: target.kind === 'function' ? target.fn : null,
     neuron: input.neuron ? resolveNeuron(model, input.neuron, where) : null,
     capture: input.capture ?? null,
+    batchSize: input.batchSize ?? 512,
+    examples: span.examples,
+    seed: input.seed,
   }
   const classOf = target.kind === 'classes' ? target.classes : new Int32Array(target.exampleOf.length)
-  return contextOver(scoring, inputs, target.exampleOf, classOf)
+  return contextOver(scoring, inputs, target.exampleOf, classOf, {
+    draws: rowDraws(input.seed, span),
+    span,
+    inputRange: input.inputRange ?? rangeOf(inputs),
+  })
+}
+
+/** The smallest and largest value of `inputs`, computed once when first asked. */
+export function rangeOf(inputs: tf.Tensor): () => readonly [number, number] {
+  let range: readonly [number, number] | null = null
+  return () => {
+    if (!range) {
+      const [low, high] = tf.tidy(() => [tf.min(inputs), tf.max(inputs)])
+      range = [low!.dataSync()[0]!, high!.dataSync()[0]!]
+      tf.dispose([low!, high!])
+    }
+    return range
+  }
 }
 
 function contextOver(
@@ -62,6 +106,11 @@ function contextOver(
   inputs: tf.Tensor,
   exampleOf: Int32Array,
   classOf: Int32Array,
+  rows: {
+    draws: RowDraws
+    span: RowSpan & { examples: number }
+    inputRange: () => readonly [number, number]
+  },
 ): AttributionContext {
   const score = (outputs: tf.Tensor, rows: ArrayLike<number>): tf.Tensor1D => {
     const batch = outputs.shape[0]!
@@ -92,6 +141,10 @@ function contextOver(
     inputs,
     exampleOf,
     random: scoring.random,
+    draws: rows.draws,
+    span: rows.span,
+    batchSize: scoring.batchSize,
+    inputRange: rows.inputRange,
     score,
     objective(batch, rows, forward) {
       if (scoring.neuron) {
@@ -108,9 +161,18 @@ function contextOver(
       }
       return score(output, rows)
     },
-    derive(derivedInputs, rows) {
-      const pick = (of: Int32Array) => Int32Array.from(rows, (row) => of[row]!)
-      return contextOver(scoring, derivedInputs, pick(exampleOf), pick(classOf))
+    derive(derivedInputs, picked, span) {
+      const pick = (of: Int32Array) => Int32Array.from(picked, (row) => of[row]!)
+      const count = derivedInputs.shape[0]!
+      // Copies made inside a method (noisy copies): laid out by copy when the method says where they
+      // sit among all copies, from a stream of their own; otherwise read in order after its own draws.
+      const draws = span ? rowDraws(copySeed(scoring.seed), span) : sequentialDraws(scoring.random, count)
+      return contextOver(scoring, derivedInputs, pick(exampleOf), pick(classOf), {
+        draws,
+        span: { ...(span ?? { first: 0, count, total: count }), examples: scoring.examples },
+        // 'black' and 'uniform' baselines of copies still mean the range of the inputs explained.
+        inputRange: rows.inputRange,
+      })
     },
   }
   return context

@@ -19,7 +19,7 @@ export interface NoiseTunnelOptions {
   samples?: number
   /** Standard deviation of the Gaussian noise, in input units (default 15% of the inputs' range). */
   stdev?: number
-  /** At most this many noisy copies per call of the wrapped method (default 64). */
+  /** At most this many noisy copies per call of the wrapped method (default: the common `batchSize`). */
   samplesPerPass?: number
 }
 
@@ -55,21 +55,24 @@ export function noiseTunnel<Options extends object>(
       const rows = inputs.shape[0]!
       const size = inputs.size / rows
       const total = rows * samples
-      // Row-major like Captum (row r's copies are r*S .. r*S+S-1); drawn up front, so batching does not
-      // change the result.
-      const noise = context.random.normals(total * size)
+      // Row-major like Captum (row r's copies are r*S .. r*S+S-1) and laid out by row, so batching does
+      // not change the result; read one pass at a time, so memory does not grow with rows x samples.
+      const noise = context.draws.normalBlock(samples * size)
       let sum: tf.Tensor | null = null
       let squares: tf.Tensor | null = null
       for (let first = 0; first < total; first += samplesPerPass) {
         const n = Math.min(samplesPerPass, total - first)
         const [partSum, partSquares] = tf.tidy(() => {
           const copyRows = Int32Array.from({ length: n }, (_, i) => Math.floor((first + i) / samples))
-          const draws = tf.tensor(noise.subarray(first * size, (first + n) * size), [
-            n,
-            ...inputs.shape.slice(1),
-          ])
+          const draws = tf.tensor(noise(first * size, n * size), [n, ...inputs.shape.slice(1)])
           const noisy = tf.add(tf.gather(inputs, copyRows), tf.mul(draws, stdev))
-          const values = method.attribute(context.derive(noisy, copyRows), options).values
+          // Copy first + i of this batch is copy span.first * samples + first + i of all rows' copies.
+          const span = {
+            first: context.span.first * samples + first,
+            count: n,
+            total: context.span.total * samples,
+          }
+          const values = method.attribute(context.derive(noisy, copyRows, span), options).values
           const membership = membershipMatrix(copyRows, rows)
           const flat = values.reshape([n, -1])
           return [tf.matMul(membership, flat), tf.matMul(membership, tf.square(flat))]
@@ -109,13 +112,13 @@ function resolveNoise(
   const type = options.type ?? 'smoothgrad'
   if (!TYPES.includes(type)) fail('options.noise.type', TYPES.map((t) => `'${t}'`).join(', '), type)
   const samples = options.samples ?? 10
-  if (!Number.isInteger(samples) || samples < 1) fail('options.noise.samples', 'a whole number >= 1', samples)
-  const stdev =
-    options.stdev ??
-    tf.tidy(() => 0.15 * tf.sub(tf.max(context.inputs), tf.min(context.inputs)).dataSync()[0]!)
-  if (!(stdev >= 0)) fail('options.noise.stdev', 'a number >= 0', stdev)
-  const samplesPerPass = options.samplesPerPass ?? 64
-  if (!Number.isInteger(samplesPerPass) || samplesPerPass < 1)
+  if (!Number.isSafeInteger(samples) || samples < 1)
+    fail('options.noise.samples', 'a whole number >= 1', samples)
+  const stdev = options.stdev ?? 0.15 * (context.inputRange()[1] - context.inputRange()[0])
+  if (typeof stdev !== 'number' || !Number.isFinite(stdev) || stdev < 0)
+    fail('options.noise.stdev', 'a finite number >= 0', stdev)
+  const samplesPerPass = options.samplesPerPass ?? context.batchSize
+  if (!Number.isSafeInteger(samplesPerPass) || samplesPerPass < 1)
     fail('options.noise.samplesPerPass', 'a whole number >= 1', samplesPerPass)
   return { type, samples, stdev, samplesPerPass }
 }

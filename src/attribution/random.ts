@@ -16,14 +16,17 @@ export interface RandomSource {
 }
 
 /**
- * A random source from a seed (any integer), Mulberry32.
+ * A random source from a seed (any integer), Mulberry32. Its state moves by a constant per number,
+ * so `position` starts it where the stream from `seed` would be after that many numbers: a batch of
+ * rows can draw its own numbers without the rows before it.
  *
  * @example
  * const random = createRandom(42)
  * random.normals(3)   // the same three numbers for seed 42, every time
+ * createRandom(42, 5).next() === (() => { const r = createRandom(42); for (let i = 0; i < 5; i++) r.next(); return r.next() })()
  */
-export function createRandom(seed: number): RandomSource {
-  let state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0
+export function createRandom(seed: number, position = 0): RandomSource {
+  let state = ((Math.trunc(seed) ^ 0x9e3779b9) + Math.imul(0x6d2b79f5, position >>> 0)) >>> 0
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0
     let t = state

@@ -6,7 +6,10 @@ import { GlasswingError } from '../errors'
 import type { GlasswingModel } from '../model'
 import { releaseFailedTape } from '../model/tape'
 import { Attribution, type ExamplePrediction } from './attribution'
-import { createContext, type OutputCapture } from './context'
+import { attributeInBatches, predictInBatches, resolveBatchSize } from './batches'
+import { checkCommonOptions } from './common-options'
+import { createContext, rangeOf, type OutputCapture } from './context'
+import type { RowSpan } from './draws'
 import type { Recompute } from './live'
 import { normalizeInputs, type InputLike } from './inputs'
 import { noiseTunnel } from './noise-tunnel'
@@ -56,11 +59,12 @@ async function compute<Options extends object>(
   where: string,
 ): Promise<Attribution> {
   if (method.needsGradients) model.requireGradients(where, method.name)
+  checkCommonOptions(options, where)
   options = { ...options, target: await readTargetTensor(options.target, where) }
   const { batch, single } = normalizeInputs(model, inputs, where)
-  let expanded: tf.Tensor | null = null
   try {
     const examples = batch.shape[0]!
+    const batchSize = resolveBatchSize(options.batchSize, model, batch, where)
     const shared = sharedPass(method, model, options, examples, where)
     let outputData: Float32Array
     let classes: number
@@ -68,11 +72,9 @@ async function compute<Options extends object>(
     if (shared) {
       ;({ classes, target } = shared)
     } else {
-      const outputs = tf.tidy(() => model.predict(batch))
-      const outputShape = outputs.shape
-      outputData = (await outputs.data()) as Float32Array
-      outputs.dispose()
-      classes = outputShape.length === 2 ? outputShape[1]! : 0
+      const outputs = await predictInBatches(model, batch, batchSize)
+      outputData = outputs.values
+      classes = outputs.shape.length === 2 ? outputs.shape[1]! : 0
       target = resolveTarget(
         // A neuron is explained instead of an output: any function target keeps the rows as they are.
         options.neuron ? () => tf.zeros([examples]) : options.target,
@@ -83,27 +85,49 @@ async function compute<Options extends object>(
         where,
       )
     }
-    const identity = target.exampleOf.every((example, row) => example === row)
-    expanded = identity ? null : tf.gather(batch, Array.from(target.exampleOf))
     const seed = options.seed ?? 0
-    const context = createContext({
-      where,
-      model,
-      inputs: expanded ?? batch,
+    const random = createRandom(seed)
+    const inputRange = rangeOf(batch)
+    const rows = target.exampleOf.length
+    const contextFor = (inputs: tf.Tensor, rowsTarget: ResolvedTarget, span: RowSpan) =>
+      createContext({
+        where,
+        model,
+        inputs,
+        target: rowsTarget,
+        neuron: options.neuron,
+        random,
+        seed,
+        span: { ...span, examples },
+        batchSize,
+        inputRange,
+        ...(shared ? { capture: shared.capture(inputs, span.first) } : {}),
+      })
+    // Options are resolved once, for every batch of rows: defaults read the whole batch (its range).
+    const resolved = method.resolve(
+      options,
+      createContext({
+        where,
+        model,
+        inputs: batch,
+        target,
+        neuron: options.neuron,
+        random: createRandom(seed),
+        seed,
+        span: { first: 0, count: examples, total: rows, examples },
+        batchSize,
+        inputRange,
+      }),
+    )
+    const result = await attributeInBatches({
+      method,
+      options: resolved,
+      inputs: batch,
       target,
-      neuron: options.neuron,
-      random: createRandom(seed),
-      ...(shared ? { capture: shared.capture(batch) } : {}),
+      batchSize,
+      contextFor,
     })
-    const resolved = method.resolve(options, context)
-    const result = tf.tidy(() => {
-      const output = method.attribute(context, resolved)
-      return { values: output.values, ...(output.delta ? { delta: output.delta } : {}), layer: output.layer }
-    })
-    const values = (await result.values.data()) as Float32Array
-    const delta = result.delta ? Array.from(await result.delta.data()) : null
-    const shape = result.values.shape
-    tf.dispose([result.values, ...(result.delta ? [result.delta] : [])])
+    const { values, delta, shape } = result
     if (shared) {
       const captured = shared.outputs()
       // Not expected (the method promised the pass): recompute the way every other method does.
@@ -152,7 +176,6 @@ async function compute<Options extends object>(
     )
   } finally {
     batch.dispose()
-    expanded?.dispose()
   }
 }
 
@@ -248,7 +271,9 @@ function sharedPass(
 ): {
   classes: number
   target: ResolvedTarget
-  capture(inputs: tf.Tensor): OutputCapture
+  /** A capture for the batch of rows from `first`. */
+  capture(inputs: tf.Tensor, first: number): OutputCapture
+  /** Every batch's outputs, once each has run (null if one did not). */
   outputs(): Float32Array | null
 } | null {
   const classes = model.outputShape[1]
@@ -270,22 +295,29 @@ function sharedPass(
         description: 'predicted',
       }
     : resolveTarget(options.target, new Float32Array(0), examples, classes, model.classNames, where)
-  let capture: OutputCapture | null = null
+  const outputs = new Float32Array(examples * classes)
+  const captures: OutputCapture[] = []
   return {
     classes,
     target,
-    capture(inputs) {
-      capture = {
+    capture(inputs, first) {
+      const rows = inputs.shape[0]!
+      const capture: OutputCapture = {
         inputs,
         outputs: null,
-        onOutputs(outputs) {
+        onOutputs(values) {
+          outputs.set(values, first * classes)
           if (pending && target.kind === 'classes')
-            target.classes.set(predictedClasses(outputs, examples, classes))
+            target.classes.set(predictedClasses(values, rows, classes), first)
         },
       }
+      captures.push(capture)
       return capture
     },
-    outputs: () => (capture?.outputs?.length === examples * classes ? capture.outputs : null),
+    outputs: () =>
+      captures.every((capture) => capture.outputs?.length === capture.inputs.shape[0]! * classes)
+        ? outputs
+        : null,
   }
 }
 

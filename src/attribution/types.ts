@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs'
 import type { ForwardOptions, GlasswingModel } from '../model'
+import type { RowDraws, RowSpan } from './draws'
 import type { NoiseTunnelOptions } from './noise-tunnel'
 import type { RandomSource } from './random'
 
@@ -38,8 +39,15 @@ export interface CommonOptions {
   target?: Target
   /** Explain a unit's activation instead of an output (Captum's neuron attributions). */
   neuron?: NeuronSelector
-  /** Seed of stochastic methods; the same seed gives the same result (default 0). */
+  /** Seed of stochastic methods, an integer; the same seed gives the same result (default 0). */
   seed?: number
+  /**
+   * At most this many rows go through the model in one pass (examples, and the path points, noisy
+   * copies or perturbations made from them): memory stays bounded whatever the number of inputs.
+   * Default: what fits a 256 MB working budget for this model and input size (at most 512). The result
+   * does not depend on it, stochastic methods included (their draws are laid out by row).
+   */
+  batchSize?: number
   /** Wrap the method in a noise tunnel (SmoothGrad, SmoothGrad-squared, VarGrad). */
   noise?: NoiseTunnelOptions
 }
@@ -57,14 +65,29 @@ export interface AttributionContext {
   readonly inputs: tf.Tensor
   /** For each row of `inputs`, the explained example it belongs to (rows repeat under top-k or noise). */
   readonly exampleOf: Int32Array
-  /** Seeded randomness; the same seed gives the same draws. */
+  /**
+   * Seeded randomness read in order: one stream that continues from batch to batch of rows, for
+   * methods that draw row after row (KernelSHAP's coalitions, LIME's, RISE's masks).
+   */
   readonly random: RandomSource
+  /** Seeded draws laid out by row (noise, baselines, path points): the same whatever the batching. */
+  readonly draws: RowDraws
+  /** Where these rows sit among all the rows explained (`first`, `count`, `total`) and how many examples. */
+  readonly span: RowSpan & { examples: number }
+  /** At most this many rows per model pass (the common `batchSize` option, resolved). */
+  readonly batchSize: number
+  /** The smallest and largest input value over all the rows explained ('black', 'uniform', noise). */
+  inputRange(): readonly [number, number]
   /** The target's score per row of `outputs` (model outputs for a batch made from `rows`). */
   score(outputs: tf.Tensor, rows: ArrayLike<number>): tf.Tensor1D
   /** The model (or the selected neuron) run on a batch made from `rows`, scored: one scalar per row. */
   objective(batch: tf.Tensor, rows: ArrayLike<number>, forward?: ForwardOptions): tf.Tensor1D
-  /** The same context over other rows (noisy copies, for instance): `exampleOf` follows `rows`. */
-  derive(inputs: tf.Tensor, rows: ArrayLike<number>): AttributionContext
+  /**
+   * The same context over other rows (noisy copies, for instance): `exampleOf` follows `rows`. `span`
+   * says where these copies sit among all the copies made (so that their draws do not depend on
+   * batching); without it their draws follow the method's own, in order.
+   */
+  derive(inputs: tf.Tensor, rows: ArrayLike<number>, span?: RowSpan): AttributionContext
 }
 
 /** What a method body returns (synchronously, inside the base's `tf.tidy`). */

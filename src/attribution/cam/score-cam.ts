@@ -13,7 +13,7 @@ import { resolveCamOptions, weightedMap, type CamOptions } from './common'
 export interface ScoreCamOptions extends CamOptions {
   /** How masked scores become channel weights (default 'channel-softmax'). */
   weighting: 'channel-softmax' | 'class-probability'
-  /** Masked inputs per model call (default 32). */
+  /** Masked inputs per model call (default 32, or the common `batchSize` when smaller); the same option as the common `batchSize`. */
   batchSize: number
 }
 
@@ -31,7 +31,7 @@ export const scoreCam: AttributionMethod<ScoreCamOptions> = {
   signed: () => false,
   resolve(options, context) {
     const weighting = options.weighting ?? 'channel-softmax'
-    const batchSize = options.batchSize ?? 32
+    const batchSize = options.batchSize ?? Math.min(32, context.batchSize)
     if (weighting !== 'channel-softmax' && weighting !== 'class-probability') {
       throw new GlasswingError({
         where: context.where,

@@ -6,6 +6,9 @@ import type { AttributionContext } from '../types'
 /** Named baselines: zeros, the darkest input value, a blurred copy of the input, uniform noise. */
 export type BaselineKind = 'zero' | 'black' | 'blurred' | 'uniform'
 
+/** Every named baseline. */
+export const BASELINE_KINDS: readonly BaselineKind[] = ['zero', 'black', 'blurred', 'uniform']
+
 /** A named baseline, a constant, or a tensor (one example, or one per example). */
 export type Baseline = BaselineKind | number | tf.Tensor
 
@@ -24,16 +27,26 @@ export function makeBaseline(
   argument: string,
 ): tf.Tensor {
   const inputs = context.inputs
-  if (typeof baseline === 'number') return tf.fill(inputs.shape, baseline)
+  if (typeof baseline === 'number') {
+    if (!Number.isFinite(baseline)) {
+      throw new GlasswingError({
+        where: context.where,
+        argument,
+        expected: 'a finite number (or a named baseline, or a tensor)',
+        received: describeValue(baseline),
+      })
+    }
+    return tf.fill(inputs.shape, baseline)
+  }
   if (baseline instanceof tf.Tensor) return customBaseline(context, baseline, argument)
   switch (baseline) {
     case 'zero':
       return tf.zerosLike(inputs)
     case 'black':
-      return tf.fill(inputs.shape, tf.min(inputs).dataSync()[0]!)
+      return tf.fill(inputs.shape, context.inputRange()[0])
     case 'uniform': {
-      const [lo, hi] = [tf.min(inputs).dataSync()[0]!, tf.max(inputs).dataSync()[0]!]
-      return tf.tensor(context.random.uniforms(inputs.size, lo, hi), inputs.shape)
+      const [lo, hi] = context.inputRange()
+      return tf.tensor(context.draws.uniforms(inputs.size / inputs.shape[0]!, lo, hi), inputs.shape)
     }
     case 'blurred':
       return blur(inputs, sigma, context.where, argument)
@@ -50,22 +63,32 @@ export function makeBaseline(
 function customBaseline(context: AttributionContext, baseline: tf.Tensor, argument: string): tf.Tensor {
   const inputs = context.inputs
   const exampleShape = inputs.shape.slice(1)
-  const examples = Math.max(...context.exampleOf) + 1
+  const { first, count, total, examples } = context.span
   const same = (a: readonly number[], b: readonly number[]) =>
     a.length === b.length && a.every((d, i) => d === b[i])
-  const floats = baseline.toFloat()
-  if (same(baseline.shape, exampleShape)) return tf.broadcastTo(floats.expandDims(0), inputs.shape)
-  if (same(baseline.shape.slice(1), exampleShape)) {
-    if (baseline.shape[0] === 1) return tf.broadcastTo(floats, inputs.shape)
-    if (baseline.shape[0] === inputs.shape[0]) return floats
-    if (baseline.shape[0] === examples) return tf.gather(floats, Array.from(context.exampleOf))
+  const fail = (received: string): never => {
+    throw new GlasswingError({
+      where: context.where,
+      argument,
+      expected: `a tensor of finite numbers of shape [${exampleShape.join(', ')}], [1, ...] or [${examples}, ...] (one per example)`,
+      received,
+      hint: 'Build the baseline from the inputs (for example tf.zerosLike(x.slice([0], [1]))).',
+    })
   }
-  throw new GlasswingError({
-    where: context.where,
-    argument,
-    expected: `a tensor of shape [${exampleShape.join(', ')}], [1, ...] or [${examples}, ...] (one per example)`,
-    received: describeValue(baseline),
-  })
+  if (baseline.isDisposed) fail('a disposed tensor')
+  if (baseline.dtype === 'string') fail('a string tensor')
+  let floats: tf.Tensor | null = null
+  if (same(baseline.shape, exampleShape))
+    floats = tf.broadcastTo(baseline.toFloat().expandDims(0), inputs.shape)
+  else if (same(baseline.shape.slice(1), exampleShape)) {
+    const all = baseline.toFloat()
+    if (baseline.shape[0] === 1) floats = tf.broadcastTo(all, inputs.shape)
+    else if (baseline.shape[0] === total) floats = all.slice(first, count)
+    else if (baseline.shape[0] === examples) floats = tf.gather(all, Array.from(context.exampleOf))
+  }
+  if (!floats) return fail(describeValue(baseline))
+  if (tf.all(tf.isFinite(floats)).dataSync()[0] !== 1) fail('a tensor with NaN or Infinity in it')
+  return floats
 }
 
 function blur(inputs: tf.Tensor, sigma: number, where: string, argument: string): tf.Tensor {

@@ -7,8 +7,7 @@ import * as tf from '@tensorflow/tfjs'
 import { membershipMatrix } from './gradients'
 import { GlasswingError, describeValue } from '../../errors'
 import type { AttributionMethod } from '../types'
-import type { BaselineKind } from './baselines'
-import { makeBaseline } from './baselines'
+import { BASELINE_KINDS, makeBaseline, type BaselineKind } from './baselines'
 import { objectiveGradients } from './gradients'
 
 /** GradientSHAP's options. */
@@ -40,28 +39,57 @@ export const gradientShap: AttributionMethod<GradientShapOptions> = {
       baselines: options.baselines ?? 'zero',
       samples: options.samples ?? 20,
       stdev: options.stdev ?? 0,
-      internalBatchSize: options.internalBatchSize ?? 1024,
+      internalBatchSize: options.internalBatchSize ?? context.batchSize,
     }
     const check = (ok: boolean, argument: string, expected: string, value: unknown) => {
       if (!ok)
         throw new GlasswingError({ where: context.where, argument, expected, received: describeValue(value) })
     }
     check(
-      Number.isInteger(resolved.samples) && resolved.samples >= 1,
+      Number.isSafeInteger(resolved.samples) && resolved.samples >= 1,
       'options.samples',
       'a whole number >= 1',
       resolved.samples,
     )
-    check(resolved.stdev >= 0, 'options.stdev', 'a number >= 0', resolved.stdev)
+    check(
+      typeof resolved.stdev === 'number' && Number.isFinite(resolved.stdev) && resolved.stdev >= 0,
+      'options.stdev',
+      'a finite number >= 0',
+      resolved.stdev,
+    )
+    check(
+      Number.isSafeInteger(resolved.internalBatchSize) && resolved.internalBatchSize >= 1,
+      'options.internalBatchSize',
+      'a whole number >= 1',
+      resolved.internalBatchSize,
+    )
     const shape = context.inputs.shape.slice(1)
     const baselines = resolved.baselines
-    check(
-      !(baselines instanceof tf.Tensor) ||
-        (baselines.rank === shape.length + 1 && shape.every((d, i) => d === baselines.shape[i + 1])),
-      'options.baselines',
-      `a tensor [b, ${shape.join(', ')}] of reference examples`,
-      baselines,
-    )
+    if (baselines instanceof tf.Tensor) {
+      check(
+        !baselines.isDisposed &&
+          baselines.dtype !== 'string' &&
+          baselines.rank === shape.length + 1 &&
+          baselines.shape[0]! >= 1 &&
+          shape.every((d, i) => d === baselines.shape[i + 1]),
+        'options.baselines',
+        `a tensor [b, ${shape.join(', ')}] of reference examples`,
+        baselines,
+      )
+      check(
+        tf.tidy(() => tf.all(tf.isFinite(baselines.toFloat())).dataSync()[0] === 1),
+        'options.baselines',
+        'finite numbers',
+        'a tensor with NaN or Infinity in it',
+      )
+    } else {
+      check(
+        typeof baselines === 'string' && BASELINE_KINDS.includes(baselines as BaselineKind),
+        'options.baselines',
+        `${BASELINE_KINDS.map((k) => `'${k}'`).join(', ')} or a tensor [b, ${shape.join(', ')}]`,
+        baselines,
+      )
+    }
     return resolved
   },
   attribute(context, options) {
@@ -69,29 +97,35 @@ export const gradientShap: AttributionMethod<GradientShapOptions> = {
     const rows = inputs.shape[0]!
     const exampleShape = inputs.shape.slice(1)
     const size = exampleShape.reduce((a, b) => a * b, 1)
+    const { samples } = options
+    // A tensor is a distribution to draw from; a named baseline is each row's own (its blur, ...).
     const distribution =
       options.baselines instanceof tf.Tensor
         ? options.baselines.toFloat()
         : makeBaseline(context, options.baselines, 5, 'options.baselines')
-    const count = distribution.shape[0]!
-    // Every draw is made up front, row-major like Captum (row r's samples are r*S .. r*S+S-1), so the
-    // result does not depend on how the work is batched.
-    const total = rows * options.samples
-    const picks = Int32Array.from({ length: total }, () => context.random.integer(count))
-    const alphas = context.random.uniforms(total)
-    const noise = options.stdev > 0 ? context.random.normals(total * size) : null
+    const count = options.baselines instanceof tf.Tensor ? distribution.shape[0]! : 1
+    // Row-major like Captum (row r's samples are r*S .. r*S+S-1) and laid out by row: the result does
+    // not depend on how the rows or the samples are batched.
+    const total = rows * samples
+    const picks = context.draws.integers(samples, count)
+    const alphas = context.draws.uniforms(samples)
+    // Noise is read one pass at a time: memory stays bounded by internalBatchSize, not rows x samples.
+    const noise = options.stdev > 0 ? context.draws.normalBlock(samples * size) : null
     const perPass = Math.max(1, options.internalBatchSize)
     let sum: tf.Tensor = tf.zeros([rows, size])
     for (let first = 0; first < total; first += perPass) {
       const n = Math.min(perPass, total - first)
       const part = tf.tidy(() => {
-        const sampleRows = Int32Array.from({ length: n }, (_, i) => Math.floor((first + i) / options.samples))
+        const sampleRows = Int32Array.from({ length: n }, (_, i) => Math.floor((first + i) / samples))
         let noisy = tf.gather(inputs, sampleRows)
         if (noise) {
-          const draws = tf.tensor(noise.subarray(first * size, (first + n) * size), noisy.shape)
+          const draws = tf.tensor(noise(first * size, n * size), noisy.shape)
           noisy = tf.add(noisy, tf.mul(draws, options.stdev))
         }
-        const chosen = tf.gather(distribution, picks.subarray(first, first + n))
+        const chosen =
+          options.baselines instanceof tf.Tensor
+            ? tf.gather(distribution, picks.subarray(first, first + n))
+            : tf.gather(distribution, sampleRows)
         const alpha = tf.tensor(alphas.subarray(first, first + n), [n, ...exampleShape.map(() => 1)])
         const difference = tf.sub(noisy, chosen)
         const points = tf.add(chosen, tf.mul(alpha, difference))

@@ -21,7 +21,7 @@ export interface IntegratedGradientsOptions {
   baseline: Baseline
   /** Blur radius in pixels (standard deviation) of the 'blurred' baseline (default 5). */
   blurSigma: number
-  /** At most this many path points per pass: bounds memory at any step count (default 1024). */
+  /** At most this many path points per pass: bounds memory at any step count (default: the common `batchSize`). */
   internalBatchSize: number
 }
 
@@ -35,17 +35,18 @@ export function resolvePathOptions(
     rule: options.rule ?? 'gauss-legendre',
     baseline: options.baseline ?? 'zero',
     blurSigma: options.blurSigma ?? 5,
-    internalBatchSize: options.internalBatchSize ?? 1024,
+    internalBatchSize: options.internalBatchSize ?? context.batchSize,
   }
   const fail = (argument: string, expected: string, value: unknown): never => {
     throw new GlasswingError({ where: context.where, argument, expected, received: describeValue(value) })
   }
-  if (!Number.isInteger(resolved.steps) || resolved.steps < 1)
+  if (!Number.isSafeInteger(resolved.steps) || resolved.steps < 1)
     fail('options.steps', 'a whole number >= 1', resolved.steps)
   if (!INTEGRATION_RULES.includes(resolved.rule))
     fail('options.rule', INTEGRATION_RULES.map((r) => `'${r}'`).join(', '), resolved.rule)
-  if (!(resolved.blurSigma > 0)) fail('options.blurSigma', 'a positive number', resolved.blurSigma)
-  if (!Number.isInteger(resolved.internalBatchSize) || resolved.internalBatchSize < 1)
+  if (!(typeof resolved.blurSigma === 'number' && resolved.blurSigma > 0 && resolved.blurSigma <= 1000))
+    fail('options.blurSigma', 'a number of pixels > 0 and <= 1000', resolved.blurSigma)
+  if (!Number.isSafeInteger(resolved.internalBatchSize) || resolved.internalBatchSize < 1)
     fail('options.internalBatchSize', 'a whole number >= 1', resolved.internalBatchSize)
   return resolved
 }

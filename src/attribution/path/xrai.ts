@@ -33,7 +33,7 @@ export interface XraiOptions {
   areaThreshold: number
   /** Skip regions adding fewer new pixels (default: 50 at 224x224, scaled by the image's area). */
   minPixelDiff: number
-  /** Gradient evaluations per model call (default 64). */
+  /** Gradient evaluations per model call (default 64, or the common `batchSize` when smaller); the same option as the common `batchSize`. */
   batchSize: number
 }
 
@@ -78,7 +78,7 @@ export const xrai: AttributionMethod<XraiOptions> = {
         'minPixelDiff',
         context,
       ),
-      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+      batchSize: checkCount(options.batchSize ?? Math.min(64, context.batchSize), 'batchSize', context),
     }
   },
   attribute(context, options) {
@@ -149,7 +149,7 @@ function candidateRegions(
     if (
       !fits ||
       (masks.rank !== 3 && masks.rank !== 4) ||
-      (perExample && masks.shape[0] !== context.inputs.shape[0])
+      (perExample && masks.shape[0] !== context.span.total)
     ) {
       throw new GlasswingError({
         where: context.where,
@@ -159,7 +159,9 @@ function candidateRegions(
       })
     }
     const picked = tf.tidy(() =>
-      (perExample ? masks.slice([row], [1]).squeeze([0]) : masks).reshape([-1, height * width]).arraySync(),
+      (perExample ? masks.slice([context.span.first + row], [1]).squeeze([0]) : masks)
+        .reshape([-1, height * width])
+        .arraySync(),
     )
     return (picked as number[][]).map((mask) =>
       Int32Array.from(mask.flatMap((value, pixel) => (value ? [pixel] : []))),

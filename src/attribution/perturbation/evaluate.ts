@@ -99,16 +99,25 @@ export function scoreEnds(
   example: number,
   background = false,
 ): { inputScore: number; baselineScore: number } {
-  const both = tf.tidy(() => {
-    if (background) {
-      const scores = scorer.evaluate(tf.concat([input, baseline]), example)
-      return tf.stack([scores.slice([0], [1]).squeeze(), scores.slice([1]).mean()])
+  // The input and the baseline (or each background row), scored batchSize copies per model call.
+  const ends = tf.tidy(() =>
+    background ? tf.concat([input, baseline]) : tf.concat([input, tf.broadcastTo(baseline, input.shape)]),
+  )
+  const scores = new Float32Array(ends.shape[0]!)
+  try {
+    for (let start = 0; start < scores.length; start += scorer.batchSize) {
+      const count = Math.min(scorer.batchSize, scores.length - start)
+      const part = tf.tidy(() => scorer.evaluate(ends.slice(start, count), example))
+      scores.set(part.dataSync(), start)
+      part.dispose()
     }
-    const base = tf.broadcastTo(baseline, input.shape)
-    return scorer.evaluate(tf.concat([input, base]), example)
-  })
-  const [inputScore, baselineScore] = both.dataSync()
-  both.dispose()
+  } finally {
+    ends.dispose()
+  }
+  const inputScore = scores[0]!
+  const rest = scores.subarray(1)
+  // Summed in float32 as tf.mean did, so that results stay as they were.
+  const baselineScore = background ? tf.tidy(() => tf.mean(tf.tensor1d(rest)).dataSync()[0]!) : rest[0]!
   return { inputScore: inputScore!, baselineScore: baselineScore! }
 }
 

@@ -17,7 +17,7 @@ export interface OcclusionOptions {
   stride: number | readonly [number, number]
   /** What covered elements become (default 0). */
   baseline: Baseline
-  /** Occluded copies per model call (default 64). */
+  /** Occluded copies per model call (default 64, or the common `batchSize` when smaller); the same option as the common `batchSize`. */
   batchSize: number
 }
 
@@ -42,7 +42,7 @@ export const occlusion: AttributionMethod<OcclusionOptions> = {
       window,
       stride,
       baseline: checkBaseline(options.baseline, context),
-      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+      batchSize: checkCount(options.batchSize ?? Math.min(64, context.batchSize), 'batchSize', context),
     }
   },
   attribute(context, options) {

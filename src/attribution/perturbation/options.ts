@@ -135,7 +135,7 @@ export interface SegmentOptions {
   segments: Segmentation
   /** What removed elements become (default 0). */
   baseline: Baseline
-  /** Perturbed copies per model call (default 64). */
+  /** Perturbed copies per model call (default 64, or the common `batchSize` when smaller); the same option as the common `batchSize`. */
   batchSize: number
   /** Names of a tabular input's columns, kept with the result. */
   featureNames: readonly string[] | null
@@ -150,7 +150,7 @@ export function resolveSegmentOptions(
   return {
     segments,
     baseline: checkBaseline(options.baseline, context),
-    batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+    batchSize: checkCount(options.batchSize ?? Math.min(64, context.batchSize), 'batchSize', context),
     featureNames: checkFeatureNames(options.featureNames, segments, context),
   }
 }

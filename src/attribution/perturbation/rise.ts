@@ -25,7 +25,7 @@ export interface RiseOptions {
   keepProbability: number
   /** What masked pixels become (default 0). */
   baseline: Baseline
-  /** Masked copies per model call (default 64). */
+  /** Masked copies per model call (default 64, or the common `batchSize` when smaller); the same option as the common `batchSize`. */
   batchSize: number
   /** Subtract the mean masked score, so that the map is signed (default true); see above. */
   center: boolean
@@ -67,7 +67,7 @@ export const rise: AttributionMethod<RiseOptions> = {
       gridSize: checkCount(options.gridSize ?? 8, 'gridSize', context),
       keepProbability,
       baseline: checkBaseline(options.baseline, context),
-      batchSize: checkCount(options.batchSize ?? 64, 'batchSize', context),
+      batchSize: checkCount(options.batchSize ?? Math.min(64, context.batchSize), 'batchSize', context),
       center: options.center ?? true,
     }
   },
@@ -80,8 +80,10 @@ export const rise: AttributionMethod<RiseOptions> = {
     const rows: tf.Tensor[] = []
     for (let row = 0; row < inputs.shape[0]!; row++) {
       const input = inputs.slice([row], [1])
-      const make = (_start: number, count: number): tf.Tensor =>
-        riseMasks(random, count, gridSize, keepProbability, height, width)
+      // Drawn for the whole row first (small: grids and offsets), so the masks do not depend on batchSize.
+      const draws = riseDraws(random, masks, gridSize, keepProbability, height, width)
+      const make = (start: number, count: number): tf.Tensor =>
+        riseMasks(draws, start, count, gridSize, height, width)
       const { scores, weightedSum } = scoreMasks(scorer, input, baseline, masks, make, row)
       const offset = options.center ? scores.reduce((sum, score) => sum + score, 0) / masks : 0
       rows.push(
@@ -101,23 +103,66 @@ export const rise: AttributionMethod<RiseOptions> = {
   },
 }
 
+/** The random part of a row's RISE masks: a binary grid and a crop offset per mask. */
+export interface RiseDraws {
+  /** `masks * gridSize * gridSize` cells, 0 or 1. */
+  grids: Float32Array
+  /** `[top, left]` per mask. */
+  offsets: Int32Array
+}
+
+/** Masks are drawn in groups of this many (each group's grids, then its offsets). */
+const DRAW_GROUP = 64
+
 /**
- * `count` RISE masks `[count, height, width, 1]`: binary `gridSize` x `gridSize` grids upsampled to
- * `(gridSize + 1)` cells (half-pixel bilinear, as skimage's `resize`) and cropped at a random offset.
+ * Draws a row's `masks` RISE grids and offsets in groups of 64 masks (each group's grids, then its
+ * offsets: the order the masks were drawn in when they were made 64 per model call).
+ *
+ * @example
+ * const draws = riseDraws(createRandom(3), 1000, 8, 0.5, 28, 28)
  */
-export function riseMasks(
+export function riseDraws(
   random: RandomSource,
-  count: number,
+  masks: number,
   gridSize: number,
   keepProbability: number,
+  height: number,
+  width: number,
+): RiseDraws {
+  const cellHeight = Math.ceil(height / gridSize)
+  const cellWidth = Math.ceil(width / gridSize)
+  const cells = gridSize * gridSize
+  const grids = new Float32Array(masks * cells)
+  const offsets = new Int32Array(masks * 2)
+  for (let first = 0; first < masks; first += DRAW_GROUP) {
+    const count = Math.min(DRAW_GROUP, masks - first)
+    for (let index = first * cells; index < (first + count) * cells; index++)
+      grids[index] = random.next() < keepProbability ? 1 : 0
+    for (let mask = first; mask < first + count; mask++) {
+      offsets[2 * mask] = random.integer(cellHeight)
+      offsets[2 * mask + 1] = random.integer(cellWidth)
+    }
+  }
+  return { grids, offsets }
+}
+
+/**
+ * Masks `start .. start+count-1` `[count, height, width, 1]` of a row's draws: binary `gridSize` x
+ * `gridSize` grids upsampled to `(gridSize + 1)` cells (half-pixel bilinear, as skimage's `resize`)
+ * and cropped at their offsets.
+ */
+export function riseMasks(
+  draws: RiseDraws,
+  start: number,
+  count: number,
+  gridSize: number,
   height: number,
   width: number,
 ): tf.Tensor {
   const cellHeight = Math.ceil(height / gridSize)
   const cellWidth = Math.ceil(width / gridSize)
-  const grids = new Float32Array(count * gridSize * gridSize)
-  for (let index = 0; index < grids.length; index++) grids[index] = random.next() < keepProbability ? 1 : 0
-  const offsets = Array.from({ length: count }, () => [random.integer(cellHeight), random.integer(cellWidth)])
+  const cells = gridSize * gridSize
+  const grids = draws.grids.subarray(start * cells, (start + count) * cells)
   return tf.tidy(() => {
     const upsampled = tf.image.resizeBilinear(
       tf.tensor4d(grids, [count, gridSize, gridSize, 1]),
@@ -126,7 +171,12 @@ export function riseMasks(
       true,
     )
     return tf.concat(
-      offsets.map(([top, left], index) => upsampled.slice([index, top!, left!, 0], [1, height, width, 1])),
+      Array.from({ length: count }, (_, index) =>
+        upsampled.slice(
+          [index, draws.offsets[2 * (start + index)]!, draws.offsets[2 * (start + index) + 1]!, 0],
+          [1, height, width, 1],
+        ),
+      ),
     )
   })
 }

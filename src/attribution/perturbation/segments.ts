@@ -37,6 +37,7 @@ export function featureMask(
   example: number,
   segmentation: Segmentation,
   where: string,
+  span: { first: number; total: number } = { first: 0, total: inputs.shape[0]! },
 ): FeatureMask {
   const exampleShape = inputs.shape.slice(1)
   const image = inputs.rank === 4
@@ -84,13 +85,20 @@ export function featureMask(
       return { mask: tf.range(0, columns, 1, 'int32').reshape(shape), count: columns }
     }
     case 'mask':
-      return customMask(segmentation.mask, inputs, example, where)
+      return customMask(segmentation.mask, inputs, example, where, span)
   }
 }
 
-function customMask(given: tf.Tensor, inputs: tf.Tensor, example: number, where: string): FeatureMask {
+function customMask(
+  given: tf.Tensor,
+  inputs: tf.Tensor,
+  example: number,
+  where: string,
+  span: { first: number; total: number },
+): FeatureMask {
   const exampleShape = inputs.shape.slice(1)
-  const perExample = given.rank === inputs.rank && given.shape[0] === inputs.shape[0]
+  // One mask per row of all the rows explained; `inputs` may be one batch of them (from span.first).
+  const perExample = given.rank === inputs.rank && given.shape[0] === span.total
   const one = perExample ? given.shape.slice(1) : given.shape
   const padded = [...one, ...Array(Math.max(0, exampleShape.length - one.length)).fill(1)] as number[]
   const fits =
@@ -106,7 +114,7 @@ function customMask(given: tf.Tensor, inputs: tf.Tensor, example: number, where:
     })
   }
   return tf.tidy(() => {
-    const picked = perExample ? given.slice([example], [1]).squeeze([0]) : given
+    const picked = perExample ? given.slice([span.first + example], [1]).squeeze([0]) : given
     const mask = picked.toInt().reshape(padded)
     const values = mask.dataSync()
     let largest = -1
