@@ -71,3 +71,45 @@ export function sparklinePoints(values: number[], width: number, height: number)
     .map((v, i) => `${(i * step).toFixed(1)},${(height - ((v - lo) / span) * height).toFixed(1)}`)
     .join(' ')
 }
+
+/**
+ * The IoU below which a concept is a weak match, not a label: Network Dissection (Bau et al. 2017)
+ * counts a unit as a detector of a concept above 0.04.
+ */
+export const WEAK_IOU = 0.04
+
+/** A concept as the card shows it; `weak` below {@link WEAK_IOU}, shown as such and in grey. */
+export function conceptText(concept: { label: string; iou: number }): { text: string; weak: boolean } {
+  const weak = concept.iou < WEAK_IOU
+  const iou = `IoU ${concept.iou.toFixed(2)}`
+  return weak
+    ? { text: `weak match: ${concept.label} · ${iou}`, weak }
+    : { text: `${concept.label} · ${iou}`, weak }
+}
+
+/**
+ * What ablating a unit costs, in the units the labs' text uses: accuracy points where the data had
+ * labels ('ablation -4.7 points'), else the drop in the true class's probability.
+ *
+ * @example
+ * ablationText({ index: 0, ablation: { accuracy: 0.9, accuracyDrop: 0.047, classProbabilityChange: [], targetProbabilityDrop: 0.03 } })
+ * // 'ablation -4.7 points'
+ */
+export function ablationText(unit: NeuronUnit): string | null {
+  const drop = unit.ablation?.accuracyDrop
+  if (drop != null)
+    return `ablation ${drop > 0 ? '-' : drop < 0 ? '+' : ''}${Math.abs(100 * drop).toFixed(1)} points`
+  if (unit.ablationEffect != null) return `ablation: P(true class) -${unit.ablationEffect.toPrecision(2)}`
+  return null
+}
+
+/** The x values and their unit for a unit's sparkline: the orientations swept, else 0, 1, 2, ... */
+export function tuningAxis(unit: NeuronUnit): { values: number[]; unit: string; name: string } {
+  const tuning = unit.tuning ?? []
+  const curve = unit.tuningCurves?.find(
+    (c) => c.responses.length === tuning.length && c.responses.every((r, k) => r === tuning[k]),
+  )
+  if (curve?.sweep === 'orientation') return { values: curve.values, unit: '°', name: 'orientation' }
+  if (curve) return { values: curve.values, unit: '', name: curve.sweep }
+  return { values: tuning.map((_, k) => k), unit: '', name: 'tuning value' }
+}

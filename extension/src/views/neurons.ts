@@ -2,11 +2,16 @@
  * Neuron dictionary: a grid of unit cards (feature visualization, top examples, concept and IoU,
  * tuning sparkline, measures); sort, filter by concept, search; a detail panel per unit.
  */
-import type { NeuronsPayload, NeuronUnit } from '../../../src/display/schema'
+import { decodeArray } from '../../../src/display/codec'
+import type { EncodedArray, EncodedImage, NeuronsPayload, NeuronUnit } from '../../../src/display/schema'
+import { attributionToRgba } from './colormap'
 import { el, formatNumber, select, svg } from './dom'
-import { displayScale, imageToCanvas } from './image'
+import { displayScale, imageToCanvas, rgbaToCanvas } from './image'
 import {
+  ablationText,
   arrangeUnits,
+  conceptText,
+  tuningAxis,
   availableSorts,
   conceptsOf,
   SORT_LABELS,
@@ -54,8 +59,94 @@ function sparkline(values: number[], document: Document, width = 80, height = 20
 function measures(unit: NeuronUnit): string {
   const parts: string[] = []
   if (unit.selectivity != null) parts.push(`sel ${formatNumber(unit.selectivity)}`)
-  if (unit.ablationEffect != null) parts.push(`ablation ${formatNumber(unit.ablationEffect)}`)
+  const ablation = ablationText(unit)
+  if (ablation) parts.push(ablation)
   return parts.join(' · ')
+}
+
+/** A concept line, weak matches marked as such. */
+function conceptLine(document: Document, concept: { label: string; iou: number }): HTMLElement {
+  const { text, weak } = conceptText(concept)
+  return el(document, 'div', weak ? 'gw-concept gw-concept-weak' : 'gw-concept', text)
+}
+
+/** A top example's activation map (the layer's resolution) as a picture of the example's size. */
+function activationMap(
+  map: EncodedArray,
+  image: EncodedImage,
+  size: number,
+  document: Document,
+): HTMLCanvasElement {
+  const [height, width] = map.shape as [number, number]
+  const small = rgbaToCanvas(
+    attributionToRgba(decodeArray(map), { mode: 'absolute', clipPercentile: 100 }),
+    width,
+    height,
+    document,
+  )
+  const canvas = el(document, 'canvas', 'gw-picture gw-activation-map')
+  const scale = displayScale(image.width, size)
+  canvas.width = Math.round(image.width * scale)
+  canvas.height = Math.round(image.height * scale)
+  const context = canvas.getContext('2d')
+  if (context) {
+    context.fillStyle = '#000'
+    context.fillRect(0, 0, canvas.width, canvas.height)
+    context.imageSmoothingEnabled = false
+    context.drawImage(small, 0, 0, canvas.width, canvas.height)
+  }
+  canvas.title = 'where the unit fires on this example'
+  return canvas
+}
+
+/**
+ * The detail panel's tuning curve: the sparkline with its axes, the swept values (orientations in
+ * degrees) along x and the unit's mean activation, lowest and highest, along y.
+ */
+function tuningChart(unit: NeuronUnit, labels: string[] | null, document: Document): SVGElement {
+  const tuning = unit.tuning!
+  const axis = tuningAxis(unit)
+  const [left, bottom, width, height] = [44, 30, 240, 60]
+  const root = svg(document, 'svg', {
+    width: left + width + 12,
+    height: height + bottom + 20,
+    class: 'gw-tuning-chart',
+  })
+  const plot = svg(document, 'g', { transform: `translate(${left}, 20)` })
+  plot.append(
+    svg(document, 'polyline', {
+      points: sparklinePoints(tuning, width, height),
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 1.5,
+    }),
+    svg(document, 'line', { x1: 0, y1: height, x2: width, y2: height, stroke: '#999' }),
+    svg(document, 'line', { x1: 0, y1: 0, x2: 0, y2: height, stroke: '#999' }),
+  )
+  const text = (content: string, attributes: Record<string, string | number>): SVGElement => {
+    const node = svg(document, 'text', { 'font-size': 10, fill: 'currentColor', ...attributes })
+    node.textContent = content
+    return node
+  }
+  const name = (k: number): string => labels?.[k] ?? `${formatNumber(axis.values[k] ?? k)}${axis.unit}`
+  const last = tuning.length - 1
+  for (const k of [...new Set([0, Math.round(last / 2), last])])
+    plot.append(
+      text(name(k), {
+        x: last > 0 ? (k / last) * width : 0,
+        y: height + 12,
+        'text-anchor': k === 0 ? 'start' : k === last ? 'end' : 'middle',
+      }),
+    )
+  plot.append(
+    text(axis.name, { x: width / 2, y: height + 25, 'text-anchor': 'middle' }),
+    text(formatNumber(Math.max(...tuning)), { x: -4, y: 8, 'text-anchor': 'end' }),
+    text(formatNumber(Math.min(...tuning)), { x: -4, y: height, 'text-anchor': 'end' }),
+  )
+  // The y axis's name above it, where it needs no rotation.
+  plot.append(text('mean activation', { x: -left, y: -8 }))
+  root.append(plot)
+  return root
 }
 
 /** Draws the neuron dictionary; see the module comment. */
@@ -126,10 +217,7 @@ export const renderNeurons: RenderView<NeuronsPayload> = async (host, payload, {
           strip.append(await picture(example.image, 24, document))
         card.append(strip)
       }
-      if (unit.concept)
-        card.append(
-          el(document, 'div', 'gw-concept', `${unit.concept.label} · IoU ${unit.concept.iou.toFixed(2)}`),
-        )
+      if (unit.concept) card.append(conceptLine(document, unit.concept))
       if (unit.tuning?.length) card.append(sparkline(unit.tuning, document))
       const text = measures(unit)
       if (text) card.append(el(document, 'div', 'gw-measures', text))
@@ -157,9 +245,18 @@ export const renderNeurons: RenderView<NeuronsPayload> = async (host, payload, {
     if (unit.visualization) parts.push(await picture(unit.visualization, 160, document))
     if (unit.topExamples?.length) {
       const strip = el(document, 'div', 'gw-examples gw-examples-large')
+      parts.push(
+        el(
+          document,
+          'div',
+          'gw-measures',
+          'Top examples, each with where the unit fires on it (brighter: stronger), and its activation.',
+        ),
+      )
       for (const example of unit.topExamples) {
         const figure = el(document, 'figure', '')
         figure.append(await picture(example.image, 64, document))
+        if (example.map) figure.append(activationMap(example.map, example.image, 64, document))
         const label = example.label ? ` · ${example.label}` : ''
         figure.append(el(document, 'figcaption', '', `${formatNumber(example.activation)}${label}`))
         strip.append(figure)
@@ -167,20 +264,8 @@ export const renderNeurons: RenderView<NeuronsPayload> = async (host, payload, {
       parts.push(strip)
     }
     const concepts = unit.concepts?.length ? unit.concepts : unit.concept ? [unit.concept] : []
-    for (const concept of concepts)
-      parts.push(el(document, 'div', 'gw-concept', `${concept.label}: IoU ${concept.iou.toFixed(3)}`))
-    if (unit.tuning?.length) {
-      parts.push(sparkline(unit.tuning, document, 240, 48))
-      const labels = payload.tuningLabels ?? unit.tuning.map((_, k) => String(k))
-      parts.push(
-        el(
-          document,
-          'div',
-          'gw-measures',
-          unit.tuning.map((v, k) => `${labels[k] ?? k}: ${formatNumber(v)}`).join('  '),
-        ),
-      )
-    }
+    for (const concept of concepts) parts.push(conceptLine(document, concept))
+    if (unit.tuning?.length) parts.push(tuningChart(unit, payload.tuningLabels ?? null, document))
     const text = measures(unit)
     if (text) parts.push(el(document, 'div', 'gw-measures', text))
     if (unit.note) parts.push(el(document, 'div', 'gw-unit-note', unit.note))

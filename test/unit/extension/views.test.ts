@@ -26,10 +26,13 @@ import {
 } from '../../../extension/src/views/features-model'
 import { rawToRgba } from '../../../extension/src/views/image'
 import {
+  ablationText,
   arrangeUnits,
   availableSorts,
+  conceptText,
   conceptsOf,
   sparklinePoints,
+  tuningAxis,
 } from '../../../extension/src/views/neurons-model'
 import { caption, parseChoice, targetChoices, targetFor } from '../../../extension/src/views/saliency-model'
 import { embeddingPayload, neuronsPayload, saliencyPayload } from './fixtures'
@@ -211,5 +214,52 @@ describe('embedding axes and gallery', () => {
       title: '4 selected (2 shown) · 1 without a picture (the payload has 4 thumbnails)',
     })
     expect(galleryOf([0, 1], slots, 64).title).toBe('2 selected')
+  })
+})
+
+describe('neuron dictionary read-outs', () => {
+  it('marks concepts below the detector IoU (0.04) as weak matches', () => {
+    expect(conceptText({ label: 'loop', iou: 0.03 })).toEqual({
+      text: 'weak match: loop · IoU 0.03',
+      weak: true,
+    })
+    expect(conceptText({ label: 'loop', iou: 0.21 })).toEqual({ text: 'loop · IoU 0.21', weak: false })
+  })
+
+  it('says what ablation costs in accuracy points, as the labs do', () => {
+    const ablation = {
+      accuracy: 0.9,
+      accuracyDrop: 0.047,
+      classProbabilityChange: [],
+      targetProbabilityDrop: 0.03,
+    }
+    expect(ablationText({ index: 0, ablationEffect: 0.047, ablation })).toBe('ablation -4.7 points')
+    expect(ablationText({ index: 0, ablation: { ...ablation, accuracyDrop: -0.002 } })).toBe(
+      'ablation +0.2 points',
+    )
+    expect(ablationText({ index: 0, ablationEffect: 0.031 })).toBe('ablation: P(true class) -0.031')
+    expect(ablationText({ index: 0 })).toBeNull()
+  })
+
+  it('puts orientations in degrees along the tuning curve, else indices', () => {
+    const responses = [1, 2, 3]
+    const curve = {
+      sweep: 'orientation',
+      values: [0, 60, 120],
+      responses,
+      preferred: 120,
+      selectivity: 0.5,
+      selectivityIndex: 'cv',
+    }
+    expect(tuningAxis({ index: 0, tuning: responses, tuningCurves: [curve] })).toEqual({
+      values: [0, 60, 120],
+      unit: '°',
+      name: 'orientation',
+    })
+    expect(tuningAxis({ index: 0, tuning: [5, 6] })).toEqual({
+      values: [0, 1],
+      unit: '',
+      name: 'tuning value',
+    })
   })
 })
