@@ -19,7 +19,7 @@ export interface CommLike {
   send(data: object): unknown
   close(): unknown
   onMsg: (message: { content: { data: unknown } }) => void
-  onClose: (message: unknown) => void
+  onClose: (message: { content?: { data?: unknown } } | undefined) => void
   readonly isDisposed: boolean
 }
 
@@ -28,7 +28,38 @@ export interface KernelLink {
   send(message: ViewMessage): void
   /** Sends a request and resolves with the kernel's reply carrying the same `requestId`. */
   request(message: Extract<ViewMessage, { requestId: string }>, timeoutMs?: number): Promise<KernelMessage>
+  /**
+   * Opens the link now rather than at the first message: a view that may ask the kernel later then
+   * hears at once when the kernel's engine stops.
+   */
+  connect(): void
+  /**
+   * Calls `listener` with a sentence for the user when the kernel's engine stops (a crash, its memory
+   * ceiling) while the link is open, so a view can say so at once. Returns a function that removes it.
+   */
+  onLost(listener: (message: string) => void): () => void
   dispose(): void
+}
+
+/**
+ * What the user is told when the kernel closes a view's link; the Glasswing kernel sends
+ * `{ reason: 'engine-restarted', message }` when its engine stops.
+ *
+ * @example
+ * lostMessage({ reason: 'engine-restarted', message: "The kernel's engine stopped: it was killed by SIGKILL." })
+ */
+export function lostMessage(data: unknown): string {
+  const sent = data as { reason?: unknown; message?: unknown } | null | undefined
+  if (engineStopped(data) && sent) {
+    const why =
+      typeof sent.message === 'string' ? sent.message.replace(/[.\s]+$/, '') : "The kernel's engine stopped"
+    return `${why}. Its variables are gone: run %replay, then this output's cell again, to ask the kernel for more.`
+  }
+  return "The kernel closed this view's link; run this output's cell again to ask the kernel for more."
+}
+
+function engineStopped(data: unknown): boolean {
+  return (data as { reason?: unknown } | null | undefined)?.reason === 'engine-restarted'
 }
 
 /** The kernel of the notebook a widget sits in, found through its parents, or null. */
@@ -54,6 +85,7 @@ export function createLink(kernel: () => KernelLike | null): KernelLink {
   let comm: CommLike | null = null
   const pending = new Map<string, (reply: KernelMessage) => void>()
   let owner: KernelLike | null = null
+  const listeners = new Set<(message: string) => void>()
   const ensure = (): CommLike | null => {
     const target = kernel()
     // A shut-down kernel leaves the notebook with none; a changed kernel needs a comm of its own.
@@ -65,8 +97,16 @@ export function createLink(kernel: () => KernelLike | null): KernelLink {
       const data = message.content.data as KernelMessage
       if (data && typeof data === 'object' && 'requestId' in data) pending.get(data.requestId)?.(data)
     }
-    comm.onClose = () => {
+    const opened = comm
+    comm.onClose = (closing) => {
+      if (comm !== opened) return
       comm = null
+      // Nothing will answer on a closed comm: waiting requests get the reason now, not at their timeout.
+      const data = closing?.content?.data
+      const text = lostMessage(data)
+      for (const [requestId, resolve] of pending) resolve({ type: 'error', requestId, message: text })
+      pending.clear()
+      if (engineStopped(data)) for (const listener of listeners) listener(text)
     }
     comm.open({})
     return comm
@@ -116,7 +156,19 @@ export function createLink(kernel: () => KernelLike | null): KernelLink {
         }
       })
     },
+    connect() {
+      try {
+        ensure()
+      } catch {
+        // No kernel to reach now: the first request says so.
+      }
+    },
+    onLost(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
     dispose() {
+      listeners.clear()
       for (const [requestId, resolve] of pending)
         resolve({ type: 'error', requestId, message: 'The view was closed.' })
       pending.clear()

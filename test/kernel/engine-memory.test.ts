@@ -101,7 +101,7 @@ describe('the engine channel', () => {
     const { startEngine } = require(
       join(ROOT, 'kernel/dist/engine/client.js'),
     ) as typeof import('../../kernel/src/engine/client')
-    const engine = startEngine({ onEvent: () => undefined, onRestart: () => undefined, cwd: ROOT })
+    const engine = startEngine({ onEvent: () => undefined, onExit: () => undefined, cwd: ROOT })
     try {
       await engine.ready()
       const rss = () => Number(readFileSync(`/proc/${engine.pid}/statm`, 'utf8').split(' ')[1]) * 4096

@@ -106,6 +106,14 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
   const live = link !== null && payload.displayId !== undefined
   const shown = el(document, 'div', 'gw-shown')
   const status = el(document, 'div', 'gw-status')
+  // The link opens now, so that the view says at once when the kernel's engine stops.
+  const stopListening = live
+    ? link!.onLost((message) => {
+        status.textContent = message
+        status.className = 'gw-status gw-note'
+      })
+    : null
+  if (live) link!.connect()
   root.insertBefore(shown, readout)
   root.insertBefore(status, readout)
   let asked = 0
@@ -290,7 +298,12 @@ export const renderSaliency: RenderView<SaliencyPayload> = async (host, initial,
 
   buildTargets()
   recolor()
-  return { dispose: () => root.remove() }
+  return {
+    dispose: () => {
+      stopListening?.()
+      root.remove()
+    },
+  }
 }
 
 /** A comparison's row label: the method, and 'magnitude' under it where its maps are unsigned. */
