@@ -14,6 +14,16 @@ function stringsOf(value: unknown, path = ''): [string, string][] {
   return Object.entries(value).flatMap(([k, v]) => (k === 'data' ? [] : stringsOf(v, `${path}.${k}`)))
 }
 
+/** The value with every string that is not in KEPT (nor base64 data) prefixed with Hebrew. */
+function rightToLeft(value: unknown, path = ''): unknown {
+  if (typeof value === 'string') return KEPT.test(path) ? value : `שלום ${value}`
+  if (Array.isArray(value)) return value.map((v, i) => rightToLeft(v, `${path}[${i}]`))
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, k === 'data' ? v : rightToLeft(v, `${path}.${k}`)]),
+  )
+}
+
 /** Fields never shown as names: identifiers, enumerations and provenance other than the method. */
 const KEPT =
   /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint)$|^\.provenance\.(library|backend|parameters)/
@@ -29,7 +39,9 @@ describe('shownStrings', () => {
   for (const kind of Object.keys(payloads) as ViewKind[])
     it(`isolates and cuts every shown string of a ${kind} payload, and the result stays valid`, () => {
       const cut = new Map<string, string>()
-      const shown = shownStrings(kind, payloads[kind], cut)
+      const payload = rightToLeft(payloads[kind]) as (typeof payloads)[typeof kind]
+      expect(validatePayload(kind, payload).ok).toBe(true)
+      const shown = shownStrings(kind, payload, cut)
       expect(validatePayload(kind, shown).ok).toBe(true)
       const strings = stringsOf(shown).filter(([path]) => !KEPT.test(path))
       expect(strings.length).toBeGreaterThan(5)
@@ -45,15 +57,17 @@ describe('shownStrings', () => {
     const cut = new Map<string, string>()
     const shown = shownStrings('saliency', payload, cut)
     expect(shown.classNames![0]).toBe('\u2068⟨RLO⟩gnp.exe\u2069')
-    expect(shown.classNames![1]).toHaveLength(82)
-    expect([...cut.values()]).toEqual([`\u2068${LONG}\u2069`])
+    expect(shown.classNames![1]).toHaveLength(80)
+    expect([...cut.values()]).toEqual([LONG])
     expect([...cut.keys()][0]).toBe(`${'w'.repeat(79)}…`)
   })
 
   it('covers text payloads: tokens, labels and method names', () => {
     const shown = shownStrings('features', textPayload(false, ['ig', 'saliency']), new Map())
     if (shown.modality !== 'text') throw new Error('expected text')
-    expect(shown.examples[0]!.tokens[0]).toMatch(/^\u2068.*\u2069$/)
-    expect(shown.methods).toEqual(['\u2068ig\u2069', '\u2068saliency\u2069'])
+    expect(shown.examples[0]!.tokens[0]).toBe(textPayload().examples[0]!.tokens[0])
+    expect(shown.methods).toEqual(['ig', 'saliency'])
+    const rtl = shownStrings('features', textPayload(false, ['ig', '\u202bsaliency']), new Map())
+    expect(rtl.modality === 'text' && rtl.methods).toEqual(['ig', '\u2068⟨RLE⟩saliency\u2069'])
   })
 })

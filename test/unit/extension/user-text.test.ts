@@ -17,12 +17,14 @@ describe('userText', () => {
 
   it('cuts long strings, never inside a surrogate pair, and says when it did', () => {
     const long = 'x'.repeat(100_000)
-    expect(userText(long)).toHaveLength(80 + 2)
+    expect(userText(long)).toHaveLength(80)
+    expect(userText(`שלום ${long}`)).toHaveLength(80 + 2)
     expect(shortText(long, 10)).toBe('xxxxxxxxx…')
     expect(isShortened(long)).toBe(true)
     expect(isShortened('short')).toBe(false)
     const emoji = `abcdefgh${'😀'.repeat(5)}`
     expect(shortText(emoji, 10)).toBe('abcdefgh…')
-    expect(fullText(long)).toHaveLength(100_002)
+    expect(fullText(long)).toHaveLength(100_000)
+    expect(userText('digit 3')).toBe('digit 3')
   })
 })

@@ -1,7 +1,8 @@
 /**
  * A payload as its view shows it: every string a user or model wrote (class, method, layer, column,
  * category, feature and example names, concept labels, notes, tokens, value labels) replaced by
- * `userText` of it: cut, direction controls shown by name, isolated. The views then draw payload
+ * `userText` of it: cut, direction controls shown by name, isolated where it holds right-to-left
+ * text. The views then draw payload
  * strings safely wherever they put them (inside a sentence, an SVG label, a <select> option) with no
  * code of their own, and a new view field is covered by one line in the table below.
  *
@@ -125,7 +126,7 @@ export function shownStrings<K extends ViewKind>(
 ): PayloadOf[K] {
   const show: Shown = (text, max = USER_TEXT_MAX) => {
     const shown = userText(text, max)
-    if (text.length > max) cut.set(shown.slice(1, -1), fullText(text))
+    if (text.length > max) cut.set(shown.replace(/^\u2068|\u2069$/g, ''), fullText(text))
     return shown
   }
   return TABLE[kind](payload, show)

@@ -3,7 +3,10 @@
  * goes in a tooltip), their explicit direction controls made visible, and isolated from the text
  * around them for bidirectional display.
  *
- * Isolation uses FIRST STRONG ISOLATE (U+2068) ... POP DIRECTIONAL ISOLATE (U+2069), which the
+ * Strings with a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko, ... or a right-to-left
+ * mark) are isolated; strings without one cannot reorder the English text around them and are left
+ * as they are (so that views and their tests read them plainly). Isolation uses FIRST STRONG
+ * ISOLATE (U+2068) ... POP DIRECTIONAL ISOLATE (U+2069), which the
  * Unicode bidirectional algorithm treats exactly as HTML's <bdi> (`unicode-bidi: isolate;
  * dir: auto`): an Arabic class name or a right-to-left override inside it cannot reorder the view's
  * own text beside it ('(0.275)' stays after the name). It works where elements cannot go: inside one
@@ -33,6 +36,23 @@ const CONTROLS: Record<string, string> = {
   '\u2069': 'PDI',
 }
 const CONTROL_PATTERN = /[\u202a-\u202e\u2066-\u2069]/g
+/** Characters of bidirectional class R or AL (right-to-left scripts and marks), BMP and beyond. */
+const RIGHT_TO_LEFT =
+  /[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefe]|\ud802[\udc00-\udfff]|\ud803[\udc00-\udfff]|\ud83a[\udc00-\udfff]|\ud83b[\udc00-\udfff]/
+
+/**
+ * Whether a string holds a right-to-left letter or mark, or a direction control.
+ *
+ * @example
+ * needsIsolation('digit 3')   // false
+ * needsIsolation('שלום')      // true
+ */
+export function needsIsolation(text: string): boolean {
+  return RIGHT_TO_LEFT.test(text) || /[\u202a-\u202e\u2066-\u2069]/.test(text)
+}
+
+const isolate = (text: string, original: string): string =>
+  needsIsolation(original) ? `${FSI}${text}${PDI}` : text
 
 /**
  * The text with its explicit direction controls shown as names.
@@ -59,14 +79,15 @@ export function shortText(text: string, max: number = USER_TEXT_MAX): string {
 }
 
 /**
- * A payload string ready to show: cut to `max`, controls revealed, isolated. Put it in template
+ * A payload string ready to show: cut to `max`, controls revealed, isolated where it holds
+ * right-to-left text. Put it in template
  * strings as it is: `${userText(name)} (${value})`.
  *
  * @example
  * userText('\u202egnp.exe')   // '\u2068⟨RLO⟩gnp.exe\u2069'
  */
 export function userText(text: string, max: number = USER_TEXT_MAX): string {
-  return `${FSI}${revealControls(shortText(text, max))}${PDI}`
+  return isolate(revealControls(shortText(text, max)), text)
 }
 
 /** Whether `userText(text, max)` leaves something out (then the full value belongs in a tooltip). */
@@ -79,7 +100,8 @@ export function isShortened(text: string, max: number = USER_TEXT_MAX): boolean 
  *
  * @example
  * fullText('\u202egnp.exe')   // '\u2068⟨RLO⟩gnp.exe\u2069'
+ * fullText('digit 3')         // 'digit 3'
  */
 export function fullText(text: string): string {
-  return `${FSI}${revealControls(text)}${PDI}`
+  return isolate(revealControls(text), text)
 }
