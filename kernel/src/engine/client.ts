@@ -231,8 +231,9 @@ export function startEngine(options: EngineOptions): Engine {
       graceTimer = setTimeout(() => {
         graceTimer = undefined
         clearInterval(repeat)
-        // The same execution is still running: it ignores interrupts (a synchronous loop after an
-        // await, which breakOnSigint does not cover). Restarting is the only way to free the user.
+        // The same execution is still running. Glasswing's computations see the interrupt between batches
+        // (interrupt-flag.ts), so this is one native operation that cannot stop halfway, or a loop after
+        // an await that never checks (breakOnSigint does not cover it): restarting is the only way out.
         if (stuck === child && pending.has(executing)) {
           interruptKill = grace
           stuck.kill('SIGKILL')

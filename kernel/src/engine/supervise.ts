@@ -195,7 +195,12 @@ export function describeExit(facts: ExitFacts): { kind: ExitKind; reason: string
   if (facts.interruptGraceS !== undefined) {
     return {
       kind: 'interrupt-timeout',
-      reason: `its cell ignored the interrupt for ${facts.interruptGraceS} s (a synchronous loop after an await), so the kernel stopped it`,
+      // Glasswing's own computations stop between batches (src/session/interrupt.ts); what remains is one
+      // native operation that cannot be stopped halfway, or user code that never yields or checks.
+      reason:
+        `its cell did not stop within ${facts.interruptGraceS} s of the interrupt: a single native operation ` +
+        '(one TensorFlow kernel on a large batch) or a synchronous loop after an await was still running, ' +
+        'and only ending the engine could stop it; a smaller batchSize makes each operation shorter',
     }
   }
   if (facts.signal === 'SIGKILL') {
