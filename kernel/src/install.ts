@@ -9,8 +9,11 @@ import path from 'node:path'
 /** Where to install: the user's Jupyter data folder, the active Python environment, or a prefix. */
 export type InstallTarget = { kind: 'user' } | { kind: 'sys-prefix' } | { kind: 'prefix'; prefix: string }
 
-/** The kernelspec Jupyter reads. */
-export function kernelSpec(): Record<string, unknown> {
+/**
+ * The kernelspec Jupyter reads. `env` becomes the kernel's environment, for example
+ * `{ GLASSWING_ENGINE_MEMORY_MB: '4096' }` (the engine's memory ceiling; see engine/supervise.ts).
+ */
+export function kernelSpec(env: Record<string, string> = {}): Record<string, unknown> {
   return {
     argv: [
       process.execPath,
@@ -22,7 +25,7 @@ export function kernelSpec(): Record<string, unknown> {
     language: 'typescript',
     // Interrupts arrive as interrupt_request on the control channel; the kernel stops the engine itself.
     interrupt_mode: 'message',
-    env: {},
+    env,
     metadata: { debugger: false },
   }
 }
@@ -49,15 +52,35 @@ export function kernelsFolder(target: InstallTarget, env: NodeJS.ProcessEnv = pr
  * @example
  * installKernelSpec({ kind: 'prefix', prefix: '.venv' })   // '.venv/share/jupyter/kernels/glasswing'
  */
-export function installKernelSpec(target: InstallTarget): string {
+export function installKernelSpec(target: InstallTarget, env: Record<string, string> = {}): string {
   const folder = path.join(kernelsFolder(target), 'glasswing')
   mkdirSync(folder, { recursive: true })
-  writeFileSync(path.join(folder, 'kernel.json'), JSON.stringify(kernelSpec(), null, 2) + '\n')
+  writeFileSync(path.join(folder, 'kernel.json'), JSON.stringify(kernelSpec(env), null, 2) + '\n')
   const logos = path.resolve(__dirname, '..', 'logo')
   for (const file of ['logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']) {
     copyFileSync(path.join(logos, file), path.join(folder, file))
   }
   return folder
+}
+
+/**
+ * The kernel's environment from command-line flags: `--memory-mb N` (the engine's memory ceiling in MiB,
+ * or `off`) as `GLASSWING_ENGINE_MEMORY_MB`.
+ *
+ * @example
+ * parseInstallEnv(['--user', '--memory-mb', '4096'])   // { GLASSWING_ENGINE_MEMORY_MB: '4096' }
+ */
+export function parseInstallEnv(args: string[]): Record<string, string> {
+  const at = args.indexOf('--memory-mb')
+  const value = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--memory-mb='))?.split('=')[1]
+  if (at < 0 && value === undefined) return {}
+  if (value === undefined || !(value === 'off' || (Number.isFinite(Number(value)) && Number(value) >= 64))) {
+    throw new Error(
+      `--memory-mb takes the engine's memory ceiling in MiB (at least 64) or 'off'; got ${value ?? 'nothing'}. ` +
+        'For example `glasswing install --user --memory-mb 4096`.',
+    )
+  }
+  return { GLASSWING_ENGINE_MEMORY_MB: value }
 }
 
 /** Reads the install target from command-line flags. */

@@ -2,18 +2,18 @@
  * The `glasswing` command: `glasswing kernel <connection file>` runs the kernel (Jupyter calls this),
  * `glasswing install [--user | --sys-prefix | --prefix P]` writes the kernelspec.
  */
-import { installKernelSpec, parseInstallTarget } from './install'
+import { installKernelSpec, parseInstallEnv, parseInstallTarget } from './install'
 import { startKernel } from './kernel'
 import { readConnectionFile } from './protocol/sockets'
 
 const USAGE =
-  'usage: glasswing install [--user | --sys-prefix | --prefix P] | glasswing kernel <connection file>'
+  'usage: glasswing install [--user | --sys-prefix | --prefix P] [--memory-mb N|off] | glasswing kernel <connection file>'
 
 /** Runs the command line. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args
   if (command === 'install') {
-    const folder = installKernelSpec(parseInstallTarget(rest))
+    const folder = installKernelSpec(parseInstallTarget(rest), parseInstallEnv(rest))
     console.log(`Installed the Glasswing kernelspec in ${folder}`)
     return 0
   }
