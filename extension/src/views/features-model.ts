@@ -60,14 +60,65 @@ export function featureLabels(names: string[], valueLabels?: string[] | null): s
 }
 
 /**
- * A label cut to `max` characters with an ellipsis, so that a long raw value does not run off the
- * chart's label column (the full label goes in a tooltip).
+ * A label cut to `max` characters with an ellipsis, so that it does not run off the chart's label
+ * column (the full label goes in a tooltip). In `name = value` the name gives way first, down to 8
+ * characters, so that the value stays readable.
  *
  * @example
- * shortLabel('purpose = used car', 12) // 'purpose = u…'
+ * shortLabel('checking_status = 0<=X<200', 24) // 'checking_sta… = 0<=X<200'
+ * shortLabel('a very long attribute name', 12)  // 'a very long…'
  */
 export function shortLabel(label: string, max: number): string {
-  return label.length > max ? `${label.slice(0, max - 1)}…` : label
+  if (label.length <= max) return label
+  const cut = (text: string, room: number): string =>
+    text.length > room ? `${text.slice(0, Math.max(1, room - 1))}…` : text
+  const at = label.indexOf(' = ')
+  if (at <= 0 || max < 14) return cut(label, max)
+  const [name, value] = [label.slice(0, at), label.slice(at + 3)]
+  const nameRoom = Math.min(name.length, Math.max(8, max - 3 - value.length))
+  return `${cut(name, nameRoom)} = ${cut(value, max - 3 - nameRoom)}`
+}
+
+/**
+ * Which features are numeric: those whose raw values (`valueLabels`, [n][f]) all read as numbers.
+ * Categorical codes have no order, so the beeswarm does not colour them from low to high. Without
+ * raw values every feature counts as numeric.
+ *
+ * @example
+ * numericFeatures([['35', 'A11'], ['41', 'A14']], 2) // [true, false]
+ */
+export function numericFeatures(valueLabels: string[][] | null | undefined, f: number): boolean[] {
+  return Array.from(
+    { length: f },
+    (_, c) =>
+      !valueLabels ||
+      valueLabels.every((row) => row[c] === undefined || row[c] === '' || Number.isFinite(Number(row[c]))),
+  )
+}
+
+/** 'example' or 'examples' after a count: '1 example', '50 examples'. */
+export function countOf(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`
+}
+
+/**
+ * Round tick values for an axis from `lo` to `hi`: about `count` steps of 1, 2 or 5 times a power of ten.
+ *
+ * @example
+ * ticks(-0.12, 0.3, 4) // [-0.1, 0, 0.1, 0.2, 0.3]
+ */
+export function ticks(lo: number, hi: number, count: number): number[] {
+  const span = hi - lo
+  if (!(span > 0) || !Number.isFinite(span)) return [lo]
+  const raw = span / Math.max(1, count)
+  const power = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10]
+    .map((m) => m * power)
+    .reduce((best, s) => (Math.abs(span / s - count) < Math.abs(span / best - count) ? s : best))
+  const out: number[] = []
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Number((Math.round(v / step) * step).toPrecision(12)))
+  return out
 }
 
 /**

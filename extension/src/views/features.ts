@@ -14,9 +14,12 @@ import { el, formatNumber, select, svg } from './dom'
 import {
   beeswarmOffsets,
   byMagnitude,
+  countOf,
   extentWithZero,
   featureLabels,
   globalImportance,
+  numericFeatures,
+  ticks,
   waterfall,
 } from './features-model'
 import { renderComparison } from './features-compare'
@@ -25,6 +28,11 @@ import type { RenderView } from './view'
 
 const ROW = 22
 const PLOT = 320
+
+/** The text with its first letter in upper case: 'example 0' -> 'Example 0'. */
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
 
 function axisScale(lo: number, hi: number): (v: number) => number {
   return (v) => LABEL + ((v - lo) / (hi - lo || 1)) * PLOT
@@ -115,6 +123,13 @@ function drawBars(document: Document, labels: string[], values: Float32Array, ti
   return box
 }
 
+/** Row height of the beeswarm: room for the dots of one feature to spread. */
+const SWARM_ROW = 30
+/** Radius of a beeswarm dot. */
+const DOT = 2.2
+/** How many features the beeswarm shows at most, most important first. */
+const SWARM_FEATURES = 30
+
 function drawBeeswarm(
   document: Document,
   p: TabularFeaturesPayload,
@@ -123,39 +138,59 @@ function drawBeeswarm(
 ): HTMLElement {
   const n = p.outputs.length
   const f = p.featureNames.length
+  const numeric = numericFeatures(p.valueLabels, f)
   const box = el(document, 'div', 'gw-chart')
+  const colours = values
+    ? numeric.every(Boolean)
+      ? 'colour: feature value, blue low, red high'
+      : 'colour: value of numeric features, blue low, red high; grey: categorical'
+    : 'no feature values sent'
   box.append(
-    el(
-      document,
-      'div',
-      'gw-subtitle',
-      `Global importance over ${n} examples (colour: feature value, blue low, red high)`,
-    ),
+    el(document, 'div', 'gw-subtitle', `Global importance over ${countOf(n, 'example')} (${colours})`),
   )
-  const order = byMagnitude(globalImportance(p.importance, matrix, n, f)).slice(0, 12)
+  const order = byMagnitude(globalImportance(p.importance, matrix, n, f)).slice(0, SWARM_FEATURES)
+  if (order.length < f)
+    box.append(el(document, 'div', 'gw-measures', `the ${order.length} most important of ${f} features`))
   const [lo, hi] = extentWithZero(matrix)
   const x = axisScale(lo, hi)
-  const root = chart(document, order.length, 'gw-beeswarm')
-  root.append(svg(document, 'line', { x1: x(0), x2: x(0), y1: 0, y2: order.length * ROW, stroke: '#999' }))
+  const height = order.length * SWARM_ROW
+  const root = svg(document, 'svg', {
+    width: LABEL + PLOT + 70,
+    height: height + 40,
+    class: 'gw-beeswarm',
+    viewBox: `0 0 ${LABEL + PLOT + 70} ${height + 40}`,
+  })
+  root.append(svg(document, 'line', { x1: x(0), x2: x(0), y1: 0, y2: height, stroke: '#999' }))
+  // Bins one dot wide; a crowded bin's stack is squeezed to fit its row rather than spill over.
+  const bins = Math.round(PLOT / (2 * DOT))
   order.forEach((feature, row) => {
     const xs = Float32Array.from({ length: n }, (_, r) => matrix[r * f + feature]!)
-    const column = values ? Float32Array.from({ length: n }, (_, r) => values[r * f + feature]!) : null
+    const column =
+      values && numeric[feature] ? Float32Array.from({ length: n }, (_, r) => values[r * f + feature]!) : null
     const [vlo, vhi] = column ? [Math.min(...column), Math.max(...column)] : [0, 1]
-    const offsets = beeswarmOffsets(xs, 80, lo, hi)
-    const centre = row * ROW + ROW / 2
+    const offsets = beeswarmOffsets(xs, bins, lo, hi)
+    const widest = Math.max(1, ...Array.from(offsets, Math.abs))
+    const spacing = Math.min(2 * DOT, (SWARM_ROW / 2 - DOT) / widest)
+    const centre = row * SWARM_ROW + SWARM_ROW / 2
     xs.forEach((v, r) => {
-      const colour = column ? signedCss(((column[r]! - vlo) / (vhi - vlo || 1)) * 2 - 1) : '#555'
+      const colour = column ? signedCss(((column[r]! - vlo) / (vhi - vlo || 1)) * 2 - 1) : '#777'
       root.append(
-        svg(document, 'circle', {
-          cx: x(v),
-          cy: centre + Math.max(-4, Math.min(4, offsets[r]!)) * 2,
-          r: 2.2,
-          fill: colour,
-        }),
+        svg(document, 'circle', { cx: x(v), cy: centre + offsets[r]! * spacing, r: DOT, fill: colour }),
       )
     })
     root.append(rowLabel(document, centre, p.featureNames[feature] ?? `feature ${feature}`))
   })
+  // The x scale: round ticks of the attribution, and what it is.
+  root.append(svg(document, 'line', { x1: x(lo), x2: x(hi), y1: height, y2: height, stroke: '#999' }))
+  for (const tick of ticks(lo, hi, 5)) {
+    root.append(
+      svg(document, 'line', { x1: x(tick), x2: x(tick), y1: height, y2: height + 4, stroke: '#999' }),
+    )
+    root.append(text(document, x(tick), height + 12, formatNumber(tick), 'middle'))
+  }
+  root.append(
+    text(document, x((lo + hi) / 2), height + 28, `attribution (change in ${p.outputName})`, 'middle'),
+  )
   box.append(root)
   return box
 }
@@ -173,7 +208,7 @@ function renderTabular(root: HTMLElement, p: TabularFeaturesPayload, document: D
         document,
         'div',
         'gw-subtitle',
-        `Example ${p.exampleNames?.[example] ?? example}: waterfall from base value to output`,
+        `${capitalized(p.exampleNames?.[example] ?? `example ${example}`)}: waterfall from base value to output`,
       ),
       drawWaterfall(document, p, matrix, example, labels),
       drawBars(document, labels, Float32Array.from(row), 'Attribution per feature'),

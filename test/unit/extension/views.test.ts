@@ -22,6 +22,9 @@ import {
   globalImportance,
   meanMagnitude,
   shortLabel,
+  numericFeatures,
+  countOf,
+  ticks,
   waterfall,
 } from '../../../extension/src/views/features-model'
 import { rawToRgba } from '../../../extension/src/views/image'
@@ -261,5 +264,35 @@ describe('neuron dictionary read-outs', () => {
       unit: '',
       name: 'tuning value',
     })
+  })
+})
+
+describe('feature charts as a data scientist reads them', () => {
+  it('cuts the name, not the value, of a long `name = value` label', () => {
+    expect(shortLabel('checking_status = 0<=X<200', 24)).toBe('checking_sta… = 0<=X<200')
+    expect(shortLabel('credit_history = critical/other existing credit', 24)).toBe('credit_… = critical/oth…')
+    expect(shortLabel('a very long attribute name', 12)).toBe('a very long…')
+    expect(shortLabel('age = 35', 24)).toBe('age = 35')
+  })
+
+  it('tells numeric features from categorical codes by their raw values', () => {
+    expect(
+      numericFeatures(
+        [
+          ['35', 'A11', ''],
+          ['41', 'A14', '2'],
+        ],
+        3,
+      ),
+    ).toEqual([true, false, true])
+    expect(numericFeatures(null, 2)).toEqual([true, true])
+  })
+
+  it('counts in words and puts round ticks on the x scale', () => {
+    expect(countOf(1, 'example')).toBe('1 example')
+    expect(countOf(50, 'example')).toBe('50 examples')
+    expect(ticks(-0.12, 0.3, 4)).toEqual([-0.1, 0, 0.1, 0.2, 0.3])
+    expect(ticks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1])
+    expect(ticks(2, 2, 5)).toEqual([2])
   })
 })
