@@ -25,17 +25,19 @@ export interface ReportHeader {
 }
 
 const STYLE = `
-@page { size: A4; margin: 16mm 14mm; }
-body { font: 10pt/1.4 system-ui, 'DejaVu Sans', sans-serif; color: #1d1d1f; max-width: 190mm; margin: 0 auto; }
-h1 { font-size: 20pt; margin: 0 0 4mm; } h2 { font-size: 14pt; margin: 0 0 3mm; } h3 { font-size: 11pt; margin: 4mm 0 2mm; }
+@page { size: A4; margin: 12mm 14mm; }
+body { font: 9.5pt/1.35 system-ui, 'DejaVu Sans', sans-serif; color: #1d1d1f; max-width: 182mm; margin: 0 auto; }
+h1 { font-size: 18pt; margin: 0 0 3mm; overflow-wrap: anywhere; }
+h2 { font-size: 13pt; margin: 0 0 2mm; overflow-wrap: anywhere; } h3 { font-size: 10pt; margin: 3mm 0 1mm; }
 .result { break-before: page; }
-.result img { display: block; max-width: 100%; max-height: 120mm; object-fit: contain; margin: 2mm 0; image-rendering: pixelated; }
-.caption { font-style: italic; }
-pre { white-space: pre-wrap; font-size: 7.5pt; max-height: 60mm; overflow: hidden; background: #f5f5f7; padding: 2mm; }
-table { border-collapse: collapse; font-size: 8pt; margin: 1mm 0 3mm; }
-td, th { border: 1px solid #ccc; padding: 0.6mm 1.6mm; text-align: left; vertical-align: top; }
+.result img { display: block; max-width: 100%; max-height: 60mm; object-fit: contain; margin: 2mm 0; image-rendering: pixelated; }
+.caption { font-style: italic; overflow-wrap: anywhere; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 7pt; line-height: 1.25; max-height: 24mm; overflow: hidden; background: #f5f5f7; padding: 1.5mm; margin: 1mm 0; }
+table { border-collapse: collapse; font-size: 7.5pt; margin: 1mm 0 2mm; }
+td, th { border: 1px solid #ccc; padding: 0.4mm 1.4mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f0f0f2; }
-.provenance td:first-child { white-space: nowrap; font-weight: 600; }
+.halves { display: flex; gap: 4mm; align-items: flex-start; } .halves table { flex: 1; margin-top: 0; }
+table.fields { width: 100%; table-layout: fixed; } table.fields td:first-child { width: 30mm; font-weight: 600; }
 .muted { color: #666; }
 `
 
@@ -81,7 +83,10 @@ function titlePage(header: ReportHeader, sections: readonly ReportSection[]): st
 
 function modelCard(card: Record<string, unknown> | string): string {
   if (typeof card === 'string') return `<p>${text(card)}</p>`
-  return keyValueTable(Object.entries(card).map(([key, value]) => [key, formatValue(value)]))
+  return keyValueTable(
+    Object.entries(card).map(([key, value]) => [key, formatValue(value)]),
+    'fields',
+  )
 }
 
 function resultSection(section: ReportSection, index: number): string {
@@ -121,17 +126,23 @@ function provenanceTable(p: Provenance): string {
       ],
       ['computed', p.createdAt],
     ],
-    'provenance',
+    'fields provenance',
   )
 }
 
+/** Rows beyond which a table is shown as two halves side by side (it then keeps to one page longer). */
+const HALVES_FROM = 12
+
 function tableHtml(table: ReportTable): string {
-  const head = table.columns.map((c) => `<th>${escapeHtml(String(c))}</th>`).join('')
+  const head = `<thead><tr>${table.columns.map((c) => `<th>${escapeHtml(String(c))}</th>`).join('')}</tr></thead>`
   const rows = table.rows.map(
     (row) => `<tr>${row.map((v) => `<td>${escapeHtml(formatValue(v))}</td>`).join('')}</tr>`,
   )
   const title = table.title ? `<h3>${escapeHtml(table.title)}</h3>` : ''
-  return `${title}<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`
+  const body = (part: string[]): string => `<table>${head}<tbody>${part.join('')}</tbody></table>`
+  if (rows.length <= HALVES_FROM) return title + body(rows)
+  const half = Math.ceil(rows.length / 2)
+  return `${title}<div class="halves">${body(rows.slice(0, half))}${body(rows.slice(half))}</div>`
 }
 
 function keyValueTable(entries: readonly (readonly [string, string])[], className?: string): string {

@@ -1,6 +1,7 @@
 /**
  * The report's PDF, printed by the Chromium the set-up installs (Debian's /usr/bin/chromium), headless,
- * with JavaScript switched off and a fresh profile that is removed afterwards.
+ * with a fresh profile that is removed afterwards. Scripts are kept out by the document's own CSP
+ * (`--blink-settings=scriptEnabled=false` would do it too, but headless printing then writes no PDF).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -45,7 +46,6 @@ export async function printPdf(htmlPath: string, pdfPath: string, timeoutMs = 12
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    '--blink-settings=scriptEnabled=false',
     `--user-data-dir=${profile}`,
     '--no-pdf-header-footer',
     `--print-to-pdf=${path.resolve(pdfPath)}`,
