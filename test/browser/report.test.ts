@@ -71,13 +71,18 @@ describe('a report in Chromium', () => {
     const seen = await page.evaluate(() => ({
       ran: (window as unknown as { ran?: string }).ran ?? null,
       scripts: document.querySelectorAll('script').length,
-      handlers: [...document.querySelectorAll('*')].flatMap((e) =>
-        [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName}.${a.name}`),
+      handlers: Array.from(document.querySelectorAll('*')).flatMap((e) =>
+        Array.from(e.attributes)
+          .filter((a) => a.name.startsWith('on'))
+          .map((a) => `${e.tagName}.${a.name}`),
       ),
-      images: [...document.images].map((img) => ({ src: img.src.slice(0, 22), drawn: img.naturalWidth > 0 })),
+      images: Array.from(document.images).map((img) => ({
+        src: img.src.slice(0, 22),
+        drawn: img.naturalWidth > 0,
+      })),
       title: document.querySelector('h1')!.textContent,
       sections: document.querySelectorAll('section.result').length,
-      provenance: [...document.querySelectorAll('table.provenance td:first-child')].map(
+      provenance: Array.from(document.querySelectorAll('table.provenance td:first-child')).map(
         (td) => td.textContent,
       ),
     }))
