@@ -45,6 +45,16 @@ def _sentiment_features(payloads: list[dict]) -> None:
     great = text["examples"][0]["tokens"].index("great")
     assert text["examples"][0]["attributions"][great] > 0.1
 
+
+def _credit_report(html: str, pdf: str, pages: str) -> bool:
+    """Lab 5's report: script-free HTML with its CSP and three results' provenance; a PDF of title + 3 pages."""
+    document = (NOTEBOOKS / html).read_text(encoding="utf-8")
+    assert "<script" not in document.lower() and "Content-Security-Policy" in document
+    assert document.count('<section class="result">') == 3 and document.count('class="fields provenance"') == 3
+    page_tree = re.findall(rb"/Type\s*/Page\b(?!s)", (NOTEBOOKS / pdf).read_bytes())
+    return len(page_tree) == int(pages) == 4
+
+
 # What each lab must show: MIME types that must appear, and (regex, check) pairs on text outputs, the
 # check called with the regex's groups, so that the numbers the text claims are true.
 EXPECTATIONS: dict[str, dict] = {
@@ -96,6 +106,7 @@ EXPECTATIONS: dict[str, dict] = {
             (r"foreign_worker flipped: mean change in P\(bad\) (-[\d.]+)", lambda v: float(v) < -0.05),
             (r"foreign_worker flipped: .* decisions flipped (\d+) of 200", lambda v: int(v) >= 25),
             (r"ten years older: .* decisions flipped (\d+) of 200", lambda v: int(v) <= 20),
+            (r"3 results, written to (reports/credit-scoring\.html) and (reports/credit-scoring\.pdf) \((\d+) pages\)", _credit_report),
         ],
     },
     "07-bring-your-own-model.ipynb": {
