@@ -18,6 +18,12 @@ export async function main(args: string[]): Promise<number> {
     return 0
   }
   if (command === 'kernel' && rest[0]) {
+    // The kernel must keep answering whatever happens to one request: a stray error is logged (the
+    // server's log) instead of ending the process and leaving the notebook with a dead kernel.
+    process.on('uncaughtException', (error) => console.error('Glasswing kernel: unexpected error:', error))
+    process.on('unhandledRejection', (error) =>
+      console.error('Glasswing kernel: unexpected rejection:', error),
+    )
     const kernel = await startKernel(readConnectionFile(rest[0]))
     await kernel.closed
     return 0

@@ -73,20 +73,19 @@ export function createRecovery(): Recovery {
     )
     if (lost.length === 0) {
       lines.push('No earlier cell ran to the end in it, so there is nothing to replay.')
-    } else {
-      const names = namesOf(lost)
-      lines.push(
-        `To get them back, run %replay in a cell: it reruns the ${plural(lost.length, 'cell')} that ran to the end ` +
-          `(${countsOf(lost)}), without showing their outputs again, and so restores ` +
-          (names.length > 0 ? `${listed(names)}.` : 'what they did (they set no top-level names).') +
-          ' Models and data sets loaded from files are loaded again from those files as they are now.',
-        '%replay list shows those cells; %replay 2-5 reruns only some (by execution count).',
-      )
+      return lines.join('\n') + '\n'
     }
-    const running_ =
+    const names = namesOf(lost)
+    const outputs = lost.length === 1 ? 'its output' : 'their outputs'
+    const runningCell =
       running === null ? '' : `the cell that was running ([${running}]; run it again yourself), `
     lines.push(
-      `Not restored: ${running_}cells that failed, outputs, the live links of open views (run their cells ` +
+      `To get them back, run %replay in a cell: it reruns the ${plural(lost.length, 'cell')} that ran to the ` +
+        `end (${countsOf(lost)}), without showing ${outputs} again, and so restores ` +
+        (names.length > 0 ? `${listed(names)}.` : 'what they did (they set no top-level names).') +
+        ' Models and data sets loaded from files are loaded again from those files as they are now.',
+      '%replay list shows those cells; %replay 2-5 reruns only some (by execution count).',
+      `Not restored: ${runningCell}cells that failed, outputs, the live links of open views (run their cells ` +
         'again), and what depends on more than the code: unseeded random draws differ, and files, clocks ' +
         'and the network are read as they are now.',
     )

@@ -53,6 +53,10 @@ describe('describeExit', () => {
     })
     expect(heap.kind).toBe('heap-limit')
     expect(heap.reason).toContain("V8's heap limit, 640 MB")
+    const starting = { ...base, signal: 'SIGKILL' as const, duringStartup: true }
+    expect(describeExit({ ...starting, memory: { rssMb: 105, ceilingMb: 100, source: 'X' } }).reason).toMatch(
+      /while starting, .* it needs about 400 MB to start and more to work: raise GLASSWING_ENGINE_MEMORY_MB$/,
+    )
     expect(describeExit({ ...base, signal: 'SIGKILL', interruptGraceS: 2 }).kind).toBe('interrupt-timeout')
     expect(describeExit({ ...base, signal: 'SIGKILL' }).reason).toContain('killed by SIGKILL from outside')
     expect(describeExit({ ...base, signal: 'SIGSEGV' }).reason).toBe('it crashed (SIGSEGV)')
@@ -65,10 +69,11 @@ describe('StderrTail', () => {
     const forwarded: string[] = []
     const tail = new StderrTail(200, (chunk) => forwarded.push(String(chunk)))
     tail.write('old line\n'.repeat(40))
-    tail.write('FATAL ERROR: Reached heap limit\n 1: 0xb85bc0 node::Abort() [node]\n 2: 0xa9a8b3  [node]\n')
+    tail.write('FATAL ERROR: Reached heap limit\n----- Native stack trace -----\n')
+    tail.write(' 1: 0xb85bc0 node::Abort() [node]\n 2: 0xa9a8b3  [node]\n')
     expect(tail.lines(2)).toEqual(['old line', 'FATAL ERROR: Reached heap limit'])
     expect(tail.toString().length).toBeLessThanOrEqual(200)
-    expect(forwarded).toHaveLength(2)
+    expect(forwarded).toHaveLength(3)
   })
 })
 

@@ -154,6 +154,7 @@ export function startEngine(options: EngineOptions): Engine {
         memory,
         interruptGraceS: interruptKill,
         heapMb: limits.heapMb,
+        duringStartup: !wasReady,
       })
       // An engine that never became ready would fail again at once, and one that keeps dying may take the
       // machine with it: past the limit the next request (a cell the user runs) starts a fresh one.

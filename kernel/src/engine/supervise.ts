@@ -112,6 +112,14 @@ export function watchMemory(
   return () => clearInterval(timer)
 }
 
+/** Lines that say nothing about why an engine stopped: TensorFlow's start-up notices, native stack frames. */
+const NOISE = [
+  /^\s*\d+: 0x[0-9a-f]+\b/i,
+  /^----- Native stack trace -----$/,
+  /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/,
+  /oneDNN custom operations are on/,
+]
+
 /** Keeps the last `limit` characters written to a stream, forwarding everything to `forward`. */
 export class StderrTail {
   private text = ''
@@ -132,7 +140,7 @@ export class StderrTail {
     return this.text
       .split('\n')
       .map((line) => line.trimEnd())
-      .filter((line) => line !== '' && !/^\s*\d+: 0x[0-9a-f]+\b/i.test(line))
+      .filter((line) => line !== '' && !NOISE.some((pattern) => pattern.test(line)))
       .slice(-count)
   }
 
@@ -159,6 +167,8 @@ export interface ExitFacts {
   /** Set when the kernel killed it because it ignored an interrupt. */
   interruptGraceS?: number
   heapMb: number | null
+  /** True when it stopped before it had loaded Glasswing. */
+  duringStartup?: boolean
 }
 
 /**
@@ -171,6 +181,14 @@ export interface ExitFacts {
 export function describeExit(facts: ExitFacts): { kind: ExitKind; reason: string } {
   if (facts.memory) {
     const { rssMb, ceilingMb, source } = facts.memory
+    if (facts.duringStartup) {
+      return {
+        kind: 'memory-ceiling',
+        reason:
+          `it used ${Math.round(rssMb)} MB while starting, more than its memory ceiling of ${ceilingMb} MB ` +
+          `(${source}); it needs about 400 MB to start and more to work: raise GLASSWING_ENGINE_MEMORY_MB`,
+      }
+    }
     return {
       kind: 'memory-ceiling',
       reason:
