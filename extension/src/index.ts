@@ -4,6 +4,7 @@
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces'
 import { MIME_TYPES, type PayloadOf, type ViewKind } from '../../src/display/schema'
+import { embeddingAtAnySize } from './views/density'
 import { renderEmbedding } from './views/embedding'
 import { preloadPlotlyWhenIdle } from './views/embedding-plotly'
 import { renderFeatures } from './views/features'
@@ -17,7 +18,7 @@ export const RANK = 10
 
 const VIEWS: { [K in ViewKind]: RenderView<PayloadOf[K]> } = {
   saliency: renderSaliency,
-  embedding: renderEmbedding,
+  embedding: embeddingAtAnySize(renderEmbedding),
   neurons: renderNeurons,
   features: renderFeatures,
 }
