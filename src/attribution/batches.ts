@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../errors'
 import type { GlasswingModel } from '../model'
+import { throwIfInterrupted } from '../session/interrupt'
 import type { RowSpan } from './draws'
 import type { ResolvedTarget } from './target'
 import type { AttributionContext, AttributionMethod } from './types'
@@ -142,6 +143,8 @@ export async function attributeInBatches<Options extends object>(input: {
   let delta: number[] | null = null
   let layer: string | undefined
   for (let first = 0; first < rows; first += batchSize) {
+    // Methods that never run the model's forward pass (LRP) are stopped here.
+    throwIfInterrupted(method.name, { done: first, total: rows, unit: 'rows' })
     const count = Math.min(batchSize, rows - first)
     const rowsOf = target.exampleOf.subarray(first, first + count)
     const batch = identity

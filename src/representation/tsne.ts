@@ -6,6 +6,7 @@
  * FFT-interpolated (FIt-SNE) for large N.
  */
 import { GlasswingError } from '../errors'
+import { throwIfInterrupted } from '../session/interrupt'
 import { conditionalProbabilities, jointProbabilities, type SparseAffinities } from './affinities'
 import { seededRandom } from '../data/random'
 import type { Matrix } from './matrix'
@@ -137,6 +138,7 @@ export async function runTsne(matrix: Matrix, options: TsneOptions = {}): Promis
           : parameters.learningRate
       optimizer.resetMomentum()
       for (let step = 0; step < phase.iterations; step++) {
+        throwIfInterrupted('t-SNE', { done, total, unit: 'iterations' })
         optimizer.step(phase.exaggeration, phase.momentum, rate)
         done++
         if (options.onProgress && (done % parameters.progressEvery === 0 || done === total)) {

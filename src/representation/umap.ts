@@ -8,6 +8,7 @@
 import { findABParams } from 'umap-js/dist/umap'
 import { seededRandom, type Random } from '../data/random'
 import { GlasswingError } from '../errors'
+import { throwIfInterrupted } from '../session/interrupt'
 import type { Matrix } from './matrix'
 import { nearestNeighbors, type NeighborMethod, type Neighbors } from './neighbors'
 import { fitPca } from './pca'
@@ -210,6 +211,8 @@ async function layout(
   const started = performance.now()
   // Powers as exp(b log d2): V8's Math.pow with a fractional exponent costs several times more.
   for (let epoch = 0; epoch < epochs; epoch++) {
+    // Progress (and its interrupt check) comes every few epochs; an epoch of many points takes a while.
+    throwIfInterrupted('UMAP', { done: epoch, total: epochs, unit: 'epochs' })
     const alpha = 1 - epoch / epochs
     for (let e = 0; e < heads.length; e++) {
       if (perSample[e]! < 0 || nextSample[e]! > epoch) continue

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../../errors'
+import { throwIfInterrupted } from '../../session/interrupt'
 import type { RandomSource } from '../random'
 import type { AttributionMethod } from '../types'
 import { contextScorer, scoreMasks } from './evaluate'
@@ -135,6 +136,7 @@ export function riseDraws(
   const grids = new Float32Array(masks * cells)
   const offsets = new Int32Array(masks * 2)
   for (let first = 0; first < masks; first += DRAW_GROUP) {
+    throwIfInterrupted('RISE masks', { done: first, total: masks, unit: 'masks drawn' })
     const count = Math.min(DRAW_GROUP, masks - first)
     for (let index = first * cells; index < (first + count) * cells; index++)
       grids[index] = random.next() < keepProbability ? 1 : 0
