@@ -57,9 +57,9 @@ describe('shownStrings', () => {
     const cut = new Map<string, string>()
     const shown = shownStrings('saliency', payload, cut)
     expect(shown.classNames![0]).toBe('\u2068⟨RLO⟩gnp.exe\u2069')
-    expect(shown.classNames![1]).toHaveLength(80)
+    expect(shown.classNames![1]).toHaveLength(40)
     expect([...cut.values()]).toEqual([LONG])
-    expect([...cut.keys()][0]).toBe(`${'w'.repeat(79)}…`)
+    expect([...cut.keys()][0]).toBe(`${'w'.repeat(39)}…`)
   })
 
   it('covers text payloads: tokens, labels and method names', () => {

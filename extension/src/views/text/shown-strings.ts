@@ -22,9 +22,11 @@ type Shown = (text: string, max?: number) => string
 
 /** Notes and messages are sentences: they may run longer than names. */
 const SENTENCE_MAX = 240
+/** Names that sit under small pictures or in narrow legends (classes, categories, concepts, tokens). */
+const NAME_MAX = 40
 
 const strings = (list: string[] | null | undefined, show: Shown): string[] | null | undefined =>
-  list ? list.map((s) => show(s)) : list
+  list ? list.map((s) => show(s, NAME_MAX)) : list
 
 function saliency(p: PayloadOf['saliency'], show: Shown): PayloadOf['saliency'] {
   return {
@@ -45,14 +47,14 @@ function embedding(p: PayloadOf['embedding'], show: Shown): PayloadOf['embedding
     ...(p.colorBy !== undefined ? { colorBy: show(p.colorBy) } : {}),
     columns: p.columns.map((c) =>
       c.type === 'category'
-        ? { ...c, name: show(c.name), categories: c.categories.map((s) => show(s)) }
+        ? { ...c, name: show(c.name), categories: c.categories.map((s) => show(s, NAME_MAX)) }
         : { ...c, name: show(c.name) },
     ),
   }
 }
 
 function neurons(p: PayloadOf['neurons'], show: Shown): PayloadOf['neurons'] {
-  const concept = (c: { label: string; iou: number }) => ({ ...c, label: show(c.label) })
+  const concept = (c: { label: string; iou: number }) => ({ ...c, label: show(c.label, NAME_MAX) })
   return {
     ...p,
     provenance: { ...p.provenance, method: show(p.provenance.method) },
@@ -67,7 +69,7 @@ function neurons(p: PayloadOf['neurons'], show: Shown): PayloadOf['neurons'] {
       ...(u.topExamples
         ? {
             topExamples: u.topExamples.map((x) =>
-              typeof x.label === 'string' ? { ...x, label: show(x.label) } : x,
+              typeof x.label === 'string' ? { ...x, label: show(x.label, NAME_MAX) } : x,
             ),
           }
         : {}),
@@ -88,17 +90,17 @@ function features(p: PayloadOf['features'], show: Shown): PayloadOf['features'] 
       ...(p.methods ? { methods: p.methods.map((m) => show(m)) } : {}),
       examples: p.examples.map((x) => ({
         ...x,
-        tokens: x.tokens.map((t) => show(t)),
+        tokens: x.tokens.map((t) => show(t, NAME_MAX)),
         ...(typeof x.label === 'string' ? { label: show(x.label) } : {}),
       })),
     }
   return {
     ...p,
     provenance,
-    featureNames: p.featureNames.map((f) => show(f)),
+    featureNames: p.featureNames.map((f) => show(f, NAME_MAX)),
     outputName: show(p.outputName),
     ...(p.exampleNames ? { exampleNames: p.exampleNames.map((n) => show(n)) } : {}),
-    ...(p.valueLabels ? { valueLabels: p.valueLabels.map((row) => row.map((v) => show(v))) } : {}),
+    ...(p.valueLabels ? { valueLabels: p.valueLabels.map((row) => row.map((v) => show(v, NAME_MAX))) } : {}),
     ...(p.comparison
       ? { comparison: { ...p.comparison, methods: p.comparison.methods.map((m) => show(m)) } }
       : {}),

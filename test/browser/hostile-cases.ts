@@ -1,0 +1,220 @@
+/**
+ * Hand-made hostile and malformed payloads for every view, each with the outcome a user must see:
+ * the view drawn with its strings as safe text, a notice saying what was left out, or an error box
+ * saying what is wrong. Strings are replaced in every shown field of a view at once (right-to-left
+ * text, a direction override, markup, 100,000 characters); numbers field by field.
+ */
+import { decodeArray, encodeArray } from '../../src/display/codec'
+import type { PayloadOf, ViewKind } from '../../src/display/schema'
+import {
+  embeddingPayload,
+  HOSTILE,
+  neuronsPayload,
+  saliencyPayload,
+  tabularPayload,
+  textPayload,
+} from '../unit/extension/fixtures'
+
+/** What the user must see for a case. */
+export type Outcome =
+  | { outcome: 'drawn' }
+  | { outcome: 'notice'; message: RegExp }
+  | { outcome: 'error'; message: RegExp }
+
+export interface HostileCase {
+  name: string
+  kind: ViewKind
+  payload: unknown
+  expected: Outcome
+}
+
+/** Right-to-left text: at the end of a name, it would pull the view's own text after it ('(90.0%)') inside it. */
+export const HEBREW = 'שלום'
+/** A right-to-left override: 'gnp.exe' would read 'exe.png'. */
+export const OVERRIDE = '\u202egnp.exe'
+export const LONG = 'w'.repeat(100_000)
+
+/** Fields that identify or classify rather than name: never replaced. */
+const KEPT =
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode)$|^\.provenance\.(library|backend|parameters)|\.view\./
+
+/** The payload with every string outside KEPT (and base64 data) made by `replace`. */
+export function replaceStrings(value: unknown, replace: (text: string) => string, path = ''): unknown {
+  if (typeof value === 'string') return KEPT.test(path) ? value : replace(value)
+  if (Array.isArray(value)) return value.map((v, i) => replaceStrings(v, replace, `${path}[${i}]`))
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, k === 'data' ? v : replaceStrings(v, replace, `${path}.${k}`)]),
+  )
+}
+
+const samples: { [K in ViewKind]: () => PayloadOf[K] } = {
+  saliency: () => ({ ...saliencyPayload({ count: 2, targets: 1 }), displayId: undefined }),
+  embedding: () => embeddingPayload({ count: 300, thumbnails: 50 }),
+  neurons: () => neuronsPayload({ units: 4 }),
+  features: () => tabularPayload({ examples: 6, labels: true, methods: ['shap', 'lime'] }),
+}
+
+/** Float32 values with these positions set to `value`. */
+function poke(array: Float32Array, positions: number[], value: number): Float32Array {
+  for (const p of positions) array[p] = value
+  return array
+}
+
+function numberCases(): HostileCase[] {
+  const cases: HostileCase[] = []
+  const saliency = samples.saliency()
+  saliency.maps[0]!.values = encodeArray(
+    poke(new Float32Array(784).fill(0.2), [3, 9], NaN),
+    [28, 28],
+    'float32',
+  )
+  cases.push({
+    name: 'saliency map with NaN',
+    kind: 'saliency',
+    payload: saliency,
+    expected: { outcome: 'notice', message: /^2 values of 1,568 in 1 map are not finite .* drawn as 0/ },
+  })
+  const big = samples.saliency()
+  big.inputs[1]!.image = { encoding: 'png', width: 60000, height: 60000, data: big.inputs[0]!.image.data }
+  big.maps = big.maps.filter((m) => m.input !== 1)
+  cases.push({
+    name: 'saliency input declared 60000x60000',
+    kind: 'saliency',
+    payload: big,
+    expected: {
+      outcome: 'error',
+      message: /inputs\[1\]\.image: expected a picture at most 8192x8192 .* got 60000x60000/,
+    },
+  })
+  const embedding = samples.embedding()
+  const xy = decodeArray(embedding.coordinates)
+  embedding.coordinates = encodeArray(poke(poke(xy, [0, 3], NaN), [10], Infinity), [300, 2], 'float32')
+  cases.push({
+    name: 'embedding with non-finite coordinates',
+    kind: 'embedding',
+    payload: embedding,
+    expected: {
+      outcome: 'notice',
+      message: /^3 points of 300 have coordinates that are not finite .* not drawn/,
+    },
+  })
+  const lost = samples.embedding()
+  lost.coordinates = encodeArray(new Float32Array(600).fill(NaN), [300, 2], 'float32')
+  cases.push({
+    name: 'embedding with no finite point',
+    kind: 'embedding',
+    payload: lost,
+    expected: { outcome: 'error', message: /300 points whose coordinates are all not finite/ },
+  })
+  const column = samples.embedding()
+  column.columns[2]!.values = encodeArray(
+    poke(new Float32Array(300).fill(0.5), [1], -Infinity),
+    [300],
+    'float16',
+  )
+  cases.push({
+    name: 'embedding number column with -Infinity',
+    kind: 'embedding',
+    payload: { ...column, colorBy: 'confidence' },
+    expected: { outcome: 'notice', message: /^1 value of column "confidence" is not finite .* dark grey/ },
+  })
+  const neurons = samples.neurons()
+  neurons.units[0]!.topExamples![0]!.map = encodeArray([1, NaN, 2, 3], [2, 2], 'float32')
+  cases.push({
+    name: 'neuron activation map with NaN',
+    kind: 'neurons',
+    payload: neurons,
+    expected: { outcome: 'notice', message: /^1 value of 4 in 1 activation map is not finite/ },
+  })
+  const picture = samples.neurons()
+  picture.units[2]!.visualization = { encoding: 'png', width: 60000, height: 60000, data: '' }
+  cases.push({
+    name: 'neuron visualization declared 60000x60000',
+    kind: 'neurons',
+    payload: picture,
+    expected: {
+      outcome: 'error',
+      message: /units\[2\]\.visualization: expected a picture at most 8192x8192/,
+    },
+  })
+  const tuning = samples.neurons() as unknown as { units: { tuning: unknown[] }[] }
+  tuning.units[1]!.tuning[4] = null
+  cases.push({
+    name: 'neuron tuning with null (NaN in JSON)',
+    kind: 'neurons',
+    payload: tuning,
+    expected: { outcome: 'error', message: /units\[1\]\.tuning\[4\]: expected a finite number, got null/ },
+  })
+  for (const field of ['attributions', 'values', 'comparison'] as const) {
+    const table = samples.features() as Extract<PayloadOf['features'], { modality: 'tabular' }>
+    const array = field === 'comparison' ? table.comparison!.attributions : table[field]!
+    const values = poke(decodeArray(array), [7], field === 'values' ? Infinity : NaN)
+    const encoded = encodeArray(values, array.shape, 'float32')
+    if (field === 'comparison') table.comparison = { ...table.comparison!, attributions: encoded }
+    else table[field] = encoded
+    cases.push({
+      name: `tabular ${field} with a non-finite value`,
+      kind: 'features',
+      payload: table,
+      expected: {
+        outcome: 'error',
+        message: new RegExp(
+          `features\\.${field === 'comparison' ? 'comparison.attributions' : field}: expected finite numbers, got 1 value not finite .* example 1, feature "age"`,
+        ),
+      },
+    })
+  }
+  const text = textPayload() as unknown as { examples: { attributions: unknown[] }[] }
+  text.examples[0]!.attributions[1] = null
+  cases.push({
+    name: 'token attributions with null (NaN in JSON)',
+    kind: 'features',
+    payload: text,
+    expected: {
+      outcome: 'error',
+      message: /examples\[0\]\.attributions\[1\]: expected a finite number, got null/,
+    },
+  })
+  return cases
+}
+
+/** Every case: each view with hostile strings in every shown field, then the number cases. */
+export function hostileCases(): HostileCase[] {
+  const strings: HostileCase[] = []
+  const views = [
+    ...(Object.keys(samples) as ViewKind[]).map((kind) => [kind, samples[kind]()] as const),
+    ['features', textPayload()] as const,
+  ]
+  for (const [kind, payload] of views) {
+    const label =
+      kind === 'features' && (payload as PayloadOf['features']).modality === 'text' ? 'text' : kind
+    strings.push(
+      {
+        name: `${label}: right-to-left names`,
+        kind,
+        payload: replaceStrings(payload, (s) => `${s} ${HEBREW}`),
+        expected: { outcome: 'drawn' },
+      },
+      {
+        name: `${label}: direction override`,
+        kind,
+        payload: replaceStrings(payload, (s) => `${OVERRIDE}${s}`),
+        expected: { outcome: 'drawn' },
+      },
+      {
+        name: `${label}: markup`,
+        kind,
+        payload: replaceStrings(payload, (s) => `${HOSTILE}${s}`),
+        expected: { outcome: 'drawn' },
+      },
+      {
+        name: `${label}: 100,000 characters`,
+        kind,
+        payload: replaceStrings(payload, (s) => `${s}${LONG}`),
+        expected: { outcome: 'drawn' },
+      },
+    )
+  }
+  return [...strings, ...numberCases()]
+}
