@@ -4,6 +4,7 @@ import { ensureBackend, explainBackendError } from '../backend'
 import { GlasswingError, describeValue } from '../errors'
 import { installedModel } from './catalog'
 import { fileHandler, locateModel, readClassNames } from './files'
+import { loadForeignModel } from './foreign'
 import { GraphGlasswingModel } from './graph-model'
 import { LayersGlasswingModel } from './layers-model'
 import { withInputSize } from './input-size'
@@ -79,6 +80,8 @@ async function loadModel(
       hint: 'Glasswing fetches nothing at run time: download the model folder and pass its path.',
     })
   }
+  const foreign = await loadForeignModel(source, classNames)
+  if (foreign) return foreign
   const files = locateModel(installedModel(source) ?? source)
   if (files.format === 'missing') {
     throw new GlasswingError({

@@ -1,0 +1,33 @@
+/**
+ * Models from other frameworks, read natively: Keras (`.keras`, `.h5`, config.json + `.weights.h5`)
+ * as tfjs Layers models with gradients.
+ */
+import { dirname, resolve } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { readClassNames } from './files'
+import { kerasFiles, loadKeras } from './keras'
+import { LayersGlasswingModel } from './layers-model'
+import type { GlasswingModel } from './types'
+
+/**
+ * The model behind `source` when it is a Keras (or other foreign) model, else null.
+ *
+ * @example
+ * const model = await loadForeignModel('model.keras', null)
+ */
+export async function loadForeignModel(
+  source: string,
+  classNames: string[] | null,
+): Promise<GlasswingModel | null> {
+  const keras = kerasFiles(source)
+  if (keras) {
+    const layers = await loadKeras(keras)
+    return new LayersGlasswingModel(layers, resolve(source), classNames ?? labelsBeside(source))
+  }
+  return null
+}
+
+function labelsBeside(source: string): string[] | null {
+  const path = resolve(source)
+  return readClassNames(existsSync(path) && statSync(path).isDirectory() ? path : dirname(path))
+}
