@@ -86,6 +86,8 @@ export function createLink(kernel: () => KernelLike | null): KernelLink {
   const pending = new Map<string, (reply: KernelMessage) => void>()
   let owner: KernelLike | null = null
   const listeners = new Set<(message: string) => void>()
+  let connectTimer: ReturnType<typeof setTimeout> | undefined
+  let disposed = false
   const ensure = (): CommLike | null => {
     const target = kernel()
     // A shut-down kernel leaves the notebook with none; a changed kernel needs a comm of its own.
@@ -157,17 +159,27 @@ export function createLink(kernel: () => KernelLike | null): KernelLink {
       })
     },
     connect() {
-      try {
-        ensure()
-      } catch {
-        // No kernel to reach now: the first request says so.
+      let tries = 0
+      const attempt = (): void => {
+        connectTimer = undefined
+        let open: CommLike | null = null
+        try {
+          open = ensure()
+        } catch {
+          return // no kernel to reach: the first request says so
+        }
+        // A view is drawn before it is placed in its notebook, where the kernel is found: try again shortly.
+        if (!open && !disposed && ++tries < 40) connectTimer = setTimeout(attempt, 250)
       }
+      attempt()
     },
     onLost(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)
     },
     dispose() {
+      disposed = true
+      clearTimeout(connectTimer)
       listeners.clear()
       for (const [requestId, resolve] of pending)
         resolve({ type: 'error', requestId, message: 'The view was closed.' })

@@ -118,10 +118,10 @@ export function createRecovery(): Recovery {
     const restored: LoggedCell[] = []
     for (const cell of chosen) {
       const started = Date.now()
-      await host.print(`  [${cell.count}] ${firstLine(cell.code)} ...`)
+      await host.print(`  [${cell.count}] ${firstLine(cell.code)}`)
       const result = await host.execute(cell.code)
       if (result.status === 'error') {
-        await host.print(' failed\n')
+        await host.print(': failed\n')
         const rest = chosen.slice(chosen.indexOf(cell))
         const evalue =
           `%replay: cell [${cell.count}] failed again (${result.ename}: ${firstLine(result.evalue)}); stopped there. ` +
@@ -135,7 +135,7 @@ export function createRecovery(): Recovery {
       lost = lost.filter((kept) => kept !== cell)
       current.push({ ...cell, names: cellNames })
       await host.print(
-        ` ${((Date.now() - started) / 1000).toFixed(1)} s${setsText({ ...cell, names: cellNames })}\n`,
+        `: ${((Date.now() - started) / 1000).toFixed(1)} s${setsText({ ...cell, names: cellNames })}\n`,
       )
     }
     const names = namesOf(restored)
@@ -185,7 +185,7 @@ function setsText(cell: LoggedCell): string {
 
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? ''
-  const more = text.trim().includes('\n') ? ' ...' : ''
+  const more = text.trim().includes('\n') ? ' …' : ''
   return (line.length > 72 ? line.slice(0, 71) + '…' : line) + more
 }
 

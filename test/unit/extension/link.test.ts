@@ -75,6 +75,19 @@ describe('a link whose kernel engine stops', () => {
     comms[0]!.onClose({ content: { data: {} } })
     expect((await waiting).type).toBe('error')
     expect(heard).toEqual([])
-    expect(() => createLink(() => null).connect()).not.toThrow()
+  })
+
+  it('connect() keeps trying until the view is placed in a notebook with a kernel', async () => {
+    const { kernel, comms } = silentKernel()
+    let placed = false
+    const link = createLink(() => (placed ? kernel : null))
+    link.connect()
+    expect(comms).toHaveLength(0)
+    placed = true
+    await expect.poll(() => comms.length, { timeout: 2_000 }).toBe(1)
+    link.dispose()
+    const never = createLink(() => null)
+    never.connect()
+    never.dispose() // stops trying
   })
 })
