@@ -15,7 +15,9 @@ export interface NormalizedInputs {
 
 /**
  * Checks `inputs` against the model's input shape and returns a float32 batch. One example without a
- * batch dimension is accepted (and reported as `single`); NaN and Infinity are refused.
+ * batch dimension is accepted (and reported as `single`); NaN and Infinity are refused. Integer and
+ * boolean inputs are cast to float32 (true is 1, false 0), as the model would see them; string and
+ * complex tensors, and disposed ones, are refused.
  *
  * @example
  * const { batch, single } = normalizeInputs(model, image28x28x1, 'gw.explain')   // batch [1, 28, 28, 1]
@@ -34,6 +36,22 @@ export function normalizeInputs(model: GlasswingModel, inputs: InputLike, where:
       },
       { cause: error },
     )
+  }
+  const dtype = tensor.isDisposed ? 'disposed' : tensor.dtype
+  if (dtype === 'disposed' || dtype === 'string' || dtype === 'complex64') {
+    if (tensor !== inputs) tensor.dispose()
+    throw new GlasswingError({
+      where,
+      argument: 'inputs',
+      expected: 'numbers: a float32, int32 or bool tensor (or nested number arrays)',
+      received: dtype === 'disposed' ? 'a disposed tensor' : `a ${dtype} tensor`,
+      hint:
+        dtype === 'disposed'
+          ? 'The tensor was disposed (by tf.dispose or a tf.tidy): make it again.'
+          : dtype === 'string'
+            ? 'Encode the text as numbers first (token indices or a bag of words, as the model was trained).'
+            : 'Pass the real part (tf.real(x)) or the magnitude (tf.abs(x)).',
+    })
   }
   const expected = model.inputShape
   const single = expected.length > 0 && tensor.rank === expected.length - 1

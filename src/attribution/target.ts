@@ -83,6 +83,12 @@ export function resolveTarget(
           .map((n) => `'${n}'`)
           .join(', ')}?`,
       )
+    // Names given for more outputs than the model has: refused rather than explaining nothing.
+    if (index >= classes)
+      fail(
+        `a class name among the model’s ${classes} outputs`,
+        `'${spec}' is class name ${index}, past the model’s last output: the class names do not match the model.`,
+      )
     return {
       kind: 'classes',
       classes: new Int32Array(examples).fill(index),

@@ -48,7 +48,15 @@ export async function load(
 ): Promise<GlasswingModel> {
   await ensureBackend()
   try {
+    checkLoadOptions(options)
     const model = await loadModel(source, options)
+    try {
+      checkClassCount(model, options.classNames ? 'options.classNames' : 'labels.json')
+    } catch (error) {
+      // A model read from disk is ours to free; one passed in stays the caller's.
+      if (typeof source === 'string') model.dispose()
+      throw error
+    }
     if (options.warmup ?? true) warmUp(model)
     return model
   } catch (error) {
@@ -120,6 +128,51 @@ async function loadModel(
     options.inputSize ? withInputSize(handler, options.inputSize) : handler,
   )
   return new LayersGlasswingModel(layers, files.modelJson, names)
+}
+
+function checkLoadOptions(options: LoadOptions): void {
+  const fail = (argument: string, expected: string, value: unknown, hint: string): never => {
+    throw new GlasswingError({ where: 'gw.load', argument, expected, received: describeValue(value), hint })
+  }
+  const names = 'Give one name per output of the model, in output order, as strings.'
+  if (typeof options !== 'object' || options === null)
+    fail('options', 'an object of options', options, 'For example { classNames: [...] }.')
+  const given = options.classNames
+  if (given !== undefined) {
+    if (!Array.isArray(given)) fail('options.classNames', 'an array of class names', given, names)
+    const bad = given.findIndex((name) => typeof name !== 'string')
+    if (bad >= 0) fail(`options.classNames[${bad}]`, 'a string', given[bad], names)
+  }
+  const size = options.inputSize
+  if (
+    size !== undefined &&
+    !(Array.isArray(size) && size.length === 2 && size.every((d) => Number.isSafeInteger(d) && d >= 1))
+  )
+    fail('options.inputSize', '[height, width], two whole numbers >= 1', size, 'For example [128, 128].')
+}
+
+/**
+ * Class names must match the model's outputs one for one: a name past the last output would explain
+ * nothing (an all-zero map) instead of failing.
+ */
+function checkClassCount(model: GlasswingModel, argument: string): void {
+  const names = model.classNames
+  const classes = model.outputShape[1]
+  if (!names || model.outputShape.length !== 2 || typeof classes !== 'number') return
+  if (names.length === classes) return
+  throw new GlasswingError({
+    where: 'gw.load',
+    argument,
+    expected: `${classes} class name${classes === 1 ? '' : 's'}, one per output of the model`,
+    received: `${names.length} (${names
+      .slice(0, 4)
+      .map((name) => `'${name}'`)
+      .join(', ')}${names.length > 4 ? ', ...' : ''})`,
+    hint:
+      classes === 1
+        ? 'A model with one output unit (a sigmoid) has one class: the unit. Give one name, or none.'
+        : 'Give one name per output, in output order.',
+  })
 }
 
 function nativeNode(): { loadSavedModel(path: string, tags: string[], signature: string): Promise<unknown> } {

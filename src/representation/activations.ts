@@ -4,7 +4,7 @@
  * in one Float32Array per layer. The model's predictions come from the same forward passes.
  */
 import * as tf from '@tensorflow/tfjs'
-import { GlasswingError } from '../errors'
+import { GlasswingError, describeValue } from '../errors'
 import type { GlasswingModel } from '../model/types'
 import { MAX_FEATURES, type Matrix } from './matrix'
 
@@ -45,6 +45,22 @@ export function collectActivations(
 ): Activations {
   const pool = options.pool ?? 'flatten'
   const batchSize = options.batchSize ?? 256
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new GlasswingError({
+      where,
+      argument: 'options.batchSize',
+      expected: 'a whole number >= 1 (inputs per forward pass)',
+      received: describeValue(batchSize),
+      hint: 'Leave it out for the default, 256.',
+    })
+  }
+  if (pool !== 'flatten' && pool !== 'average')
+    throw new GlasswingError({
+      where,
+      argument: 'options.pool',
+      expected: "'flatten' or 'average'",
+      received: describeValue(pool),
+    })
   const rows = inputs.shape[0] ?? 0
   const widths: Record<string, number> = {}
   for (const layer of layerNames) {

@@ -235,7 +235,7 @@ async function embedModelLayers(
     layers,
     {
       ...(options.pool ? { pool: options.pool } : {}),
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     },
     where,
   )

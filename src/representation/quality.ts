@@ -23,7 +23,7 @@ export interface EmbeddingQuality {
 
 /** Options of {@link embeddingQuality}. */
 export interface QualityOptions {
-  /** Neighbours compared. Default 10 (as the issue and scikit-learn's examples). */
+  /** Neighbours compared. Default 10 (as the issue and scikit-learn’s examples), fewer below 22 points (k < N/2). */
   k?: number
   /** Points above which queries are sampled. Default 10,000. */
   sampleAbove?: number
@@ -45,7 +45,8 @@ export function embeddingQuality(
   options: QualityOptions = {},
 ): EmbeddingQuality {
   const n = original.rows
-  const k = options.k ?? 10
+  // Default 10 neighbours, fewer for a handful of points (k must stay below N/2).
+  const k = options.k ?? Math.max(1, Math.min(10, Math.ceil(n / 2) - 1))
   if (embedded.rows !== n) {
     throw new GlasswingError({
       where: 'gw.quality',
