@@ -65,7 +65,8 @@ describe('shownStrings', () => {
   it('covers text payloads: tokens, labels and method names', () => {
     const shown = shownStrings('features', textPayload(false, ['ig', 'saliency']), new Map())
     if (shown.modality !== 'text') throw new Error('expected text')
-    expect(shown.examples[0]!.tokens[0]).toBe(textPayload().examples[0]!.tokens[0])
+    const plain = textPayload() as Extract<ReturnType<typeof textPayload>, { modality: 'text' }>
+    expect(shown.examples[0]!.tokens[0]).toBe(plain.examples[0]!.tokens[0])
     expect(shown.methods).toEqual(['ig', 'saliency'])
     const rtl = shownStrings('features', textPayload(false, ['ig', '\u202bsaliency']), new Map())
     expect(rtl.modality === 'text' && rtl.methods).toEqual(['ig', '\u2068⟨RLE⟩saliency\u2069'])
