@@ -1,12 +1,13 @@
 /**
- * Models from other frameworks, read natively: Keras (`.keras`, `.h5`, config.json + `.weights.h5`)
- * as tfjs Layers models with gradients.
+ * Models from other frameworks: Keras (`.keras`, `.h5`, config.json + `.weights.h5`) read natively as
+ * tfjs Layers models with gradients; ONNX (`.onnx`) run by ONNX Runtime, predictions only.
  */
 import { dirname, resolve } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
 import { readClassNames } from './files'
 import { kerasFiles, loadKeras } from './keras'
 import { LayersGlasswingModel } from './layers-model'
+import { OnnxGlasswingModel } from './onnx-model'
 import type { GlasswingModel } from './types'
 
 /**
@@ -24,6 +25,8 @@ export async function loadForeignModel(
     const layers = await loadKeras(keras)
     return new LayersGlasswingModel(layers, resolve(source), classNames ?? labelsBeside(source))
   }
+  if (/\.onnx$/i.test(source))
+    return OnnxGlasswingModel.open(resolve(source), classNames ?? labelsBeside(source))
   return null
 }
 

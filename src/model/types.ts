@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs'
 
 /** Which kind of model a {@link GlasswingModel} wraps. */
-export type ModelKind = 'layers' | 'graph' | 'saved-model'
+export type ModelKind = 'layers' | 'graph' | 'saved-model' | 'onnx'
 
 /** How to run a model once: what to capture, what to replace, how ReLUs behave. */
 export interface ForwardOptions {
