@@ -118,6 +118,16 @@ export async function embed(
 }
 
 /**
+ * gw.embedLayers' options: gw.embed's without `layer`, with `layers`. Omitted member by member, so that
+ * each method keeps its own options (a plain `Omit` of the union keeps only the keys all methods share,
+ * and `perplexity` or `iterations` would not type-check).
+ */
+export type EmbedLayersOptions = WithoutLayer<EmbedOptions> & { layers: readonly string[] }
+
+/** `Omit<T, 'layer'>` of each member of a union. */
+type WithoutLayer<T> = T extends unknown ? Omit<T, 'layer'> : never
+
+/**
  * Embeds the same inputs at several layers, to see whether classes separate with depth.
  *
  * @example
@@ -126,7 +136,7 @@ export async function embed(
 export async function embedLayers(
   model: GlasswingModel,
   inputs: tf.Tensor,
-  options: Omit<EmbedOptions, 'layer'> & { layers: readonly string[] },
+  options: EmbedLayersOptions,
 ): Promise<LayerComparison> {
   await ensureBackend()
   try {
