@@ -3,6 +3,7 @@
  * Every request gets `status: busy` before and `status: idle` after, with the request as parent.
  */
 import { EngineLost, startEngine, type Engine, type EngineExit } from './engine/client'
+import { recordEngineExit } from './engine/exit-log'
 import type {
   CompleteResult,
   EngineEvent,
@@ -63,6 +64,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     // A silent execution broadcasts nothing (messaging spec: execute_request.silent).
     onEvent: (_origin, event) => void (lastSilent && isOutput(event) ? undefined : relay(event, lastParent)),
     onExit: (exit) => {
+      recordEngineExit(exit)
       notice = recovery.engineLost(exit, running)
       closeComms(exit)
     },

@@ -142,6 +142,7 @@ def test_sigint_to_the_kernel_process_interrupts_too(kernel):
     assert run(kc, "'after SIGINT'").status == "ok"
 
 
+@pytest.mark.engine_restarts
 def test_a_loop_that_ignores_interrupts_restarts_the_engine_and_the_next_cell_runs(kernel):
     km, kc = kernel
     # After an await, a synchronous loop runs outside vm's breakOnSigint: the kernel restarts the engine.
@@ -152,6 +153,7 @@ def test_a_loop_that_ignores_interrupts_restarts_the_engine_and_the_next_cell_ru
     assert cell.of_type("execute_result")[0]["content"]["data"]["text/plain"] == "'function'"
 
 
+@pytest.mark.engine_restarts
 def test_the_kernel_survives_its_engine_exiting(kernel):
     _, kc = kernel
     cell = run(kc, "process.exit(3)", timeout=120)
