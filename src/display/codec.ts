@@ -125,6 +125,40 @@ export function nonFinite(array: EncodedArray, group = 1): { count: number; firs
   return { count, first }
 }
 
+/**
+ * A set of point indices as base64 of a bitmask over `n` points (bit i in byte i >> 3, least
+ * significant bit first): 590 KB of base64 for any selection of 4.7 million points, where a JSON
+ * list of a million indices passes the Jupyter server's 10 MiB limit on a browser's message.
+ *
+ * @example
+ * indicesToMask([0, 9], 10)   // 'AQI='
+ */
+export function indicesToMask(indices: ArrayLike<number>, n: number): string {
+  const bytes = new Uint8Array(Math.ceil(n / 8))
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!
+    if (i >= 0 && i < n) bytes[i >> 3]! |= 1 << (i & 7)
+  }
+  return bytesToBase64(bytes)
+}
+
+/**
+ * The indices a bitmask from `indicesToMask` holds, ascending.
+ *
+ * @example
+ * maskToIndices('AQI=')   // [0, 9]
+ */
+export function maskToIndices(mask: string): number[] {
+  const bytes = base64ToBytes(mask)
+  const out: number[] = []
+  for (let b = 0; b < bytes.length; b++) {
+    const byte = bytes[b]!
+    if (byte === 0) continue
+    for (let bit = 0; bit < 8; bit++) if (byte & (1 << bit)) out.push(b * 8 + bit)
+  }
+  return out
+}
+
 /** The IEEE 754 half-precision bits of a number (round to nearest even). */
 export function toFloat16Bits(value: number): number {
   const f32 = new Float32Array([value])

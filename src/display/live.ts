@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { GlasswingError, describeValue } from '../errors'
 import { registerCommTarget, sessionState } from '../session'
+import { maskToIndices } from './codec'
 import { COMM_TARGET, type KernelMessage, type SaliencyMap, type ViewMessage } from './schema'
 
 /** Computes maps of another target (and optionally method) for the inputs a saliency view shows. */
@@ -62,7 +63,8 @@ export function ensureLiveLink(): void {
       const message = data as ViewMessage
       if (message?.type === 'selection' && Array.isArray(message.indices)) {
         const state = liveState()
-        state.selections.set(message.displayId, message.indices.filter(Number.isInteger))
+        const indices = typeof message.mask === 'string' ? maskToIndices(message.mask) : message.indices
+        state.selections.set(message.displayId, indices.filter(Number.isInteger))
         state.lastSelection = message.displayId
       } else if (message?.type === 'explain') {
         const explainer = liveState().explainers.get(message.displayId)

@@ -365,8 +365,12 @@ export const COMM_TARGET = 'glasswing.v1'
 
 /** Messages a view sends (`comm_msg` data). */
 export type ViewMessage =
-  /** The points selected in an embedding view (lasso or box), in point order; `gw.selection()` returns them. */
-  | { type: 'selection'; displayId: string; indices: number[] }
+  /**
+   * The points selected in an embedding view (lasso or box), in point order; `gw.selection()` returns
+   * them. A large selection comes as `mask` (base64 of a bitmask over the points, `indicesToMask`) with
+   * `indices` empty: the Jupyter server drops browser messages over 10 MiB, a million indices as JSON.
+   */
+  | { type: 'selection'; displayId: string; indices: number[]; mask?: string }
   /** A saliency view asks for maps of another target (class index) or method, for all its inputs. */
   | { type: 'explain'; requestId: string; displayId: string; target: number; method?: string }
 

@@ -6,6 +6,8 @@ import {
   encodeArray,
   encodeRawImage,
   fromFloat16Bits,
+  indicesToMask,
+  maskToIndices,
   nonFinite,
   toFloat16Bits,
 } from '../../../src/display/codec'
@@ -88,5 +90,19 @@ describe('codec at scale and on bad input', () => {
     // Bounds for a loaded machine (the suite runs in parallel on 2 cores); the old codec (1.4 s) missed the first.
     expect(encodeMs).toBeLessThan(1000)
     expect(decodeMs).toBeLessThan(4000)
+  })
+})
+
+describe('selection bitmasks', () => {
+  it('round-trips indices through a bitmask of n points, small for millions', () => {
+    expect(indicesToMask([0, 9], 10)).toBe('AQI=')
+    expect(maskToIndices('AQI=')).toEqual([0, 9])
+    const n = 4_700_000
+    const indices = Array.from({ length: 1_500_000 }, (_, k) => k * 3 + (k % 2))
+    const mask = indicesToMask(indices, n)
+    expect(mask.length).toBeLessThan(800_000)
+    expect(maskToIndices(mask)).toEqual(indices)
+    // Out of range indices are left out.
+    expect(maskToIndices(indicesToMask([-1, 3, 10], 8))).toEqual([3])
   })
 })

@@ -5,7 +5,7 @@
  * Drag to lasso (the selection goes to the kernel as in the point-by-point view), wheel to zoom,
  * double-click to see everything again. The view says all this above the picture.
  */
-import { decodeArray } from '../../../../src/display/codec'
+import { decodeArray, indicesToMask } from '../../../../src/display/codec'
 import type { EmbeddingPayload } from '../../../../src/display/schema'
 import { el, formatNumber, select } from '../dom'
 import { axesOf, colorBy, colorOptions, defaultColor, type Coloring } from '../embedding-model'
@@ -21,6 +21,8 @@ const HEIGHT = 420
 const MARGIN = { left: 44, right: 8, top: 8, bottom: 24 }
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom
+/** Selections larger than this go to the kernel as a bitmask (a JSON list of a million is 8 MB). */
+const MASK_ABOVE = 100_000
 /** How near the pointer (pixels) a point must be for the hover card to show it. */
 const HOVER_PIXELS = 8
 
@@ -223,8 +225,18 @@ export const renderDensity: RenderView<EmbeddingPayload> = (host, initial, { doc
     // A click (no outline) clears the selection, as in the point-by-point view.
     const points = outline.length >= 6 ? selectInPolygon(grid, polygon) : new Int32Array(0)
     showSelection(points)
+    // Large selections as a bitmask: the Jupyter server drops browser messages over 10 MiB.
     if (payload.displayId)
-      link?.send({ type: 'selection', displayId: payload.displayId, indices: Array.from(points) })
+      link?.send(
+        points.length > MASK_ABOVE
+          ? {
+              type: 'selection',
+              displayId: payload.displayId,
+              indices: [],
+              mask: indicesToMask(points, axes[0]!.length),
+            }
+          : { type: 'selection', displayId: payload.displayId, indices: Array.from(points) },
+      )
   }
   const onWheel = (event: WheelEvent): void => {
     event.preventDefault()
