@@ -144,3 +144,23 @@ def test_interrupting_other_long_attribution_paths_keeps_the_session(session, na
 @pytest.mark.parametrize("name", sorted(HELPER_CALLS))
 def test_interrupting_a_long_batched_helper_keeps_the_session(session, name):
     interrupt_long_call(session, name, HELPER_CALLS[name])
+
+
+def test_a_synchronous_loop_after_an_await_that_checks_stops_without_a_restart(session):
+    # After an await, vm's breakOnSigint no longer covers the cell and the SIGINT handler cannot run while
+    # the loop holds the thread: only the flag the kernel sets through the engine's interrupt pipe is seen.
+    code = "await Promise.resolve()\nwhile (true) { gw.session.throwIfInterrupted('my loop'); spins++ }"
+    km, kc = session
+    assert run(kc, "let spins = 0").status == "ok"
+    msg_id = kc.execute(code)
+    time.sleep(WAIT_BEFORE_INTERRUPT)
+    started = time.monotonic()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=60)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=60)
+    took = time.monotonic() - started
+    measured["synchronous loop checking gw.session.throwIfInterrupted"] = round(took, 3)
+    assert reply["content"]["evalue"].startswith("my loop: expected to run to the end, got an interrupt")
+    assert took < STOP_WITHIN
+    assert value(kc, "[process.pid === enginePid, keptBefore, spins > 0]") == "[ true, 'still here', true ]"
