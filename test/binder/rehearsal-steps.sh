@@ -34,6 +34,11 @@ cd "$repo"
 ./binder/postBuild
 step "postBuild done"
 
+step "make setup again, as a rebuild of the image with nothing changed would"
+started=$(date +%s)
+make setup VENV="$env_prefix" SKIP_CHROMIUM=1 >/dev/null
+echo "rehearsal: second make setup took $(($(date +%s) - started)) s"
+
 step "jupyter labextension list"
 "$env_prefix/bin/jupyter" labextension list 2>&1
 
