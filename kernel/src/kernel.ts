@@ -13,6 +13,7 @@ import type {
 } from './engine/messages'
 import { bindChannels, type ConnectionInfo } from './protocol/sockets'
 import { PROTOCOL_VERSION, type Message } from './protocol/wire'
+import { historyReply, type HistoryEntry } from './history'
 import { createRecovery, replayMagic } from './recovery'
 
 const VERSION: string = (require('../package.json') as { version: string }).version
@@ -43,7 +44,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
   // After a cell fails (stop_on_error, the default), the execute requests already queued on the shell
   // channel are answered 'aborted' without running (messaging spec); cleared once the queue is empty.
   let aborting = false
-  const history: Array<{ line: number; input: string; output: string | null }> = []
+  const history: HistoryEntry[] = []
   // After the engine is lost: its cells, for %replay, and the notice the user has not seen yet (shown by
   // the cell that was running, else at the top of the next cell).
   const recovery = createRecovery()
@@ -279,7 +280,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
         return { status: r.status, ...(r.status === 'incomplete' ? { indent: r.indent ?? '' } : {}) }
       }
       case 'history_request':
-        return { status: 'ok', history: historyFor(c) }
+        return { status: 'ok', history: historyReply(history, c) }
       case 'comm_info_request': {
         const target = typeof c.target_name === 'string' ? c.target_name : undefined
         const comms = await onEngine<Content>(request, { op: 'commInfo', targetName: target })
@@ -319,27 +320,6 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
     }
   }
 
-  function historyFor(c: Content): unknown[] {
-    const n = typeof c.n === 'number' ? c.n : history.length
-    let entries = history
-    if (c.hist_access_type === 'range') {
-      const start = typeof c.start === 'number' ? c.start : 1
-      const stop = typeof c.stop === 'number' ? c.stop : Infinity
-      entries = history.filter((entry) => entry.line >= start && entry.line < stop)
-    } else if (c.hist_access_type === 'search') {
-      const pattern = globPattern(String(c.pattern ?? '*'))
-      entries = history.filter((entry) => pattern.test(entry.input))
-      if (c.unique === true) {
-        const seen = new Set<string>()
-        entries = entries.filter((entry) => !seen.has(entry.input) && seen.add(entry.input) !== undefined)
-      }
-      entries = entries.slice(-n)
-    } else {
-      entries = history.slice(-n)
-    }
-    return entries.map((e) => (c.output === true ? [0, e.line, [e.input, e.output]] : [0, e.line, e.input]))
-  }
-
   process.on('SIGINT', () => engine.interrupt())
   process.on('SIGTERM', () => void shutdown())
   watchParent(Number(process.env.JPY_PARENT_PID), () => void shutdown())
@@ -361,15 +341,6 @@ function watchParent(pid: number, onGone: () => void): void {
     }
   }, 2000)
   timer.unref()
-}
-
-/** A history search pattern (`*` any run, `?` one character) as a regular expression. */
-function globPattern(glob: string): RegExp {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${escaped}$`)
 }
 
 /** Events that are cell output (as opposed to comm traffic, which a silent execution still carries). */
