@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { seededRandom } from '../data/random'
+import { throwIfInterrupted } from '../session/interrupt'
 import type { Matrix } from './matrix'
 
 /** The k nearest other points of each point, nearest first. */
@@ -49,6 +50,7 @@ export function exactNeighbors(matrix: Matrix, k: number): Neighbors {
     const { points, augmented } = augment(matrix)
     const block = Math.max(64, Math.floor(2 ** 25 / Math.max(rows, 1)))
     for (let start = 0; start < rows; start += block) {
+      throwIfInterrupted('nearest neighbours', { done: start, total: rows, unit: 'points' })
       const size = Math.min(block, rows - start)
       tf.tidy(() => {
         const queries = points.slice([start, 0], [size, -1])
@@ -96,6 +98,7 @@ export function approximateNeighbors(matrix: Matrix, k: number, seed = 0): Neigh
     }
     const maximumCandidates = Math.max(8 * k, Math.round((rows / cells) * 16))
     for (let c = 0; c < cells; c++) {
+      throwIfInterrupted('nearest neighbours', { done: c, total: cells, unit: 'cells' })
       const queries = members[c]!
       if (queries.length === 0) continue
       const ranked = [...votes[c]!.entries()].sort((a, b) => b[1] - a[1]).map(([cell]) => cell)

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../errors'
+import { throwIfInterrupted } from '../session/interrupt'
 import { shuffledIndices } from '../data/random'
 import type { Matrix } from './matrix'
 
@@ -129,7 +130,11 @@ function forEachDistanceRow(
         const rows = qNorms.add(norms.reshape([1, -1])).sub(q.matMul(points, false, true).mul(2))
         distances = rows.dataSync() as Float32Array
       })
-      ids.forEach((i, r) => visit(i, distances.subarray(r * rows, (r + 1) * rows)))
+      ids.forEach((i, r) => {
+        // Each query ranks all n points: a block of them takes seconds on tens of thousands of points.
+        throwIfInterrupted('embedding quality', { done: start + r, total: order.length, unit: 'points' })
+        visit(i, distances.subarray(r * rows, (r + 1) * rows))
+      })
     }
   })
 }
