@@ -9,6 +9,7 @@ Writes:
 - image.onnx: an NHWC image [n, 8, 8, 1] -> Transpose to NCHW -> Conv 3x3 (4 channels, pads 1) -> Relu ->
   GlobalAveragePool -> Flatten -> Gemm 2 -> Softmax, the shape of what a PyTorch export does after a
   channels-last adapter;
+- image-nchw.onnx: the same network taking NCHW images [n, 1, 8, 8], as PyTorch exports it;
 - reference.json: each model's weights (so tests can build the same network in tfjs), seeded inputs and
   the reference evaluator's outputs.
 """
@@ -54,16 +55,17 @@ def tabular(rng: np.random.Generator) -> tuple[onnx.ModelProto, dict[str, np.nda
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)]), w
 
 
-def image(rng: np.random.Generator) -> tuple[onnx.ModelProto, dict[str, np.ndarray]]:
-    w = {
+def image(rng: np.random.Generator, channels_first: bool = False, w: dict | None = None) -> tuple[onnx.ModelProto, dict[str, np.ndarray]]:
+    w = w or {
         "conv_w": rng.normal(0, 0.5, (4, 1, 3, 3)),
         "conv_b": rng.normal(0, 0.1, (4,)),
         "fc_w": rng.normal(0, 1.0, (4, 2)),
         "fc_b": rng.normal(0, 0.1, (2,)),
     }
+    first = [] if channels_first else [helper.make_node("Transpose", ["image"], ["nchw"], name="to_nchw", perm=[0, 3, 1, 2])]
     nodes = [
-        helper.make_node("Transpose", ["image"], ["nchw"], name="to_nchw", perm=[0, 3, 1, 2]),
-        helper.make_node("Conv", ["nchw", "conv_w", "conv_b"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        *first,
+        helper.make_node("Conv", ["image" if channels_first else "nchw", "conv_w", "conv_b"], ["c"], name="conv", pads=[1, 1, 1, 1]),
         helper.make_node("Relu", ["c"], ["r"], name="relu"),
         helper.make_node("GlobalAveragePool", ["r"], ["g"], name="pool"),
         helper.make_node("Flatten", ["g"], ["f"], name="flatten"),
@@ -73,7 +75,7 @@ def image(rng: np.random.Generator) -> tuple[onnx.ModelProto, dict[str, np.ndarr
     graph = helper.make_graph(
         nodes,
         "image",
-        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 8, 8, 1])],
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 1, 8, 8] if channels_first else ["batch", 8, 8, 1])],
         [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["batch", 2])],
         [tensor(k, v) for k, v in w.items()],
     )
@@ -98,6 +100,12 @@ def main(out: Path) -> None:
             "outputs": outputs.astype(np.float32).reshape(-1).tolist(),
             "weights": {k: {"shape": list(v.shape), "values": v.astype(np.float32).reshape(-1).tolist()} for k, v in weights.items()},
         }
+    # The same network as PyTorch exports it, channels first ([n, 1, 8, 8]): gw.load(..., { channelsFirst: true }).
+    weights = {k: np.array(v["values"], np.float32).reshape(v["shape"]) for k, v in reference["image.onnx"]["weights"].items()}
+    model, _ = image(rng, channels_first=True, w=weights)
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, out / "image-nchw.onnx")
     reference["versions"] = {"onnx": onnx.__version__, "numpy": np.__version__, "opset": OPSET}
     (out / "reference.json").write_text(json.dumps(reference, indent=1) + "\n")
     print("wrote", sorted(p.name for p in out.iterdir()), "with onnx", onnx.__version__)

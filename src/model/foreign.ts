@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
+import { GlasswingError, describeValue } from '../errors'
 import { readClassNames } from './files'
 import { kerasFiles, loadKeras } from './keras'
 import { LayersGlasswingModel } from './layers-model'
@@ -19,14 +20,26 @@ import type { GlasswingModel } from './types'
 export async function loadForeignModel(
   source: string,
   classNames: string[] | null,
+  options: { channelsFirst?: boolean } = {},
 ): Promise<GlasswingModel | null> {
+  const onnx = /\.onnx$/i.test(source)
+  if (options.channelsFirst !== undefined && (!onnx || typeof options.channelsFirst !== 'boolean')) {
+    throw new GlasswingError({
+      where: 'gw.load',
+      argument: 'options.channelsFirst',
+      expected: onnx ? 'true or false' : 'an .onnx model (the option applies to ONNX models only)',
+      received: onnx ? describeValue(options.channelsFirst) : describeValue(source),
+      hint: onnx
+        ? 'Pass channelsFirst: true for a model exported with NCHW images (PyTorch).'
+        : 'Leave channelsFirst out: Keras and tfjs models are channels last already.',
+    })
+  }
   const keras = kerasFiles(source)
   if (keras) {
     const layers = await loadKeras(keras)
     return new LayersGlasswingModel(layers, resolve(source), classNames ?? labelsBeside(source))
   }
-  if (/\.onnx$/i.test(source))
-    return OnnxGlasswingModel.open(resolve(source), classNames ?? labelsBeside(source))
+  if (onnx) return OnnxGlasswingModel.open(resolve(source), classNames ?? labelsBeside(source), options)
   return null
 }
 

@@ -30,6 +30,11 @@ export interface LoadOptions {
    * do not change), for example `[128, 128]` to visualize features of an ImageNet network faster.
    */
   inputSize?: readonly [number, number]
+  /**
+   * ONNX models only: the model takes images channels first, [n, channels, height, width], as PyTorch
+   * exports them. Glasswing then passes images channels last, as everywhere else, and transposes them.
+   */
+  channelsFirst?: boolean
 }
 
 /**
@@ -88,7 +93,7 @@ async function loadModel(
       hint: 'Glasswing fetches nothing at run time: download the model folder and pass its path.',
     })
   }
-  const foreign = await loadForeignModel(source, classNames)
+  const foreign = await loadForeignModel(source, classNames, options)
   if (foreign) return foreign
   const files = locateModel(installedModel(source) ?? source)
   if (files.format === 'missing') {

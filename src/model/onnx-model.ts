@@ -64,13 +64,16 @@ export class OnnxGlasswingModel implements GlasswingModel {
     readonly source: string,
     readonly classNames: readonly string[] | null,
     bytes: Uint8Array,
+    private readonly channelsFirst: boolean,
   ) {
     const input = session.inputMetadata[0]!
     const output = session.outputMetadata[0]!
     this.inputName = input.name
     this.outputName = output.name
     const dims = (shape: number[]) => shape.map((d) => (d < 0 ? null : d))
-    this.inputShape = dims(input.shape)
+    // Channels-first models are shown to Glasswing channels last ([n, h, w, c]), as every method expects.
+    const [n, c, h, w] = input.shape
+    this.inputShape = dims(channelsFirst ? [n!, h!, w!, c!] : input.shape)
     this.outputShape = dims(output.shape)
     this.fingerprint = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
     const info = (name: string, shape: number[]) => ({
@@ -79,7 +82,12 @@ export class OnnxGlasswingModel implements GlasswingModel {
       dtype: 'float32' as const,
     })
     this.tfModel = {
-      inputs: [info(input.name, input.shape)],
+      inputs: [
+        info(
+          input.name,
+          this.inputShape.map((d) => d ?? -1),
+        ),
+      ],
       outputs: [info(output.name, output.shape)],
       predict: (x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap) => this.predict(x as tf.Tensor),
       execute: (x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap) => this.predict(x as tf.Tensor),
@@ -87,12 +95,17 @@ export class OnnxGlasswingModel implements GlasswingModel {
   }
 
   /**
-   * Opens an .onnx file. Its model must take one float32 tensor and give one.
+   * Opens an .onnx file. Its model must take one float32 tensor and give one. With `channelsFirst`, the
+   * model takes NCHW images (as PyTorch exports them): Glasswing passes NHWC and transposes.
    *
    * @example
-   * const model = OnnxGlasswingModel.open('model.onnx', null)
+   * const model = OnnxGlasswingModel.open('resnet.onnx', null, { channelsFirst: true })
    */
-  static open(path: string, classNames: readonly string[] | null): OnnxGlasswingModel {
+  static open(
+    path: string,
+    classNames: readonly string[] | null,
+    options: { channelsFirst?: boolean } = {},
+  ): OnnxGlasswingModel {
     const source = basename(path)
     let bytes: Buffer
     try {
@@ -142,12 +155,24 @@ export class OnnxGlasswingModel implements GlasswingModel {
         'Export a model with a single float input and output (wrap the others in the export).',
       )
     }
+    const channelsFirst = options.channelsFirst ?? false
+    if (channelsFirst && inputs[0]!.shape.length !== 4) {
+      session.dispose()
+      throw new GlasswingError({
+        where: 'gw.load',
+        argument: 'options.channelsFirst',
+        expected: 'a model whose input is images [n, channels, height, width]',
+        received: `${source}: an input of rank ${inputs[0]!.shape.length}`,
+        hint: 'Leave channelsFirst out for models that do not take images.',
+      })
+    }
     return new OnnxGlasswingModel(
       session,
       (type, data, dims) => new Tensor(type, data, dims),
       path,
       classNames,
       bytes,
+      channelsFirst,
     )
   }
 
@@ -155,9 +180,11 @@ export class OnnxGlasswingModel implements GlasswingModel {
     throwIfInterrupted('model.predict')
     if (this.disposed)
       throw onnxError(basename(this.source), 'a model not yet disposed', 'a disposed one', 'Load it again.')
+    const fed = this.channelsFirst && inputs.rank === 4 ? tf.transpose(inputs, [0, 3, 1, 2]) : inputs
     const values =
-      inputs.dtype === 'float32' ? (inputs.dataSync() as Float32Array) : Float32Array.from(inputs.dataSync())
-    const feed = this.makeTensor('float32', values, [...inputs.shape])
+      fed.dtype === 'float32' ? (fed.dataSync() as Float32Array) : Float32Array.from(fed.dataSync())
+    const feed = this.makeTensor('float32', values, [...fed.shape])
+    if (fed !== inputs) fed.dispose()
     let result: Record<string, OrtTensor>
     try {
       result = this.session.run({ [this.inputName]: feed }, { [this.outputName]: null }, {})
@@ -165,7 +192,7 @@ export class OnnxGlasswingModel implements GlasswingModel {
       throw new GlasswingError({
         where: 'model.predict',
         argument: 'inputs',
-        expected: `inputs of shape [${this.inputShape.map((d) => d ?? 'n').join(', ')}]`,
+        expected: `inputs of shape [${this.inputShape.map((d) => d ?? 'n').join(', ')}]${this.channelsFirst ? ' (channels last; the model gets them transposed)' : ''}`,
         received: `shape [${inputs.shape.join(', ')}] (ONNX Runtime: ${(error as Error).message.split('\n')[0]})`,
         hint: 'Reshape the inputs to the model’s input shape.',
       })

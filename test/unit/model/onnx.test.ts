@@ -121,6 +121,28 @@ describe('gw.load of ONNX models', () => {
     })
   })
 
+  it('runs a channels-first (PyTorch) export on channels-last images, the same as the NHWC model', async () => {
+    const nhwc = await load(join(FIXTURES, 'image.onnx'))
+    const nchw = await load(join(FIXTURES, 'image-nchw.onnx'), { channelsFirst: true })
+    expect(nchw.inputShape).toEqual([null, 8, 8, 1])
+    const { inputShape, inputs, outputShape } = reference['image.onnx']!
+    const images = tf.tensor(inputs, [outputShape[0]!, ...inputShape])
+    const before = tf.memory().numTensors
+    const a = await explain(nchw, images, { method: 'occlusion', window: 2, target: 0 })
+    const b = await explain(nhwc, images, { method: 'occlusion', window: 2, target: 0 })
+    expect(tf.memory().numTensors).toBe(before)
+    expect(Math.max(...Array.from(a.values, (v, i) => Math.abs(v - b.values[i]!)))).toBeLessThan(1e-6)
+    images.dispose()
+    nhwc.dispose()
+    nchw.dispose()
+    await expect(load(join(FIXTURES, 'tabular.onnx'), { channelsFirst: true })).rejects.toThrow(
+      /options\.channelsFirst expected a model whose input is images \[n, channels, height, width\], got tabular\.onnx: an input of rank 2/,
+    )
+    await expect(load(join(FIXTURES, '..', 'keras', 'cnn.keras'), { channelsFirst: true })).rejects.toThrow(
+      /options\.channelsFirst expected an \.onnx model \(the option applies to ONNX models only\)/,
+    )
+  })
+
   it('says what is wrong with a file that is no ONNX model', async () => {
     const bytes = readFileSync(join(FIXTURES, 'image.onnx'))
     writeFileSync(join(scratch, 'cut.onnx'), bytes.subarray(0, 100))
