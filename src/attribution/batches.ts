@@ -12,8 +12,11 @@ import type { AttributionContext, AttributionMethod } from './types'
 
 /** The working memory one pass may use, in bytes, when `batchSize` is not given. */
 export const MEMORY_BUDGET_BYTES = 256 * 1024 * 1024
-/** The largest default batch: beyond it passes are no faster, only larger. */
-export const MAX_DEFAULT_BATCH = 512
+/**
+ * The largest default batch: on a CPU, larger passes are hardly faster per row, and the working memory
+ * they add (measured 4x the estimate above, in TensorFlow's buffers) would outweigh the inputs themselves.
+ */
+export const MAX_DEFAULT_BATCH = 128
 
 const perRowFloats = new WeakMap<GlasswingModel, number>()
 
@@ -22,7 +25,7 @@ const perRowFloats = new WeakMap<GlasswingModel, number>()
  * row keeps its input, every layer's activations and as much again for their gradients (float32).
  *
  * @example
- * defaultBatchSize(model, 28 * 28)   // 512 for a small MNIST CNN, fewer for an ImageNet model
+ * defaultBatchSize(model, 28 * 28)   // 128 for a small MNIST CNN, fewer for an ImageNet model
  */
 export function defaultBatchSize(model: GlasswingModel, exampleSize: number): number {
   const floats = exampleSize + activationFloats(model, exampleSize)

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../errors'
 import { checkLayerName, type GlasswingModel } from '../model'
+import { MAX_DEFAULT_BATCH } from './batches'
 import { rowDraws, sequentialDraws, type RowDraws, type RowSpan } from './draws'
 import type { RandomSource } from './random'
 import type { ResolvedTarget } from './target'
@@ -76,7 +77,7 @@ export function createContext(input: {
     fn: target.kind === 'function' ? target.fn : null,
     neuron: input.neuron ? resolveNeuron(model, input.neuron, where) : null,
     capture: input.capture ?? null,
-    batchSize: input.batchSize ?? 512,
+    batchSize: input.batchSize ?? MAX_DEFAULT_BATCH,
     examples: span.examples,
     seed: input.seed,
   }

@@ -44,7 +44,7 @@ export interface CommonOptions {
   /**
    * At most this many rows go through the model in one pass (examples, and the path points, noisy
    * copies or perturbations made from them): memory stays bounded whatever the number of inputs.
-   * Default: what fits a 256 MB working budget for this model and input size (at most 512). The result
+   * Default: what fits a 256 MB working budget for this model and input size (at most 128). The result
    * does not depend on it, stochastic methods included (their draws are laid out by row).
    */
   batchSize?: number
