@@ -4,7 +4,7 @@
  */
 import { display, type DisplayHandle } from '../session/display'
 import { sessionState } from '../session/hooks'
-import { GlasswingError } from '../errors'
+import { interruptedError, interruptRequested } from '../session/interrupt'
 import type { Embedding } from './embedding'
 import type { EmbeddingProgress, ProgressCallback } from './tsne'
 
@@ -40,12 +40,11 @@ export function liveProgress(
   let handle: DisplayHandle | undefined
   return {
     onProgress: async (progress) => {
-      if (hooks.interruptSignal?.aborted) {
-        throw new GlasswingError({
-          where,
-          expected: 'to run to the end',
-          received: `an interrupt after ${progress.iteration} of ${progress.iterations} iterations`,
-          hint: 'Run the cell again to restart (fewer iterations finish sooner).',
+      if (interruptRequested(hooks)) {
+        throw interruptedError(where, {
+          done: progress.iteration,
+          total: progress.iterations,
+          unit: 'iterations',
         })
       }
       if (!show) return

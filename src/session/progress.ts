@@ -3,9 +3,8 @@
  * (HTML and text) updated in place; in plain Node it is text on stderr. Each step checks for an
  * interrupt, so an operation that reports progress stops within one step when the user interrupts.
  */
-import { GlasswingError } from '../errors'
 import { sessionState, type SessionHooks } from './hooks'
-import { interruptRequested } from './interrupt'
+import { interruptedError, interruptRequested } from './interrupt'
 
 /** Options of {@link progress}. */
 export interface ProgressOptions {
@@ -84,12 +83,8 @@ export function progress(options: ProgressOptions = {}): ProgressBar {
   }
   const checkInterrupt = (): void => {
     if (interruptRequested(hooks)) {
-      throw new GlasswingError({
-        where: options.label ? `gw.progress (${options.label})` : 'gw.progress',
-        expected: 'to run to the end',
-        received: `an interrupt after ${done} of ${options.total ?? '?'} steps`,
-        hint: 'Run the cell again to restart the operation.',
-      })
+      const where = options.label ? `gw.progress (${options.label})` : 'gw.progress'
+      throw interruptedError(where, { done, total: options.total, unit: 'steps' })
     }
   }
 
