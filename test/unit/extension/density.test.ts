@@ -6,6 +6,7 @@ import {
   nearestPoint,
   selectInPolygon,
 } from '../../../extension/src/views/density/grid-index'
+import { DENSITY_ABOVE, embeddingAtAnySize } from '../../../extension/src/views/density/index'
 import { colorBy } from '../../../extension/src/views/embedding-model'
 import { embeddingPayload, random } from './fixtures'
 
@@ -130,5 +131,22 @@ describe('density image', () => {
     expect(ticks(-3.2, 7.9, 5)).toEqual([-2, 0, 2, 4, 6])
     expect(ticks(0, 0, 5)).toEqual([])
     expect(ticks(0.001, 0.0042, 3)).toEqual([0.001, 0.002, 0.003, 0.004])
+  })
+})
+
+describe('embedding view at any size', () => {
+  it('uses the density view above 100,000 points, and redraws afresh when an update crosses the limit', async () => {
+    const drawn: number[] = []
+    const pointByPoint = (_host: HTMLElement, payload: { coordinates: { shape: number[] } }) => {
+      drawn.push(payload.coordinates.shape[0]!)
+      return { update: () => true, dispose: () => undefined }
+    }
+    const view = embeddingAtAnySize(pointByPoint as never)
+    const small = embeddingPayload({ count: 20, thumbnails: 0 })
+    const handle = await view({} as HTMLElement, small, { document: {} as Document, link: null })
+    expect(drawn).toEqual([20])
+    expect(await handle.update!(embeddingPayload({ count: 30, thumbnails: 0 }))).toBe(true)
+    const large = { ...small, coordinates: { ...small.coordinates, shape: [DENSITY_ABOVE + 1, 2] } }
+    expect(await handle.update!(large)).toBe(false)
   })
 })
