@@ -83,26 +83,42 @@ const cellHeight = (g: GridIndex): number => (g.bounds.y1 - g.bounds.y0) / g.row
 
 /**
  * The nearest point to (px, py) within `radius` (data units; distances scaled by `aspect` = how many
- * x units one y unit is on screen, so that 'nearest' is nearest on screen), or -1.
+ * x units one y unit is on screen, so that 'nearest' is nearest on screen), or -1. Looks at rings of
+ * cells around the pointer's, nearest first, and stops once no farther ring can hold a nearer point:
+ * in a dense cluster that is a few dozen points, not every point within the radius.
  */
 export function nearestPoint(g: GridIndex, px: number, py: number, radius: number, aspect = 1): number {
-  const col0 = Math.floor((px - radius - g.bounds.x0) / cellWidth(g))
-  const col1 = Math.floor((px + radius - g.bounds.x0) / cellWidth(g))
-  const row0 = Math.floor((py - radius / aspect - g.bounds.y0) / cellHeight(g))
-  const row1 = Math.floor((py + radius / aspect - g.bounds.y0) / cellHeight(g))
+  const [w, h] = [cellWidth(g), cellHeight(g)]
+  const col = Math.floor((px - g.bounds.x0) / w)
+  const row = Math.floor((py - g.bounds.y0) / h)
+  const rings = Math.max(Math.ceil(radius / w), Math.ceil(radius / aspect / h)) + 1
+  // A point in ring r + 1 is at least this far (on screen) from the pointer.
+  const step = Math.min(w, h * aspect)
   let best = -1
   let bestDistance = radius * radius
-  for (let row = Math.max(0, row0); row <= Math.min(g.rows - 1, row1); row++)
-    for (let col = Math.max(0, col0); col <= Math.min(g.cols - 1, col1); col++) {
-      const cell = row * g.cols + col
-      for (let k = g.cellStart[cell]!; k < g.cellStart[cell + 1]!; k++) {
-        const i = g.order[k]!
-        const dx = g.x[i]! - px
-        const dy = (g.y[i]! - py) * aspect
-        const d = dx * dx + dy * dy
-        if (d <= bestDistance) [best, bestDistance] = [i, d]
+  const visit = (c: number, r: number): void => {
+    if (c < 0 || c >= g.cols || r < 0 || r >= g.rows) return
+    const cell = r * g.cols + c
+    for (let k = g.cellStart[cell]!; k < g.cellStart[cell + 1]!; k++) {
+      const i = g.order[k]!
+      const dx = g.x[i]! - px
+      const dy = (g.y[i]! - py) * aspect
+      const d = dx * dx + dy * dy
+      if (d < bestDistance || (d === bestDistance && best < 0)) [best, bestDistance] = [i, d]
+    }
+  }
+  for (let ring = 0; ring <= rings; ring++) {
+    if (best >= 0 && (ring - 1) * step > 0 && ((ring - 1) * step) ** 2 > bestDistance) break
+    if (ring === 0) visit(col, row)
+    for (let d = -ring; d <= ring && ring > 0; d++) {
+      visit(col + d, row - ring)
+      visit(col + d, row + ring)
+      if (d > -ring && d < ring) {
+        visit(col - ring, row + d)
+        visit(col + ring, row + d)
       }
     }
+  }
   return best
 }
 
