@@ -166,22 +166,27 @@ export async function runNotebookFile(lab: Lab, name: string, timeoutMs = 120_00
   const page = await lab.browser.newPage({ viewport: { width: 1400, height: 1000 } })
   await page.goto(`${lab.url}${lab.app === 'lab' ? 'lab/tree' : 'notebooks'}/${name}`)
   log(`opened ${name}`)
-  await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 })
+  // The workspace may reopen notebooks of earlier pages beside this one: wait for this one's panel,
+  // close the others (their cells would count as not run), and make it the current widget.
+  await page.waitForFunction(
+    (path) =>
+      [...((window as unknown as Partial<AppWindow>).jupyterapp?.shell.widgets('main') ?? [])].some(
+        (widget) => widget.context?.path === path && widget.node.querySelector('.jp-Cell') !== null,
+      ),
+    name,
+    { timeout: 60_000 },
+  )
+  await page.evaluate((path) => {
+    const app = (window as unknown as AppWindow).jupyterapp
+    const widgets = [...app.shell.widgets('main')]
+    const panel = widgets.find((widget) => widget.context?.path === path)!
+    for (const other of widgets) if (other !== panel) other.dispose()
+    app.shell.activateById(panel.id)
+  }, name)
   await waitForIdle(page)
   const started = await page.evaluate(async () => {
-    const app = (
-      window as unknown as {
-        jupyterapp: App & {
-          shell: {
-            currentWidget: {
-              sessionContext: { ready: Promise<void>; session: { kernel: unknown } | null }
-            } | null
-          }
-        }
-      }
-    ).jupyterapp
-    const panel = app.shell.currentWidget
-    if (!panel) return 'no current widget'
+    const app = (window as unknown as AppWindow).jupyterapp
+    const panel = app.shell.currentWidget!
     await panel.sessionContext.ready
     if (!panel.sessionContext.session?.kernel) return 'no kernel'
     void app.commands.execute('notebook:run-all-cells')
@@ -192,12 +197,9 @@ export async function runNotebookFile(lab: Lab, name: string, timeoutMs = 120_00
   try {
     await page.waitForFunction(
       () => {
-        const prompts = Array.from(
-          document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt'),
-        )
-        const errors = document.querySelectorAll(
-          '.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]',
-        )
+        const panel = (window as unknown as AppWindow).jupyterapp.shell.currentWidget!.node
+        const prompts = Array.from(panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt'))
+        const errors = panel.querySelectorAll('[data-mime-type="application/vnd.jupyter.error"]')
         return (
           errors.length > 0 ||
           (prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? '')))
@@ -209,7 +211,13 @@ export async function runNotebookFile(lab: Lab, name: string, timeoutMs = 120_00
   } finally {
     await page.screenshot({ path: join(SCREENSHOTS, `notebook-${name}.png`), fullPage: true })
   }
-  const error = await page.locator('.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]').first()
+  // An error output, or a cell that did not compile (tslab prints TypeScript errors on stderr).
+  const error = page
+    .locator(
+      '.jp-Notebook [data-mime-type="application/vnd.jupyter.error"], .jp-Notebook [data-mime-type="application/vnd.jupyter.stderr"]',
+    )
+    .filter({ hasText: /Error/ })
+    .first()
   if ((await error.count()) > 0) throw new Error(`a cell failed: ${await error.textContent()}`)
   await waitForIdle(page)
   return page
@@ -217,6 +225,26 @@ export async function runNotebookFile(lab: Lab, name: string, timeoutMs = 120_00
 
 interface App {
   commands: { execute(id: string, args?: object): Promise<unknown> }
+}
+
+/** A main-area widget as the tests read it (a notebook panel has `context` and `sessionContext`). */
+interface Panel {
+  id: string
+  node: HTMLElement
+  context?: { path: string }
+  sessionContext: { ready: Promise<void>; session: { kernel: unknown } | null }
+  dispose(): void
+}
+
+/** The page's window with the app exposed (`expose_app_in_browser`). */
+interface AppWindow {
+  jupyterapp: App & {
+    shell: {
+      currentWidget: Panel | null
+      widgets(area: string): Iterable<Panel>
+      activateById(id: string): void
+    }
+  }
 }
 
 /** Waits until the notebook's kernel reports idle (asked of the app: Notebook 7 has no status bar). */

@@ -61,6 +61,11 @@ export function tracesFor(coloring: Coloring, axes: Float32Array[], webgl: boole
   }))
 }
 
+/** A method's name as papers write it: 't-SNE', 'PCA', 'UMAP'; another method's as sent. */
+function methodName(method: string): string {
+  return ({ tsne: 't-SNE', pca: 'PCA', umap: 'UMAP' } as Record<string, string>)[method] ?? method
+}
+
 /** A Plotly axis range that fits these values, or nothing (autorange) where none is finite. */
 function rangeOf(values: Float32Array): { range?: [number, number] } {
   const range = axisRange(values)
@@ -156,7 +161,7 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
   const pan = smoothPan(plot, document.defaultView ?? window)
   const draw = async (): Promise<void> => {
     const progress = payload.progress ? ` · step ${payload.progress.step} of ${payload.progress.total}` : ''
-    header.textContent = `${payload.method.toUpperCase()} of ${payload.layer ?? 'inputs'} · ${axes[0]!.length} points${progress}`
+    header.textContent = `${methodName(payload.method)} of ${payload.layer ?? 'inputs'} · ${axes[0]!.length} points${progress}`
     legend.replaceChildren()
     if (coloring.type === 'category')
       for (const group of coloring.groups) {
