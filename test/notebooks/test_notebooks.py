@@ -118,6 +118,28 @@ EXPECTATIONS: dict[str, dict] = {
             (r"a gradient method, on a TF SavedModel", None),
         ],
     },
+    "08-imagenet.ipynb": {
+        "mime": [SALIENCY, "application/vnd.glasswing.neurons.v1+json", "image/png"],
+        "text": [
+            (r"top-1 right on (\d) of (\d) photos that show an ImageNet class", lambda a, b: int(a) == int(b) == 6),
+            (r"chelsea: (tabby|tiger cat|Egyptian cat) ", None),
+            (r"coffee: espresso ([\d.]+)", lambda v: float(v) > 0.9),
+            (r"deleting the top 10 % of blocks: (\d) of 3 methods hurt more than", lambda v: int(v) == 3),
+            (
+                r"mean spatial frequency: block2b_add ([\d.]+), block4c_add ([\d.]+), block6d_add ([\d.]+)",
+                lambda a, b, c: float(a) > float(b) > float(c),
+            ),
+            (
+                r"orientation-selective: stem (\d+) %, block2b (\d+) %; hue-selective: stem (\d+) %, block2b (\d+) %",
+                lambda o1, o2, h1, h2: int(o2) > int(o1) and int(h1) > int(h2),
+            ),
+            (
+                r"with a colour: stem (\d+) %, block4c (\d+) %; with a texture: stem (\d+) %, block4c (\d+) %",
+                lambda c1, c2, t1, t2: int(c1) > 50 > int(c2) and int(t2) > 50 > int(t1),
+            ),
+            (r"(\d+) of (\d+) top crops come from the photo their unit was chosen for", lambda a, b: int(a) >= 3 * int(b) / 7),
+        ],
+    },
     "06-sentiment.ipynb": {
         "mime": [FEATURES, "image/png"],
         "features": _sentiment_features,
