@@ -1,6 +1,6 @@
 """Run by the Binder rehearsal with the environment's Python: starts the `glasswing` kernel that postBuild
 installed into that environment (found the way its JupyterLab finds it), runs the first cells of the
-quickstart lab from notebooks/, then asks for the backend. Prints one JSON line starting 'probe: '.
+quickstart lab from notebooks/, reads Fashion-MNIST, then asks for the backend. Prints one JSON line starting 'probe: '.
 
 Usage: python rehearsal_probe.py REPO
 """
@@ -35,6 +35,8 @@ def main(repo):
     notebooks = Path(repo) / "notebooks"
     lab = json.loads((notebooks / "01-quickstart.ipynb").read_text())
     cells = ["".join(cell["source"]) for cell in lab["cells"] if cell["cell_type"] == "code"][:2]
+    # Fashion-MNIST comes from apt.txt's dataset-fashion-mnist, where Debian puts it (/usr/share/datasets).
+    cells.append("const fashion = await gw.datasets.fashionMnist({ split: 'test', limit: 8 })\nfashion.images.shape")
     cells.append("console.log(JSON.stringify(gw.backend()))")
 
     spec = KernelSpecManager().get_kernel_spec("glasswing")
