@@ -87,6 +87,15 @@ function numberCases(): HostileCase[] {
       message: /inputs\[1\]\.image: expected a picture at most 8192x8192 .* got 60000x60000/,
     },
   })
+  // Valid base64 that is not a PNG: the browser cannot decode it.
+  const notPng = samples.saliency()
+  notPng.inputs[0]!.image = { encoding: 'png', width: 28, height: 28, data: 'AAECAwQFBgcICQoL' }
+  cases.push({
+    name: 'saliency input that is not a PNG',
+    kind: 'saliency',
+    payload: notPng,
+    expected: { outcome: 'error', message: /could not draw this saliency view.*(decode|Encoding)/s },
+  })
   const embedding = samples.embedding()
   const xy = decodeArray(embedding.coordinates)
   embedding.coordinates = encodeArray(poke(poke(xy, [0, 3], NaN), [10], Infinity), [300, 2], 'float32')
@@ -137,6 +146,14 @@ function numberCases(): HostileCase[] {
       outcome: 'error',
       message: /units\[2\]\.visualization: expected a picture at most 8192x8192/,
     },
+  })
+  const broken = samples.neurons()
+  broken.units[1]!.visualization = { encoding: 'png', width: 16, height: 16, data: 'AAECAwQFBgcICQoL' }
+  cases.push({
+    name: 'neuron visualization that is not a PNG',
+    kind: 'neurons',
+    payload: broken,
+    expected: { outcome: 'error', message: /could not draw this neurons view.*(decode|Encoding)/s },
   })
   const tuning = samples.neurons() as unknown as { units: { tuning: unknown[] }[] }
   tuning.units[1]!.tuning[4] = null
