@@ -8,7 +8,7 @@
 //
 // `node scripts/test-all.mjs unit python` runs only the stages named.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
@@ -21,7 +21,8 @@ const stages = {
   unit: () => runVitest('unit', ['test/unit'], {}),
   'unit-wasm': () =>
     withoutNativeBinding(() => runVitest('unit-wasm', ['test/unit'], { GLASSWING_EXPECT_BACKEND: 'wasm' })),
-  integration: () => runVitest('integration', ['--exclude', 'test/unit/**'], {}),
+  integration: () =>
+    withEngineExitLog('integration', () => runVitest('integration', ['--exclude', 'test/unit/**'], {})),
   python: () => runPytest(),
 }
 
@@ -82,6 +83,30 @@ function runPytest() {
   const counts = { passed: attr('tests') - failed - skipped, failed, skipped }
   if (status !== 0 && failed === 0) return { ...counts, broken: true, status }
   return counts
+}
+
+// Every Glasswing kernel the stage starts appends a line when its engine stops unasked (the kernel's
+// GLASSWING_ENGINE_EXIT_LOG); a test that kills the engine on purpose unsets the variable for its kernels.
+// Any line left is an engine restart no test asked for: one failure, with the reasons. (The python stage
+// counts them per test itself: test/conftest.py.)
+function withEngineExitLog(name, body) {
+  const log = join(results, `engine-exits-${name}.jsonl`)
+  writeFileSync(log, '')
+  process.env.GLASSWING_ENGINE_EXIT_LOG = log
+  let counts
+  try {
+    counts = body()
+  } finally {
+    delete process.env.GLASSWING_ENGINE_EXIT_LOG
+  }
+  const exits = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+  console.log(
+    `--- ${name}: ${exits.length} engine restart(s) outside the tests that stop the engine on purpose`,
+  )
+  for (const line of exits) console.log(`    ${line}`)
+  return exits.length > 0 ? { ...counts, failed: counts.failed + 1 } : counts
 }
 
 function withoutNativeBinding(body) {
