@@ -104,7 +104,14 @@ function blackWhiteIntegratedGradients(
 ): Float64Array {
   const input = context.inputs.slice([row], [1])
   const values = input.dataSync()
-  const baselines = [Math.min(...values), Math.max(...values)]
+  // A loop, not Math.min(...values): a 224 x 224 x 3 image is more arguments than the stack holds.
+  let low = Infinity
+  let high = -Infinity
+  for (const v of values) {
+    if (v < low) low = v
+    if (v > high) high = v
+  }
+  const baselines = [low, high]
   const total = new Float64Array(values.length)
   for (const baseline of baselines) {
     const sums = new Float64Array(values.length)

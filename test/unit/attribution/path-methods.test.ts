@@ -110,4 +110,34 @@ describe('XRAI', () => {
       /areaThreshold/,
     )
   })
+
+  it('XRAI takes ImageNet-sized images (224 x 224 x 3 values were more than a spread argument list holds)', async () => {
+    const big = await load(
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({
+            inputShape: [224, 224, 3],
+            filters: 2,
+            kernelSize: 1,
+            kernelInitializer: 'ones',
+          }),
+          tf.layers.globalAveragePooling2d({}),
+        ],
+      }),
+    )
+    const photo = tf.tidy(() => tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 5))
+    const masks = tf.tidy(() => tf.concat([tf.ones([112, 224]), tf.zeros([112, 224])]).reshape([1, 224, 224]))
+    const before = tf.memory().numTensors
+    const result = await runAttribution(
+      xrai,
+      big,
+      photo,
+      { target: 0, steps: 2, regions: { method: 'masks', masks } },
+      'test',
+    )
+    expect(result.shape).toEqual([1, 224, 224, 3])
+    expect(tf.memory().numTensors).toBe(before)
+    tf.dispose([photo, masks])
+    big.dispose()
+  })
 })
