@@ -84,6 +84,15 @@ function newDisplayId(): string {
 export function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
   const displayId = options.displayId ?? newDisplayId()
   const metadata = options.metadata ?? {}
+  const deepMetadata = tooDeep(metadata, MAX_PAYLOAD_DEPTH)
+  if (deepMetadata)
+    throw new GlasswingError({
+      where: 'gw.display',
+      argument: 'options.metadata',
+      expected: `metadata nested at most ${MAX_PAYLOAD_DEPTH} levels deep`,
+      received: `metadata nested deeper than that at ${shortPath(deepMetadata.path, 120)}`,
+      hint: "Flatten the metadata; Jupyter's server cannot save a notebook with output nested about 1,000 levels deep",
+    })
   // Outputs of one handle keep their order even when a bundle is made asynchronously; a bundle made
   // at once is shown at once, so it stays in order with the cell's printed output too.
   let earlier: Promise<void> | undefined

@@ -111,3 +111,13 @@ describe('gw.display of deeply nested bundles', () => {
     expect(shown[0]!.bundle['text/plain']).toMatch(/\[Array\]/)
   })
 })
+
+describe('gw.display metadata', () => {
+  it('refuses metadata nested thousands deep', () => {
+    const shown = recording()
+    expect(() =>
+      display('x', { metadata: { 'text/plain': nested(5000) as Record<string, unknown> } }),
+    ).toThrow(/gw\.display: options\.metadata expected metadata nested at most 64 levels deep/)
+    expect(shown).toHaveLength(0)
+  })
+})
