@@ -53,11 +53,15 @@ function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
   const nodes = new Array<number>(n)
   const weights = new Array<number>(n)
   for (let i = 0; i < Math.ceil(n / 2); i++) {
-    // O(n) per node: a million steps take minutes here, so the user may stop it.
-    throwIfInterrupted('Gauss-Legendre nodes', { done: i, total: Math.ceil(n / 2), unit: 'nodes' })
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5))
     let derivative = 0
     for (let iteration = 0; iteration < 100; iteration++) {
+      // O(n) per Newton step: with a million steps one node takes a second, so the user may stop it here.
+      throwIfInterrupted('Gauss-Legendre nodes', {
+        done: i,
+        total: Math.ceil(n / 2),
+        unit: 'Gauss-Legendre nodes',
+      })
       let [p0, p1] = [1, x]
       for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k]
       const pn = n === 1 ? x : p1
