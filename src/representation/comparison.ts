@@ -9,6 +9,8 @@ import { decodePng, encodePng } from '../display/png'
 import type { Embedding } from './embedding'
 import { scatterPng } from './plot'
 
+const METHOD_NAMES: Record<string, string> = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP' }
+
 /** Embeddings of one data set at several layers, in the order asked for. */
 export class LayerComparison implements Displayable {
   constructor(
@@ -27,11 +29,46 @@ export class LayerComparison implements Displayable {
     return this.embeddings.map((e) => e.toString()).join('\n')
   }
 
+  /**
+   * The quality figures as a short table, one row per layer, in lines that fit a notebook's width (the
+   * text shown where each layer's interactive view is already on screen).
+   *
+   * @example
+   * comparison.summary()
+   * // t-SNE of 1,000 points; trustworthiness and kNN preservation at k = 10:
+   * //   conv2d_1  0.9644  0.5309
+   * //   dense_1   0.9906  0.5939
+   */
+  summary(): string {
+    const first = this.embeddings[0]
+    if (!first) return 'No layers.'
+    const method = METHOD_NAMES[first.method] ?? first.method
+    const k = this.embeddings.find((e) => e.quality)?.quality?.k
+    const head = `${method} of ${first.size.toLocaleString('en')} points${k ? `; trustworthiness and kNN preservation at k = ${k}` : ''}:`
+    const width = Math.max(...this.embeddings.map((e) => (e.details.layer ?? '').length))
+    const rows = this.embeddings.map((e) => {
+      const q = e.quality
+      const figures = q
+        ? `${q.trustworthiness.toFixed(4)}  ${q.knnPreservation.toFixed(4)}`
+        : '(quality not measured)'
+      return `  ${(e.details.layer ?? '').padEnd(width)}  ${figures}`
+    })
+    const correct = first.correct
+    const accuracy = correct
+      ? [
+          `The model's accuracy on these points: ${((100 * correct.filter(Boolean).length) / correct.length).toFixed(1)}%.`,
+        ]
+      : []
+    return [head, ...rows, ...accuracy].join('\n')
+  }
+
   [JUPYTER_DISPLAY](): MimeBundle {
-    if (this.shown.viewsShown)
+    if (this.shown.viewsShown) {
+      const last = this.embeddings.at(-1)?.details.layer ?? 'name'
       return {
-        'text/plain': `${this.toString()}\n(each layer's interactive view is above; comparison.layer(name) shows one again)`,
+        'text/plain': `${this.summary()}\nEach layer's interactive view is above; comparison.layer('${last}') gives its embedding back.`,
       }
+    }
     const pictures = this.embeddings.map((e) =>
       decodePng(
         scatterPng(

@@ -197,7 +197,13 @@ export const renderEmbedding: RenderView<EmbeddingPayload> = async (host, initia
       // Ranges from the data at every draw: a live run's last frame fits its own points (a user's zoom
       // stays, through uirevision, until new data changes the extent).
       xaxis: { zeroline: false, ...rangeOf(axes[0]!) },
-      yaxis: { zeroline: false, scaleanchor: 'x', ...rangeOf(axes[1]!) },
+      // PCA's axes share units (variance along each): one scale for both. t-SNE's and UMAP's have no
+      // units to share, so each axis fits its points and the plot is filled.
+      yaxis: {
+        zeroline: false,
+        ...(payload.method === 'pca' ? { scaleanchor: 'x' } : {}),
+        ...rangeOf(axes[1]!),
+      },
     }
     await Plotly.react(plot, tracesFor(coloring, axes, webgl), layout, {
       displaylogo: false,

@@ -141,7 +141,18 @@ describe('live t-SNE in a notebook', () => {
         ])
         const summary = comparison[JUPYTER_DISPLAY]()
         expect(Object.keys(summary)).toEqual(['text/plain'])
-        expect(summary['text/plain']).toMatch(/layer 'dense_1'.*\n.*interactive view is above/s)
+        const lines = String(summary['text/plain']).split('\n')
+        expect(lines[0]).toBe(`${method === 'pca' ? 'PCA' : 't-SNE'} of 80 points:`)
+        expect(lines.slice(1, 3)).toEqual([
+          '  conv2d_1  (quality not measured)',
+          '  dense_1   (quality not measured)',
+        ])
+        // (no labels here, so no accuracy line)
+        expect(lines[3]).toBe(
+          "Each layer's interactive view is above; comparison.layer('dense_1') gives its embedding back.",
+        )
+        // Lines short enough for a notebook (JupyterLab breaks longer output lines anywhere).
+        for (const line of lines) expect(line.length).toBeLessThanOrEqual(100)
       }
     } finally {
       restore()
@@ -160,8 +171,14 @@ describe('live t-SNE in a notebook', () => {
         method: 'pca',
         pool: 'average',
         live: false,
+        quality: true,
       })
       expect(typeof comparison[JUPYTER_DISPLAY]()['image/png']).toBe('string')
+      expect(comparison.summary().split('\n').slice(0, 3)).toEqual([
+        'PCA of 80 points; trustworthiness and kNN preservation at k = 10:',
+        expect.stringMatching(/^ {2}conv2d_1 {2}0\.\d{4} {2}0\.\d{4}$/),
+        expect.stringMatching(/^ {2}dense_1 {3}0\.\d{4} {2}0\.\d{4}$/),
+      ])
     } finally {
       inputs.dispose()
       model.dispose()
