@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../errors'
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from './bundle'
+import { JUPYTER_DISPLAY, escapeHtml, type Displayable, type MimeBundle } from './bundle'
 import { bytesToBase64 } from './codec'
 import { encodePng } from './png'
 
@@ -113,7 +113,16 @@ export function image(source: ImageSource, options: ImageOptions = {}): Content 
   }
   const size = format.mime === 'image/png' && bytes.length >= 24 ? pngSize(bytes) : ''
   const text = options.alt ?? `${format.name} image${size} (${bytes.length} bytes)`
-  return new Content({ 'text/plain': text, [format.mime]: bytesToBase64(bytes) })
+  return imageContent(text, format.mime, bytesToBase64(bytes))
+}
+
+/**
+ * The picture's own `<img>` as its HTML: otherwise the static fallback every result gets (a figure with
+ * the text as caption) would caption a plain picture with its description.
+ */
+function imageContent(text: string, mime: string, base64: string): Content {
+  const html = `<img alt="${escapeHtml(text)}" src="data:${mime};base64,${base64}">`
+  return new Content({ 'text/plain': text, [mime]: base64, 'text/html': html })
 }
 
 function pngSize(bytes: Uint8Array): string {
@@ -144,7 +153,7 @@ function pixelImage(pixels: tf.Tensor, options: ImageOptions): Content {
       channels === 4 ? Math.max(0, Math.min(255, Math.round(values[p * 4 + 3]! * scale))) : 255
   }
   const text = options.alt ?? `PNG image ${width}x${height} (from a tensor)`
-  return new Content({ 'text/plain': text, 'image/png': encodePng(rgba, width!, height!) })
+  return imageContent(text, 'image/png', encodePng(rgba, width!, height!))
 }
 
 /**

@@ -49,10 +49,12 @@ describe('image', () => {
     expect(bundle['text/plain']).toBe(`PNG image 3x2 (${png.length} bytes)`)
     expect(bundle['image/png']).toBe(png.toString('base64'))
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0])
-    expect(Object.keys(image(jpeg, { alt: 'a photo' })[JUPYTER_DISPLAY]())).toEqual([
-      'text/plain',
-      'image/jpeg',
-    ])
+    // Its own <img> as HTML (escaped alt), so no fallback figure captions a plain picture.
+    expect(image(jpeg, { alt: 'a <photo>' })[JUPYTER_DISPLAY]()).toEqual({
+      'text/plain': 'a <photo>',
+      'image/jpeg': '/9j/4A==',
+      'text/html': '<img alt="a &#60;photo&#62;" src="data:image/jpeg;base64,/9j/4A==">',
+    })
   })
 
   it('turns a tensor of pixels into a PNG (float 0..1 and int 0..255) and leaves no tensor behind', () => {
