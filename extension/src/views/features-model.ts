@@ -170,3 +170,25 @@ export function extentWithZero(values: ArrayLike<number>): [number, number] {
   }
   return [lo, hi === lo ? lo + 1 : hi]
 }
+
+/**
+ * The beeswarm's colour for a feature value at `t` (0 lowest .. 1 highest): blue through purple to red,
+ * every step dark enough to see on white (a diverging scale's white middle hid the middle values).
+ *
+ * @example
+ * lowHighCss(0)   // 'rgb(33, 102, 172)'
+ * lowHighCss(1)   // 'rgb(178, 24, 43)'
+ */
+export function lowHighCss(t: number): string {
+  const stops = [
+    [33, 102, 172],
+    [136, 86, 167],
+    [178, 24, 43],
+  ] as const
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5)) * 2
+  const k = Math.min(1, Math.floor(x))
+  const f = x - k
+  const [a, b] = [stops[k]!, stops[k + 1]!]
+  const mix = (i: number): number => Math.round(a[i]! + (b[i]! - a[i]!) * f)
+  return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`
+}

@@ -18,6 +18,7 @@ import {
   extentWithZero,
   featureLabels,
   globalImportance,
+  lowHighCss,
   numericFeatures,
   ticks,
   waterfall,
@@ -173,7 +174,7 @@ function drawBeeswarm(
     const spacing = Math.min(2 * DOT, (SWARM_ROW / 2 - DOT) / widest)
     const centre = row * SWARM_ROW + SWARM_ROW / 2
     xs.forEach((v, r) => {
-      const colour = column ? signedCss(((column[r]! - vlo) / (vhi - vlo || 1)) * 2 - 1) : '#777'
+      const colour = column ? lowHighCss((column[r]! - vlo) / (vhi - vlo || 1)) : '#777'
       root.append(
         svg(document, 'circle', { cx: x(v), cy: centre + offsets[r]! * spacing, r: DOT, fill: colour }),
       )

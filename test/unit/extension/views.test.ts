@@ -25,6 +25,7 @@ import {
   numericFeatures,
   countOf,
   ticks,
+  lowHighCss,
   waterfall,
 } from '../../../extension/src/views/features-model'
 import { rawToRgba } from '../../../extension/src/views/image'
@@ -294,5 +295,15 @@ describe('feature charts as a data scientist reads them', () => {
     expect(ticks(-0.12, 0.3, 4)).toEqual([-0.1, 0, 0.1, 0.2, 0.3])
     expect(ticks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1])
     expect(ticks(2, 2, 5)).toEqual([2])
+  })
+
+  it('colours values blue to red through purple, never near white', () => {
+    expect(lowHighCss(0)).toBe('rgb(33, 102, 172)')
+    expect(lowHighCss(0.5)).toBe('rgb(136, 86, 167)')
+    expect(lowHighCss(1)).toBe('rgb(178, 24, 43)')
+    for (let t = 0; t <= 1; t += 0.05) {
+      const [r, g, b] = lowHighCss(t).match(/\d+/g)!.map(Number)
+      expect(r! + g! + b!).toBeLessThan(420)
+    }
   })
 })
