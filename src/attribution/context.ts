@@ -116,7 +116,22 @@ function contextOver(
   const score = (outputs: tf.Tensor, rows: ArrayLike<number>): tf.Tensor1D => {
     const batch = outputs.shape[0]!
     if (scoring.fn) {
-      const scores = scoring.fn(outputs)
+      let scores: unknown
+      try {
+        scores = scoring.fn(outputs)
+      } catch (error) {
+        if (error instanceof GlasswingError) throw error
+        throw new GlasswingError(
+          {
+            where: scoring.where,
+            argument: 'options.target',
+            expected: 'a function from the outputs to one score per example',
+            received: `a function that threw: ${String((error as Error)?.message ?? error)}`,
+            hint: 'The error came from your function: fix it, then run the cell again.',
+          },
+          { cause: error },
+        )
+      }
       if (!(scores instanceof tf.Tensor) || scores.size !== batch) {
         throw new GlasswingError({
           where: scoring.where,

@@ -85,15 +85,34 @@ export async function explain(
   options: ExplainOptions,
 ): Promise<Attribution> {
   const method = lookup(options?.method, 'gw.explain')
-  return runAttribution(method, await asModel(model), inputs, options as never, 'gw.explain')
+  return runAttribution(method, await asModel(model, 'gw.explain'), inputs, options as never, 'gw.explain')
 }
 
 /** A model from `gw.load`, or a tfjs model in memory (wrapped on each call). */
 export type ModelLike = GlasswingModel | tf.LayersModel | tf.GraphModel
 
-function asModel(model: ModelLike): Promise<GlasswingModel> | GlasswingModel {
+function asModel(model: ModelLike, where: string): Promise<GlasswingModel> | GlasswingModel {
   const isTfjs = typeof model === 'object' && model !== null && ('execute' in model || 'getLayer' in model)
-  return isTfjs ? load(model as tf.LayersModel | tf.GraphModel, { warmup: false }) : (model as GlasswingModel)
+  if (isTfjs) return load(model as tf.LayersModel | tf.GraphModel, { warmup: false })
+  const wrapped = model as Partial<GlasswingModel> | null
+  const isModel =
+    typeof wrapped === 'object' &&
+    wrapped !== null &&
+    typeof wrapped.run === 'function' &&
+    typeof wrapped.predict === 'function' &&
+    typeof wrapped.requireGradients === 'function' &&
+    Array.isArray(wrapped.layerNames) &&
+    Array.isArray(wrapped.inputShape)
+  if (!isModel) {
+    throw new GlasswingError({
+      where,
+      argument: 'model',
+      expected: 'a model from gw.load (or a tf.LayersModel / tf.GraphModel)',
+      received: describeValue(model),
+      hint: "Load it first: const model = await gw.load('path/to/model').",
+    })
+  }
+  return model as GlasswingModel
 }
 
 /**
@@ -118,10 +137,26 @@ export async function compare(
       hint: `Methods: ${Object.keys(METHODS).join(', ')}.`,
     })
   }
+  if (typeof common !== 'object' || common === null || Array.isArray(common)) {
+    throw new GlasswingError({
+      where: 'gw.compare',
+      argument: 'common',
+      expected: 'an object of options for every method (target, seed, ...)',
+      received: describeValue(common),
+    })
+  }
   const results: Attribution[] = []
-  const wrapped = await asModel(model)
-  for (const entry of methods) {
+  const wrapped = await asModel(model, 'gw.compare')
+  for (const [index, entry] of methods.entries()) {
     const options = typeof entry === 'string' ? { method: entry } : entry
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new GlasswingError({
+        where: 'gw.compare',
+        argument: `methods[${index}]`,
+        expected: 'a method name or an options object with a method',
+        received: describeValue(entry),
+      })
+    }
     const method = lookup(options.method, 'gw.compare')
     results.push(
       await runAttribution(method, wrapped, inputs, { ...common, ...options } as never, 'gw.compare'),

@@ -78,6 +78,15 @@ export async function embed(
 ): Promise<Embedding> {
   await ensureBackend()
   try {
+    const given = isModel(first) ? third : second instanceof tf.Tensor ? undefined : second
+    if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+      throw new GlasswingError({
+        where: 'gw.embed',
+        argument: 'options',
+        expected: "an object of options, such as { method: 'tsne', labels }",
+        received: describeValue(given),
+      })
+    }
     if (isModel(first)) {
       const options = third ?? ({} as EmbedOptions)
       if (!(second instanceof tf.Tensor)) {

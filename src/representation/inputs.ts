@@ -3,7 +3,7 @@
  * (ints or one-hot rows), and thumbnails of image inputs for the view's hover.
  */
 import * as tf from '@tensorflow/tfjs'
-import { GlasswingError } from '../errors'
+import { GlasswingError, describeValue } from '../errors'
 import type { GlasswingModel } from '../model/types'
 import type { Thumbnails } from './embedding'
 
@@ -21,13 +21,35 @@ export function isModel(value: unknown): value is GlasswingModel {
 /** Class indices from int labels, one-hot rows, or an array. */
 export function toClasses(value: tf.Tensor | ArrayLike<number>, argument: string, rows: number): Int32Array {
   let classes: Int32Array
+  if (
+    value instanceof tf.Tensor &&
+    (value.isDisposed || value.dtype === 'string' || value.shape[0] !== rows)
+  ) {
+    throw new GlasswingError({
+      where: 'gw.embed',
+      argument,
+      expected: `one class per point (${rows}): int labels or one-hot rows`,
+      received: value.isDisposed ? 'a disposed tensor' : describeValue(value),
+    })
+  }
   if (value instanceof tf.Tensor) {
     const codes = tf.tidy(() =>
       value.rank > 1 ? value.reshape([value.shape[0]!, -1]).argMax(1) : value.cast('int32'),
     )
     classes = Int32Array.from(codes.dataSync())
     codes.dispose()
-  } else classes = Int32Array.from(value)
+  } else {
+    const list = typeof value === 'object' && value !== null ? Array.from(value as ArrayLike<unknown>) : null
+    if (!list || !list.every((item) => Number.isSafeInteger(item) && (item as number) >= 0)) {
+      throw new GlasswingError({
+        where: 'gw.embed',
+        argument,
+        expected: `one class per point (${rows}): whole numbers >= 0`,
+        received: describeValue(value),
+      })
+    }
+    classes = Int32Array.from(list as number[])
+  }
   if (classes.length !== rows) {
     throw new GlasswingError({
       where: 'gw.embed',

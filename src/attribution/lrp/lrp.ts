@@ -82,7 +82,22 @@ export const lrp: AttributionMethod<LrpOptions> = {
     tf.tidy(() => {
       lrpPlan(context.model, context.where)
     })
-    return { composite, epsilon: options.epsilon ?? 1e-9, gamma: options.gamma ?? 0.25, layerRules }
+    const epsilon = options.epsilon ?? 1e-9
+    const gamma = options.gamma ?? 0.25
+    for (const [argument, value] of [
+      ['options.epsilon', epsilon],
+      ['options.gamma', gamma],
+    ] as const) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new GlasswingError({
+          where: context.where,
+          argument,
+          expected: 'a finite number >= 0',
+          received: describeValue(value),
+        })
+      }
+    }
+    return { composite, epsilon, gamma, layerRules }
   },
   attribute(context, options) {
     const { steps, input, output } = lrpPlan(context.model, context.where)

@@ -146,13 +146,57 @@ export function resolveSegmentOptions(
   options: Partial<SegmentOptions>,
   context: AttributionContext,
 ): SegmentOptions {
-  const segments = options.segments ?? defaultSegmentation(context.inputs)
+  const segments = checkSegmentation(options.segments ?? defaultSegmentation(context.inputs), context)
   return {
     segments,
     baseline: checkBaseline(options.baseline, context),
     batchSize: checkCount(options.batchSize ?? Math.min(64, context.batchSize), 'batchSize', context),
     featureNames: checkFeatureNames(options.featureNames, segments, context),
   }
+}
+
+const SEGMENTATIONS = ['grid', 'slic', 'columns', 'mask'] as const
+
+/** A segmentation of a known method, its mask a numeric tensor where one is needed. */
+function checkSegmentation(segments: unknown, context: AttributionContext): Segmentation {
+  const method = (segments as { method?: unknown } | null)?.method
+  const known =
+    typeof segments === 'object' &&
+    segments !== null &&
+    SEGMENTATIONS.includes(method as (typeof SEGMENTATIONS)[number])
+  if (!known) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: 'options.segments',
+      expected: `{ method: ${SEGMENTATIONS.map((m) => `'${m}'`).join(' | ')}, ... }`,
+      received: describeValue(segments),
+      hint: "For example { method: 'grid', cellSize: 4 } for images, { method: 'columns' } for tables.",
+    })
+  }
+  const mask = (segments as { mask?: unknown }).mask
+  if (method === 'mask' && !(mask instanceof tf.Tensor && !mask.isDisposed && mask.dtype !== 'string')) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: 'options.segments.mask',
+      expected: 'a numeric tensor of labels 0..k-1',
+      received: describeValue(mask),
+    })
+  }
+  const cell = (segments as { cellSize?: unknown }).cellSize
+  const whole = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 1
+  if (
+    method === 'grid' &&
+    cell !== undefined &&
+    !(whole(cell) || (Array.isArray(cell) && cell.length === 2 && cell.every(whole)))
+  ) {
+    throw new GlasswingError({
+      where: context.where,
+      argument: 'options.segments.cellSize',
+      expected: 'a whole number of pixels >= 1, or [height, width]',
+      received: describeValue(cell),
+    })
+  }
+  return segments as Segmentation
 }
 
 /** The baseline as a tensor (a number becomes a scalar, freed by the method body's tidy). */
