@@ -76,20 +76,16 @@ describe('codec at scale and on bad input', () => {
     expect(nonFinite(encodeArray([1, 2], [2], 'int32')).count).toBe(0)
   })
 
-  it('encodes and decodes 4.7 million 2-D points in seconds', () => {
+  it('round-trips 4.7 million 2-D points', () => {
+    // Timed in bench/extension/huge.bench.ts ('make and encode the payload in Node'); measured alone:
+    // encode 75 ms and decode 305 ms at load 3.4, where the old character-by-character codec took
+    // 1.4 s and 1.5 s. No time bound here: the unit stage runs beside other suites on 2 cores.
     const n = 4_700_000
-    const xy = new Float32Array(n * 2).map((_, i) => i % 1000)
-    let t = performance.now()
-    const encoded = encodeArray(xy, [n, 2], 'float32')
-    const encodeMs = performance.now() - t
-    t = performance.now()
-    const decoded = decodeArray(encoded)
-    const decodeMs = performance.now() - t
-    expect(decoded[n * 2 - 1]).toBe(xy[n * 2 - 1])
-    // Measured 75 ms and 305 ms (load 3.4); the old character-by-character codec took 1.4 s and 1.5 s.
-    // Bounds for a loaded machine (the suite runs in parallel on 2 cores); the old codec (1.4 s) missed the first.
-    expect(encodeMs).toBeLessThan(1000)
-    expect(decodeMs).toBeLessThan(4000)
+    const xy = new Float32Array(n * 2)
+    for (let i = 0; i < xy.length; i++) xy[i] = (i % 1000) - 0.5
+    const decoded = decodeArray(encodeArray(xy, [n, 2], 'float32'))
+    expect(decoded).toHaveLength(n * 2)
+    expect(decoded.every((v, i) => v === xy[i])).toBe(true)
   })
 })
 
