@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from './errors'
+import { releaseFailedTape } from './model/tape'
 import { relabelInterrupt } from './session/interrupt'
 
 /** The backends Glasswing runs on. */
@@ -189,9 +190,11 @@ function defaultWarn(message: string): void {
 /**
  * Turns tfjs's "kernel not registered" error into one that says which backend lacks it and how to get
  * the native one, and an interrupt seen deep inside (the model's forward pass) into one naming the
- * public call. DSL entry points pass every error through this.
+ * public call. DSL entry points pass every error through this, in their `catch`: it also frees what a
+ * gradient that threw halfway (an interrupt in its forward pass, a missing kernel) left kept.
  */
 export function explainBackendError(error: unknown, where: string): unknown {
+  releaseFailedTape()
   if (!(error instanceof Error)) return error
   if (error instanceof GlasswingError) return relabelInterrupt(error, where)
   const missing = /Kernel '([^']+)' not registered for backend '([^']+)'/.exec(error.message)

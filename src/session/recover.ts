@@ -5,6 +5,7 @@
  * (which disposes the tensors they recorded, as tidy would have) restores a clean engine.
  */
 import * as tf from '@tensorflow/tfjs'
+import { releaseFailedTape } from '../model/tape'
 
 /**
  * Closes tfjs scopes left open by an interrupted cell; returns how many were closed. The kernel calls
@@ -27,5 +28,7 @@ export function closeAbandonedScopes(): number {
   // An interrupt inside a gradient or kernel leaves these counters raised; nothing runs between cells.
   state.gradientDepth = 0
   state.kernelDepth = 0
+  // And the tensors a gradient saved for a backward pass that never ran.
+  releaseFailedTape()
   return closed
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { explain } from '../../../src/attribution'
+import { neurons, objectives, visualize } from '../../../src/neurons'
 import { GlasswingError } from '../../../src/errors'
 import { load, type GlasswingModel } from '../../../src/model'
 import { installSessionHooks, plainNodeHooks } from '../../../src/session/hooks'
@@ -100,6 +101,42 @@ describe('a long attribution interrupted between its batches', () => {
     expect(checks()).toBeGreaterThan(3)
     // Stopped soon after the fourth check, not at the end of the whole computation.
     expect(performance.now() - started).toBeLessThan(20_000)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  // An interrupt inside the forward pass of a gradient leaves the tensors that pass saved for its backward
+  // pass kept by tfjs: the entry point frees them (explainBackendError), wherever the interrupt lands.
+  it.each([1, 2, 3, 5, 8])(
+    'feature visualization interrupted at check %i leaves no tensor',
+    async (passes) => {
+      const before = tf.memory().numTensors
+      const { restore } = interruptAfter(passes)
+      try {
+        await expect(
+          visualize(model, objectives.channel('conv2d_1', 0), { steps: 1000, transforms: [] }),
+        ).rejects.toThrow(/^gw\.visualize: .*the cell was interrupted/)
+      } finally {
+        restore()
+      }
+      expect(tf.memory().numTensors).toBe(before)
+    },
+  )
+
+  it('the neuron dictionary interrupted while it visualizes leaves no tensor', async () => {
+    const before = tf.memory().numTensors
+    const { restore } = interruptAfter(6)
+    try {
+      await expect(
+        neurons(model, {
+          layer: 'conv2d_1',
+          data: images as tf.Tensor4D,
+          units: [0],
+          visualize: { steps: 1000, transforms: [] },
+        }),
+      ).rejects.toThrow(/^gw\.neurons: .*the cell was interrupted/)
+    } finally {
+      restore()
+    }
     expect(tf.memory().numTensors).toBe(before)
   })
 })
