@@ -10,6 +10,9 @@ Uses the Keras that comes with the pinned TensorFlow wheel (Keras 3). Writes:
   format (model_config attribute + model_weights groups, the layout Keras 2 wrote);
 - pair/config.json + pair/model.weights.h5: a model's JSON (model.to_json()) and its weights saved apart;
 - lambda.keras: a model with a Lambda layer (Python code: tfjs cannot represent it);
+- keras2.h5: a functional CNN with a skip connection saved by Keras 2 itself (tf_keras 2.21.0, the Keras 2
+  that pairs with the pinned TensorFlow: `pip install tf-keras==2.21.0`), whose config is Keras 2's
+  (inbound nodes as lists); skipped with a note when tf_keras is not installed;
 - reference.json: for each model, the inputs (seeded) and Keras's outputs, as lists of floats.
 """
 
@@ -29,7 +32,7 @@ from keras import layers  # noqa: E402
 def randomize_batch_norm(model: keras.Model, rng: np.random.Generator) -> None:
     """Batch-norm statistics away from 0/1, so that a reader that mixes them up is caught."""
     for layer in model.layers:
-        if isinstance(layer, layers.BatchNormalization):
+        if type(layer).__name__ == "BatchNormalization":  # Keras 3 and tf_keras alike
             gamma, beta, mean, variance = layer.get_weights()
             layer.set_weights(
                 [
@@ -91,7 +94,7 @@ def main(out: Path) -> None:
     keras.utils.set_random_seed(7)
     rng = np.random.default_rng(7)
     out.mkdir(parents=True, exist_ok=True)
-    reference: dict[str, dict] = {}
+    reference: dict[str, dict] = {"versions": {}}
 
     def record(name: str, model: keras.Model, shape: tuple[int, ...]) -> None:
         inputs = rng.normal(0, 1, (3, *shape)).astype("float32")
@@ -120,7 +123,26 @@ def main(out: Path) -> None:
 
     with_lambda().save(out / "lambda.keras")
 
-    reference["versions"] = {"keras": keras.__version__, "numpy": np.__version__}
+    try:
+        import tf_keras
+    except ImportError:
+        print("tf_keras not installed: keras2.h5 not written (pip install tf-keras==2.21.0)")
+    else:
+        tf_keras.utils.set_random_seed(7)
+        x = tf_keras.Input((6, 6, 3), name="image")
+        c = tf_keras.layers.Conv2D(4, 3, padding="same", activation="relu", name="conv")(x)
+        b = tf_keras.layers.BatchNormalization(name="bn")(c)
+        skip = tf_keras.layers.Conv2D(4, 1, name="skip")(x)
+        added = tf_keras.layers.Add(name="add")([b, skip])
+        pooled = tf_keras.layers.GlobalAveragePooling2D(name="pool")(added)
+        probabilities = tf_keras.layers.Dense(3, activation="softmax", name="out")(pooled)
+        model2 = tf_keras.Model(x, probabilities, name="keras2")
+        randomize_batch_norm(model2, rng)
+        model2.save(out_dir := out / "keras2.h5")
+        record("keras2.h5", model2, (6, 6, 3))
+        reference["versions"]["tf_keras"] = tf_keras.__version__ if hasattr(tf_keras, "__version__") else "2.21.0"
+        print("wrote", out_dir.name, "with tf_keras")
+    reference["versions"] = {"keras": keras.__version__, "numpy": np.__version__, **reference.get("versions", {})}
     (out / "reference.json").write_text(json.dumps(reference, indent=1) + "\n")
     print("wrote", sorted(p.name for p in out.iterdir()), "with Keras", keras.__version__)
 

@@ -22,6 +22,7 @@ describe('gw.load of Keras models', () => {
     ['cnn.keras', 'a Keras 3 zip (conv, batch norm, depthwise conv, pooling, dense, softmax)'],
     ['functional.h5', 'a legacy full-model .h5 (functional, Add, Concatenate, Dropout)'],
     ['pair', 'a config.json + model.weights.h5 folder (dense, layer norm)'],
+    ['keras2.h5', 'a full model saved by Keras 2 (tf_keras 2.21): conv, batch norm, 1x1 skip, Add, pooling'],
   ])('%s, %s: outputs match Keras to 1e-5 and gradients flow', async (name) => {
     const before = tf.memory().numTensors
     const model = await load(join(FIXTURES, name))
