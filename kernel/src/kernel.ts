@@ -276,6 +276,7 @@ export async function startKernel(info: ConnectionInfo): Promise<Kernel> {
         return { status: 'ok', found: r.found, data: r.found ? { 'text/plain': r.text } : {}, metadata: {} }
       }
       case 'is_complete_request': {
+        if (replayMagic(String(c.code)) !== null) return { status: 'complete' }
         const r = await onEngine<IsCompleteResult>(request, { op: 'isComplete', code: String(c.code) })
         return { status: r.status, ...(r.status === 'incomplete' ? { indent: r.indent ?? '' } : {}) }
       }

@@ -186,6 +186,11 @@ def test_replay_explains_bad_arguments_and_lists_cells(kernel):
     assert bad.status == "error"
     assert "expected nothing (every cell), 'list', or execution counts" in bad.reply["content"]["evalue"]
     assert run(kc, "%replay list").status == "ok"
+    check_id = kc.is_complete("%replay 2-5")
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != check_id:
+        reply = kc.get_shell_msg(timeout=30)
+    assert reply["content"]["status"] == "complete"
 
 
 @pytest.mark.engine_restarts

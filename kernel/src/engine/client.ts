@@ -179,7 +179,17 @@ export function startEngine(options: EngineOptions): Engine {
         launch()
       }
     }
-    current.on('exit', onEnd)
+    // What the engine wrote last (V8's fatal error, say) may still be in the pipe when it exits: its
+    // account waits for the end of stderr, briefly (a grandchild could hold the pipe open).
+    current.on('exit', (code, signal) => {
+      const stderr = current.stderr
+      if (!stderr || stderr.readableEnded || stderr.destroyed) return onEnd(code, signal)
+      const timer = setTimeout(() => onEnd(code, signal), 200)
+      stderr.once('close', () => {
+        clearTimeout(timer)
+        onEnd(code, signal)
+      })
+    })
     // A failed spawn (or a failed send) emits 'error' and perhaps no 'exit'; unhandled it would end the kernel.
     current.on('error', (error) => {
       tail.write(`${error.message}\n`)
