@@ -2,9 +2,10 @@
  * An embedding of 4.7 million points in a real JupyterLab and Chromium, sent by the Glasswing kernel
  * (the payload read from a file and shown with gw.display): the time until it is drawn, then, with
  * the pointer moving at 60 Hz, the time from each pointer move to the second frame after it (when the
- * frame showing its effect has been produced) while hovering, while drawing a lasso, and for wheel
- * zooms (each redraws the density picture of every point); the lasso's selection reaching
- * gw.selection(). Target from issue 21: pointer move to frame under 100 ms.
+ * frame showing its effect has been produced) while hovering and while drawing a lasso, and from each
+ * wheel event to its frame (the drawn picture is scaled at once; every point is drawn again when the
+ * wheel rests); the lasso's selection (1.5 million points, sent as a bitmask) reaching gw.selection().
+ * Target from issue 21: pointer move to frame under 100 ms.
  * Figures are printed and saved to .cache/bench/extension-huge.json with the load average.
  *
  *   npx vitest run --config bench/extension/vitest.config.mts bench/extension/huge.bench.ts
@@ -85,15 +86,21 @@ it('keeps 4.7 million points responsive: pointer move to frame under 100 ms whil
   const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const
   const sleep = () => new Promise((r) => setTimeout(r, 16))
 
+  // What follows a draw (JupyterLab storing the 56 MB output in its notebook model, garbage
+  // collection) is given 3 s; the first moves are reported apart.
+  await new Promise((r) => setTimeout(r, 3000))
   await record(page)
+  // From the cluster on the left, through the empty middle, to the cluster on the right (470,000
+  // points each: a hover there weighs the most points).
   for (let i = 0; i <= 60; i++) {
-    await page.mouse.move(...at(0.2 + (0.6 * i) / 60, 0.3 + (0.4 * i) / 60))
+    await page.mouse.move(...at(0.24 + (0.52 * i) / 60, 0.48))
     await sleep()
   }
   const hover = await recorded(page)
   figures['ms: hover, pointer move to frame, median'] = Math.round(median(hover))
   figures['ms: hover, p95'] = Math.round(p95(hover))
   figures['ms: hover, max'] = Math.round(max(hover))
+  figures['ms: hover, every move in order'] = hover.map((v) => Math.round(v))
   expect(await view.locator('.gw-hover-card').isVisible()).toBe(true)
 
   await page.mouse.move(...at(0.55, 0.2))
@@ -107,7 +114,7 @@ it('keeps 4.7 million points responsive: pointer move to frame under 100 ms whil
   ] as const
   let from = at(0.55, 0.2)
   for (const corner of corners) {
-    const to = at(...corner)
+    const to = at(corner[0], corner[1])
     for (let k = 1; k <= 15; k++) {
       await page.mouse.move(from[0] + ((to[0] - from[0]) * k) / 15, from[1] + ((to[1] - from[1]) * k) / 15)
       await sleep()
@@ -138,7 +145,8 @@ it('keeps 4.7 million points responsive: pointer move to frame under 100 ms whil
     await new Promise((r) => setTimeout(r, 100))
   }
   const zoom = await recorded(page)
-  figures['ms: wheel zoom (redraws every point), event to frame, median'] = Math.round(median(zoom))
+  figures['ms: wheel zoom, event to frame (picture scaled; redrawn when the wheel rests), median'] =
+    Math.round(median(zoom))
   figures['ms: wheel zoom, max'] = Math.round(max(zoom))
   await view.screenshot({ path: join(SCREENSHOTS, 'embedding-4.7M.png') })
 

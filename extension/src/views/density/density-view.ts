@@ -23,6 +23,8 @@ const PLOT_W = WIDTH - MARGIN.left - MARGIN.right
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom
 /** Selections larger than this go to the kernel as a bitmask (a JSON list of a million is 8 MB). */
 const MASK_ABOVE = 100_000
+/** How long the wheel rests before a zoom draws every point again. */
+const ZOOM_SETTLE_MS = 200
 /** How near the pointer (pixels) a point must be for the hover card to show it. */
 const HOVER_PIXELS = 8
 
@@ -48,6 +50,10 @@ export const renderDensity: RenderView<EmbeddingPayload> = (host, initial, { doc
   let coloring: Coloring
   let colours: PointColours
   let box: ViewBox
+  // The range the picture was last drawn for (a zoom shows it scaled until the wheel rests).
+  let drawnBox: ViewBox
+  let zoomTimer = 0
+  const window = document.defaultView!
 
   const root = el(document, 'div', 'gw-embedding gw-density')
   root.dataset.mode = 'density'
@@ -136,6 +142,8 @@ export const renderDensity: RenderView<EmbeddingPayload> = (host, initial, { doc
   const draw = (): void => {
     const context = picture.getContext('2d')
     if (!context) return
+    drawnBox = box
+    picture.style.transform = ''
     context.clearRect(0, 0, WIDTH, HEIGHT)
     const rgba = densityImage(axes[0]!, axes[1]!, box, PLOT_W, PLOT_H, colours)
     context.putImageData(new ImageData(rgba, PLOT_W, PLOT_H), MARGIN.left, MARGIN.top)
@@ -188,22 +196,31 @@ export const renderDensity: RenderView<EmbeddingPayload> = (host, initial, { doc
     }
     const [x, y] = toData(px, py)
     const radius = (HOVER_PIXELS / PLOT_W) * (box.x1 - box.x0)
+    const previous = hovered
     hovered = nearestPoint(grid, x, y, radius)
     if (hovered < 0) {
       card.style.display = 'none'
       return
     }
-    const [sx, sy] = toScreen(axes[0]![hovered]!, axes[1]![hovered]!)
-    context.strokeStyle = '#000'
-    context.beginPath()
-    context.arc(sx, sy, 5, 0, 2 * Math.PI)
-    context.stroke()
+    if (hovered === previous && card.style.display === 'block') {
+      drawMarker(context)
+      return
+    }
+    drawMarker(context)
     const described = describePoint(hovered)
     card.textContent = `#${hovered}${described ? ` · ${described}` : ''}`
     const rect = root.getBoundingClientRect()
     card.style.left = `${event.clientX - rect.left + 12}px`
     card.style.top = `${event.clientY - rect.top + 12}px`
     card.style.display = 'block'
+  }
+  // A ring around the hovered point (the card moves only when the point changes).
+  const drawMarker = (context: CanvasRenderingContext2D): void => {
+    const [sx, sy] = toScreen(axes[0]![hovered]!, axes[1]![hovered]!)
+    context.strokeStyle = '#000'
+    context.beginPath()
+    context.arc(sx, sy, 5, 0, 2 * Math.PI)
+    context.stroke()
   }
   const onMove = (event: MouseEvent): void => {
     if (pending === null) requestAnimationFrame(frame)
@@ -248,7 +265,14 @@ export const renderDensity: RenderView<EmbeddingPayload> = (host, initial, { doc
       y0: y + (box.y0 - y) * factor,
       y1: y + (box.y1 - y) * factor,
     }
-    requestAnimationFrame(draw)
+    // The picture drawn is scaled to the new range at once (compositing only); every point is drawn
+    // again when the wheel rests, which takes a second at 4.7 million points on a loaded machine.
+    const scale = (drawnBox.x1 - drawnBox.x0) / (box.x1 - box.x0)
+    const tx = MARGIN.left * (1 - scale) + ((drawnBox.x0 - box.x0) / (box.x1 - box.x0)) * PLOT_W
+    const ty = MARGIN.top * (1 - scale) + ((box.y1 - drawnBox.y1) / (box.y1 - box.y0)) * PLOT_H
+    picture.style.transform = `translate(${tx}px, ${ty}px) scale(${scale})`
+    window.clearTimeout(zoomTimer)
+    zoomTimer = window.setTimeout(draw, ZOOM_SETTLE_MS)
   }
   const onDoubleClick = (): void => {
     box = fitBox(grid)
@@ -294,6 +318,7 @@ export const renderDensity: RenderView<EmbeddingPayload> = (host, initial, { doc
       return true
     },
     dispose() {
+      window.clearTimeout(zoomTimer)
       root.remove()
     },
   }
