@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -52,6 +54,15 @@ def _credit_report(html: str, pdf: str, pages: str) -> bool:
     assert "<script" not in document.lower() and "Content-Security-Policy" in document
     assert document.count('<section class="result">') == 3 and document.count('class="fields provenance"') == 3
     page_tree = re.findall(rb"/Type\s*/Page\b(?!s)", (NOTEBOOKS / pdf).read_bytes())
+    # Opened in Debian's Chromium: the DOM it builds holds the three results and their pictures, no script.
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run(
+            ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--dump-dom", (NOTEBOOKS / html).resolve().as_uri()],
+            capture_output=True, text=True, timeout=120, check=True,
+        ).stdout
+    assert dom.count('<section class="result">') == 3 and dom.count("<img ") == 3 and "<script" not in dom.lower()
     return len(page_tree) == int(pages) == 4
 
 
