@@ -136,6 +136,17 @@ const CHECKS: Record<string, (page: Page) => Promise<void>> = {
       })
       // The points span the x axis (t-SNE's axes are not tied to one scale): 5 % padding each side.
       expect(fit).toBeGreaterThan(0.85)
+      // The plot and its legend fit in the view, side by side (a plot drawn wider had hidden the legend).
+      const [viewBox, plotBox, legendBox] = await Promise.all(
+        ['', ' .gw-plot', ' .gw-legend'].map((part) =>
+          cell
+            .locator(`.gw-embedding${part}`)
+            .nth(k)
+            .evaluate((node) => node.getBoundingClientRect().toJSON()),
+        ),
+      )
+      expect(plotBox.right).toBeLessThanOrEqual(legendBox.left + 1)
+      expect(legendBox.right).toBeLessThanOrEqual(viewBox.right + 1)
     }
     // A lasso in the dense_1 view: every picture in the gallery has its thumbnail.
     const dense = cell.locator('.gw-embedding').nth(2)
