@@ -154,6 +154,20 @@ def test_a_loop_that_ignores_interrupts_restarts_the_engine_and_the_next_cell_ru
 
 
 @pytest.mark.engine_restarts
+def test_a_second_cell_interrupted_within_the_first_ones_grace_still_gets_its_own(kernel):
+    km, kc = kernel
+    # The first cell stops at once, leaving its 2 s grace timer pending; the second, interrupted inside
+    # that window, ignores the interrupt and must still be ended by a grace of its own (it used to run on).
+    first, _ = interrupt_after(km, kc, "await new Promise((resolve) => setTimeout(resolve, 60_000))", 0.5)
+    assert first["content"]["ename"] == "Interrupted"
+    reply, took = interrupt_after(km, kc, "await Promise.resolve()\nconst t0 = Date.now()\nwhile (Date.now() - t0 < 20_000) {}", 0.5)
+    assert reply["content"]["status"] == "error"
+    assert took < 5, f"the stuck cell ran {took:.2f} s after its interrupt"
+    cell = run(kc, "typeof gw.display", timeout=120)
+    assert cell.of_type("execute_result")[0]["content"]["data"]["text/plain"] == "'function'"
+
+
+@pytest.mark.engine_restarts
 def test_the_kernel_survives_its_engine_exiting(kernel):
     _, kc = kernel
     cell = run(kc, "process.exit(3)", timeout=120)

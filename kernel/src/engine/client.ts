@@ -199,6 +199,9 @@ export function startEngine(options: EngineOptions): Engine {
   launch()
 
   let graceTimer: NodeJS.Timeout | undefined
+  // The execution the pending grace timer watches (request ids are never reused, across restarts too): a
+  // later execution interrupted within the grace of an earlier one gets its own timer.
+  let graceExecution: number | undefined
   return {
     ready: () => readyPromise,
     get pid() {
@@ -229,7 +232,10 @@ export function startEngine(options: EngineOptions): Engine {
       child.kill('SIGINT')
       const executing = [...pending.entries()].find(([, waiter]) => waiter.op === 'execute')?.[0]
       if (executing !== undefined) sendInterrupt(child, executing)
-      if (executing === undefined || graceTimer) return
+      if (executing === undefined) return
+      if (graceTimer && graceExecution === executing) return
+      if (graceTimer) clearTimeout(graceTimer)
+      graceExecution = executing
       const stuck = child
       // A SIGINT can land where neither breakOnSigint nor the engine's handler sees it (between two
       // vm runs of one cell, say): repeat it until the execution ends or the grace runs out.
