@@ -38,8 +38,12 @@ lint: $(NODE_STAMP)
 # all three in the tree (zeromq ships prebuilt binaries, tfjs-node is provisioned below, core-js only
 # prints), and --ignore-scripts makes npm 10 (Node 20's own npm, which Binder's conda nodejs brings) agree:
 # it ignores allowScripts and tfjs-node's script would download libtensorflow from a host not reachable here.
+# npm ci replaces node_modules, native TensorFlow binding included: where the venv already exists (a
+# dependency changed since the last set-up) the binding is provisioned again at once, so that a `make build`
+# or `make extension` alone does not leave the kernel on the WebAssembly fallback.
 $(NODE_STAMP): package.json package-lock.json kernel/package.json extension/package.json
 	$(NPM) ci --ignore-scripts
+	if [ -x $(PY) ]; then PYTHON=$(PY) bash scripts/provision-tensorflow.sh; fi
 	touch $@
 
 # The project virtualenv: JupyterLab and the Jupyter clients, pinned in requirements.txt.
