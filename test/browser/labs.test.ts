@@ -189,13 +189,16 @@ const CHECKS: Record<string, (page: Page) => Promise<void>> = {
   },
   '05-credit-scoring.ipynb': async (page) => {
     const one = await view(page, '.gw-features', 0)
-    expect(await one.locator('.gw-subtitle').allTextContents()).toEqual(
-      expect.arrayContaining([
-        'Example 0: waterfall from base value to output',
-        expect.stringMatching(/^Global importance over 1 example \(/),
-      ]),
-    )
+    expect(await one.locator('.gw-subtitle').allTextContents()).toEqual([
+      'Example 0: waterfall from base value to output',
+      'Attribution per feature',
+    ])
+    // One applicant: no beeswarm of one dot per attribute (the bars show them).
+    expect(await one.locator('.gw-beeswarm').count()).toBe(0)
     const fifty = await view(page, '.gw-features', 1)
+    expect(await fifty.locator('.gw-subtitle').allTextContents()).toContain(
+      'Global importance over 50 examples (colour: value of numeric features, blue low, red high; grey: categorical)',
+    )
     const swarm = fifty.locator('.gw-beeswarm')
     const labels = await swarm.locator('text').allTextContents()
     expect(labels).toEqual(expect.arrayContaining(['age', 'foreign_worker']))

@@ -174,7 +174,8 @@ function drawBeeswarm(
     const spacing = Math.min(2 * DOT, (SWARM_ROW / 2 - DOT) / widest)
     const centre = row * SWARM_ROW + SWARM_ROW / 2
     xs.forEach((v, r) => {
-      const colour = column ? lowHighCss((column[r]! - vlo) / (vhi - vlo || 1)) : '#777'
+      // A value all examples share is neither low nor high: the scale's middle.
+      const colour = column ? lowHighCss(vhi > vlo ? (column[r]! - vlo) / (vhi - vlo) : 0.5) : '#777'
       root.append(
         svg(document, 'circle', { cx: x(v), cy: centre + offsets[r]! * spacing, r: DOT, fill: colour }),
       )
@@ -221,7 +222,9 @@ function renderTabular(root: HTMLElement, p: TabularFeaturesPayload, document: D
   }))
   const controls = el(document, 'div', 'gw-controls')
   controls.append(select(document, 'Example', names, '0', (v) => show(Number(v))).root)
-  root.append(controls, perExample, drawBeeswarm(document, p, matrix, values))
+  root.append(controls, perExample)
+  // A beeswarm of one example is one dot per feature: the bars above already show it.
+  if (p.outputs.length > 1) root.append(drawBeeswarm(document, p, matrix, values))
   show(0)
 }
 
