@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOSTILE, tabularPayload } from '../unit/extension/fixtures'
+import { shortLabel } from '../../extension/src/views/features-model'
+import { LABEL_CHARS } from '../../extension/src/views/features-svg'
 import { log, openNotebook, ROOT, SCREENSHOTS, startLab, type Lab } from './lab'
 import { chooseKernel, setupCell, showCell, writePayload } from './notebook'
 
@@ -93,7 +95,12 @@ describe.skipIf(!kernel.glasswing)('tabular gw.compare in JupyterLab (Glasswing 
       .evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('width'))))
     expect(widths.filter((w) => w > 2)).toHaveLength(METHODS.length)
     const labels = await view.locator('.gw-compare text').allTextContents()
-    expect(labels.some((label) => label.startsWith('checking_status = '))).toBe(true)
+    // A long 'name = value' label gives way in the name first ('checkin… = category 1…'), never below 8 characters.
+    const checking = labels.find((label) => {
+      const name = label.split(' = ')[0]!.replace(/…$/, '')
+      return label.includes(' = ') && name.length >= 7 && 'checking_status'.startsWith(name)
+    })
+    expect(checking).toBeDefined()
   })
 
   it('labels the bars with raw values in featureView, and shows the mean over all examples', async () => {
@@ -125,7 +132,7 @@ describe.skipIf(!kernel.glasswing)('tabular gw.compare in JupyterLab (Glasswing 
       'kernel-shap',
     ])
     expect(await view.locator('.gw-compare text').allTextContents()).toContain(
-      `${HOSTILE} = ${HOSTILE}`.slice(0, 23) + '…',
+      shortLabel(`${HOSTILE} = ${HOSTILE}`, LABEL_CHARS),
     )
     expect(await view.locator('img').count()).toBe(0)
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()

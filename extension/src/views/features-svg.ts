@@ -5,7 +5,7 @@ import { shortLabel } from './features-model'
 /** Width of the label column left of the charts. */
 export const LABEL = 170
 /** How many characters of 11 px text fit in the label column (164 px) even where letters are wide. */
-const LABEL_CHARS = 24
+export const LABEL_CHARS = 24
 
 /** A text node at (x, y), its content set as text. */
 export function text(document: Document, x: number, y: number, content: string, anchor = 'end'): SVGElement {
