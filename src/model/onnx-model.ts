@@ -9,7 +9,8 @@ import { basename } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../errors'
 import { throwIfInterrupted } from '../session/interrupt'
-import type { ForwardResult, GlasswingModel, SplitModel } from './types'
+import { PredictionOnlyModel } from './prediction-only'
+import type { GlasswingModel } from './types'
 
 /** A tensor as ONNX Runtime passes it. */
 interface OrtTensor {
@@ -46,10 +47,16 @@ interface SyncSession {
 const FLOAT = 1
 
 /** Wraps an ONNX Runtime session as a {@link GlasswingModel}. */
-export class OnnxGlasswingModel implements GlasswingModel {
+export class OnnxGlasswingModel extends PredictionOnlyModel implements GlasswingModel {
   readonly kind = 'onnx' as const
-  readonly differentiable = false
-  readonly layerNames: readonly string[] = []
+  protected readonly wording = {
+    runBy: 'an ONNX model run by ONNX Runtime',
+    shortName: 'an ONNX model',
+    gradientsHint:
+      'ONNX Runtime computes predictions only; tfjs cannot take gradients through it. Use a perturbation ' +
+      'method, or bring the model as Keras (gw.load of a .keras file) or tfjs to use gradient methods.',
+    layersHint: 'Layer methods (activations, Grad-CAM, Score-CAM, neurons) need a tfjs or Keras model.',
+  }
   readonly inputShape: readonly (number | null)[]
   readonly outputShape: readonly (number | null)[]
   readonly tfModel: tf.InferenceModel
@@ -66,6 +73,7 @@ export class OnnxGlasswingModel implements GlasswingModel {
     bytes: Uint8Array,
     private readonly channelsFirst: boolean,
   ) {
+    super()
     const input = session.inputMetadata[0]!
     const output = session.outputMetadata[0]!
     this.inputName = input.name
@@ -201,48 +209,10 @@ export class OnnxGlasswingModel implements GlasswingModel {
     return tf.tensor(Float32Array.from(output.data), [...output.dims])
   }
 
-  run(inputs: tf.Tensor | null): ForwardResult {
-    if (!inputs) this.noLayers('model.run')
-    return { output: this.predict(inputs!), activations: {} }
-  }
-
-  activations(): Record<string, tf.Tensor> {
-    return this.noLayers('model.activations')
-  }
-
-  layerShape(): readonly (number | null)[] {
-    return this.noLayers('model.layerShape')
-  }
-
-  split(): SplitModel {
-    return this.noLayers('model.split')
-  }
-
-  requireGradients(where: string, method: string): void {
-    throw new GlasswingError({
-      where,
-      argument: 'options.method',
-      expected: 'a method that needs predictions only (occlusion, feature ablation, LIME, KernelSHAP, RISE)',
-      received: `'${method}', a gradient method, on an ONNX model`,
-      hint:
-        'ONNX Runtime computes predictions only; tfjs cannot take gradients through it. Use a perturbation ' +
-        'method, or bring the model as Keras (gw.load of a .keras file) or tfjs to use gradient methods.',
-    })
-  }
-
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
     this.session.dispose()
-  }
-
-  private noLayers(where: string): never {
-    throw new GlasswingError({
-      where,
-      expected: 'a model whose layers tfjs can see',
-      received: 'an ONNX model run by ONNX Runtime',
-      hint: 'Layer methods (activations, Grad-CAM, Score-CAM, neurons) need a tfjs or Keras model.',
-    })
   }
 }
 

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
-import { GlasswingError } from '../errors'
 import { throwIfInterrupted } from '../session/interrupt'
-import type { ForwardResult, GlasswingModel, SplitModel } from './types'
+import { PredictionOnlyModel } from './prediction-only'
+import type { GlasswingModel } from './types'
 
 /** The part of tfjs-node's TFSavedModel that Glasswing uses. */
 export interface SessionModel extends tf.InferenceModel {
@@ -13,10 +13,16 @@ export interface SessionModel extends tf.InferenceModel {
 }
 
 /** Wraps a TFSavedModel; only perturbation methods (which need predictions alone) can use it. */
-export class SavedGlasswingModel implements GlasswingModel {
+export class SavedGlasswingModel extends PredictionOnlyModel implements GlasswingModel {
   readonly kind = 'saved-model' as const
-  readonly differentiable = false
-  readonly layerNames: readonly string[] = []
+  protected readonly wording = {
+    runBy: 'a TF SavedModel run by the TensorFlow session',
+    shortName: 'a TF SavedModel',
+    gradientsHint:
+      'A SavedModel runs inside the TensorFlow session, where tfjs cannot take gradients. Convert it ' +
+      'with tensorflowjs_converter (to a graph or Layers model) to use gradient methods.',
+    layersHint: 'Convert it with tensorflowjs_converter to reach its layers.',
+  }
   readonly inputShape: readonly (number | null)[]
   readonly outputShape: readonly (number | null)[]
   private fingerprintValue: string | undefined
@@ -26,6 +32,7 @@ export class SavedGlasswingModel implements GlasswingModel {
     readonly source: string,
     readonly classNames: readonly string[] | null,
   ) {
+    super()
     // tfjs-node reads the signature's dimensions from the protobuf as strings: make them numbers.
     const shape = (info: tf.ModelTensorInfo | undefined) =>
       (info?.shape ?? []).map(Number).map((d) => (d < 0 ? null : d))
@@ -44,46 +51,8 @@ export class SavedGlasswingModel implements GlasswingModel {
     return this.tfModel.predict(inputs, {}) as tf.Tensor
   }
 
-  run(inputs: tf.Tensor | null): ForwardResult {
-    if (!inputs) this.noLayers('model.run')
-    return { output: this.predict(inputs!), activations: {} }
-  }
-
-  activations(): Record<string, tf.Tensor> {
-    return this.noLayers('model.activations')
-  }
-
-  layerShape(): readonly (number | null)[] {
-    return this.noLayers('model.layerShape')
-  }
-
-  split(): SplitModel {
-    return this.noLayers('model.split')
-  }
-
-  requireGradients(where: string, method: string): void {
-    throw new GlasswingError({
-      where,
-      argument: 'options.method',
-      expected: 'a method that needs predictions only (occlusion, feature ablation, LIME, KernelSHAP, RISE)',
-      received: `'${method}', a gradient method, on a TF SavedModel`,
-      hint:
-        'A SavedModel runs inside the TensorFlow session, where tfjs cannot take gradients. Convert it ' +
-        'with tensorflowjs_converter (to a graph or Layers model) to use gradient methods.',
-    })
-  }
-
   dispose(): void {
     this.tfModel.dispose()
-  }
-
-  private noLayers(where: string): never {
-    throw new GlasswingError({
-      where,
-      expected: 'a model whose layers tfjs can see',
-      received: 'a TF SavedModel run by the TensorFlow session',
-      hint: 'Convert it with tensorflowjs_converter to reach its layers.',
-    })
   }
 }
 
