@@ -12,6 +12,22 @@ import { GlasswingError } from '../errors'
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
 
+/**
+ * Headless Chromium flags that work on machines that reach only package registries (ENVIRONMENT.md):
+ * without the background-networking ones its connections are refused many at a time. The browser tests
+ * start Chromium with the same flags.
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
 /** The Chromium to print with: `$GLASSWING_CHROMIUM`, else the first of the usual paths that exists. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.GLASSWING_CHROMIUM) return env.GLASSWING_CHROMIUM
@@ -38,14 +54,7 @@ export async function printPdf(htmlPath: string, pdfPath: string, timeoutMs = 12
   const profile = mkdtempSync(path.join(tmpdir(), 'glasswing-report-'))
   rmSync(pdfPath, { force: true })
   const args = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
+    ...CHROMIUM_FLAGS,
     `--user-data-dir=${profile}`,
     '--no-pdf-header-footer',
     `--print-to-pdf=${path.resolve(pdfPath)}`,

@@ -12,23 +12,14 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROMIUM_FLAGS as REPORT_CHROMIUM_FLAGS } from '../../src/report/pdf'
 
 export const ROOT = resolve(__dirname, '..', '..')
 export const SCREENSHOTS = join(ROOT, '.cache', 'screenshots')
 const JUPYTER = join(ROOT, '.venv', 'bin', 'jupyter')
 
 /** The Chromium flags that work on these machines (see ENVIRONMENT.md). */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-]
+export const CHROMIUM_FLAGS = [...REPORT_CHROMIUM_FLAGS, '--enable-unsafe-swiftshader']
 
 /** Progress lines on stderr when GLASSWING_BROWSER_DEBUG is set. */
 export function log(message: string): void {
