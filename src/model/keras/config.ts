@@ -190,7 +190,8 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
 
-function fail(source: string, expected: string, received: string, hint?: string): never {
+/** Throws the loader's error for a Keras file: `gw.load`'s source, what was expected, what came. */
+export function fail(source: string, expected: string, received: string, hint?: string): never {
   throw new GlasswingError({
     where: 'gw.load',
     argument: 'source',

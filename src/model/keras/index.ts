@@ -6,8 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { GlasswingError } from '../../errors'
-import { kerasTopology } from './config'
+import { fail, kerasTopology } from './config'
 import { assignWeights, kerasWeights, legacyWeights, openHdf5, type WeightArray } from './weights'
 import { readZip, ZipError } from './zip'
 
@@ -146,14 +145,4 @@ function parseJson(text: string, source: string): unknown {
   } catch (error) {
     return fail(source, 'JSON', `text that is not (${(error as Error).message})`)
   }
-}
-
-function fail(source: string, expected: string, received: string, hint?: string): never {
-  throw new GlasswingError({
-    where: 'gw.load',
-    argument: 'source',
-    expected,
-    received: `${source}: ${received}`,
-    hint: hint ?? 'Save the model again with Keras (model.save("model.keras")).',
-  })
 }
