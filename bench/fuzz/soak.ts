@@ -47,13 +47,18 @@ async function main(): Promise<void> {
   const started = performance.now()
   const tensorsAtStart = tf.memory().numTensors
   for (const [index, c] of cases.entries()) {
+    if (process.env.GLASSWING_FUZZ_TRACE) console.log(`case ${index}: ${describeCase(c)}`)
+    const caseStarted = performance.now()
     const outcome = await runCase(c, fixtures, 60_000)
+    const caseSeconds = (performance.now() - caseStarted) / 1000
+    if (caseSeconds > 5)
+      console.log(`slow case (${caseSeconds.toFixed(1)} s, ${outcome.kind}): ${describeCase(c)}`)
     counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1
     const key = failureKey(outcome, c.fn)
     if (key) {
       const known = failures.get(key)
       if (known) known.count++
-      else
+      else if (console.log(`new failure: ${key}\n  e.g. ${describeCase(c)}`) === undefined)
         failures.set(key, {
           count: 1,
           example: describeCase(c),

@@ -159,5 +159,9 @@ export function predictedClasses(outputs: Float32Array, examples: number, classe
 
 /** Whether resolving `target` needs the model's outputs first ('predicted' and top-k rank them). */
 export function targetNeedsOutputs(target: Target | undefined): boolean {
-  return target === undefined || target === 'predicted' || (typeof target === 'object' && 'topK' in target)
+  return (
+    target === undefined ||
+    target === 'predicted' ||
+    (typeof target === 'object' && target !== null && 'topK' in target)
+  )
 }

@@ -63,6 +63,14 @@ export function selectRange(
   options: SplitOptions,
   available: (split: 'train' | 'test') => number,
 ): { split: 'train' | 'test'; start: number; count: number } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new GlasswingError({
+      where,
+      argument: 'options',
+      expected: "an object of options, such as { split: 'test', limit: 1000 }",
+      received: describeValue(options),
+    })
+  }
   const split = options.split ?? 'test'
   if (split !== 'train' && split !== 'test') {
     throw new GlasswingError({

@@ -58,6 +58,13 @@ export async function sentiment(options: SentimentOptions = {}): Promise<TextDat
   try {
     const split = checkSplitOrAll(WHERE, options.split)
     const wanted = options.sources ?? [...SOURCES]
+    if (!Array.isArray(wanted))
+      throw new GlasswingError({
+        where: WHERE,
+        argument: 'options.sources',
+        expected: `an array of sources: ${SOURCES.map((s) => `'${s}'`).join(', ')}`,
+        received: describeValue(wanted),
+      })
     const unknown = wanted.find((s) => !SOURCES.includes(s))
     if (unknown !== undefined) {
       throw new GlasswingError({

@@ -1,5 +1,5 @@
 /** Layer-name lookups that fail helpfully. */
-import { GlasswingError } from '../errors'
+import { GlasswingError, describeValue } from '../errors'
 
 /** The names closest to `wanted` (edit distance, then shared prefix), best first. */
 export function nearestNames(wanted: string, names: readonly string[], count = 3): string[] {
@@ -23,7 +23,7 @@ export function checkLayerName(
     where,
     argument,
     expected: 'the name of one of the model’s layers',
-    received: typeof layer === 'string' ? `'${layer}'` : String(layer),
+    received: describeValue(layer),
     hint:
       names.length === 0
         ? 'This model exposes no layers.'

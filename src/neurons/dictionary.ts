@@ -3,6 +3,7 @@
  * examples with activation maps, activation statistics, tuning curves, a dissection label, and the
  * effect of ablating it. Each step can be switched off or given its own options.
  */
+import { checkNeuronsArguments } from './arguments'
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { describeValue, GlasswingError } from '../errors'
@@ -93,6 +94,7 @@ async function buildDictionary(
   options: NeuronsOptions,
   where: string,
 ): Promise<NeuronDictionary> {
+  checkNeuronsArguments(model, options, where)
   const { layer } = options
   const shape = modelImageShape(model, where)
   const { units: unitCount, spatial } = layerUnits(model, layer)

@@ -3,6 +3,7 @@
  * several layers), gw.tsne / gw.umap / gw.pca, and gw.quality. Input is normalized and checked here,
  * once; the methods see a clean Matrix.
  */
+import { checkModel } from '../model/check'
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { makeProvenance } from '../display/provenance'
@@ -78,6 +79,13 @@ export async function embed(
 ): Promise<Embedding> {
   await ensureBackend()
   try {
+    if (first instanceof tf.Tensor && (first.isDisposed || first.dtype === 'string'))
+      throw new GlasswingError({
+        where: 'gw.embed',
+        argument: 'data',
+        expected: 'points: a numeric tensor [n, features] or nested number arrays, or a model',
+        received: first.isDisposed ? 'a disposed tensor' : describeValue(first),
+      })
     const given = isModel(first) ? third : second instanceof tf.Tensor ? undefined : second
     if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
       throw new GlasswingError({
@@ -87,6 +95,7 @@ export async function embed(
         received: describeValue(given),
       })
     }
+    checkCommonEmbedOptions(given, 'gw.embed')
     if (isModel(first)) {
       const options = third ?? ({} as EmbedOptions)
       if (!(second instanceof tf.Tensor)) {
@@ -149,6 +158,21 @@ export async function embedLayers(
 ): Promise<LayerComparison> {
   await ensureBackend()
   try {
+    checkModel(model, 'gw.embedLayers')
+    checkCommonEmbedOptions(options, 'gw.embedLayers')
+    const fail = (argument: string, expected: string, value: unknown): never => {
+      throw new GlasswingError({
+        where: 'gw.embedLayers',
+        argument,
+        expected,
+        received: describeValue(value),
+      })
+    }
+    if (!(inputs instanceof tf.Tensor)) fail('inputs', 'a tensor of inputs for the model', inputs)
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      fail('options', "an object such as { layers: ['conv2d_1', 'dense_1'] }", options)
+    if (!Array.isArray(options.layers) || options.layers.length === 0)
+      fail('options.layers', 'a non-empty array of layer names', options.layers)
     return await embedModelLayers(model, inputs, options.layers, options, 'gw.embedLayers', true)
   } catch (error) {
     throw explainBackendError(error, 'gw.embedLayers')
@@ -240,6 +264,24 @@ async function embedModelLayers(
   where: string,
   keepLiveViews = false,
 ): Promise<LayerComparison> {
+  const expected = model.inputShape ?? []
+  const fits =
+    !inputs.isDisposed &&
+    inputs.dtype !== 'string' &&
+    (expected.length === 0 ||
+      (inputs.rank === expected.length &&
+        expected.every((dim, axis) => axis === 0 || dim === null || dim === inputs.shape[axis])))
+  if (!fits) {
+    throw new GlasswingError({
+      where,
+      argument: 'inputs',
+      expected: `a numeric batch of shape [n, ${expected
+        .slice(1)
+        .map((d) => d ?? '?')
+        .join(', ')}] for the model`,
+      received: inputs.isDisposed ? 'a disposed tensor' : describeValue(inputs),
+    })
+  }
   layers.forEach((layer, i) =>
     checkLayerName(
       layer,
@@ -357,4 +399,74 @@ async function embedMatrix(input: Matrix, options: EmbedOptions, context: Contex
   })
   live.finish(embedding, context.keepLiveView ?? false)
   return embedding
+}
+
+/** `classNames` and `reduce` checked (the others are checked where they are used). */
+function checkCommonEmbedOptions(options: CommonEmbedOptions | undefined, where: string): void {
+  if (!options) return
+  const { classNames, reduce, thumbnails } = options
+  const method = (options as { method?: unknown }).method
+  const methods = Object.keys(EMBEDDING_METHODS)
+  if (method !== undefined && !(typeof method === 'string' && methods.includes(method)))
+    throw new GlasswingError({
+      where,
+      argument: 'options.method',
+      expected: methods.map((m) => `'${m}'`).join(', '),
+      received: describeValue(method),
+    })
+  // Numbers of the methods' own options: anything else (a tensor, an object) is refused before use.
+  for (const key of [
+    'perplexity',
+    'iterations',
+    'neighbors',
+    'epochs',
+    'minDistance',
+    'components',
+    'seed',
+  ]) {
+    const value = (options as Record<string, unknown>)[key]
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
+      throw new GlasswingError({
+        where,
+        argument: `options.${key}`,
+        expected: 'a finite number',
+        received: describeValue(value),
+      })
+  }
+  const rate = (options as { learningRate?: unknown }).learningRate
+  if (
+    rate !== undefined &&
+    rate !== 'auto' &&
+    !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))
+  )
+    throw new GlasswingError({
+      where,
+      argument: 'options.learningRate',
+      expected: "'auto' or a finite number > 0",
+      received: describeValue(rate),
+    })
+  if (thumbnails !== undefined && !(Number.isSafeInteger(thumbnails) && thumbnails >= 0))
+    throw new GlasswingError({
+      where,
+      argument: 'options.thumbnails',
+      expected: 'a whole number >= 0',
+      received: describeValue(thumbnails),
+    })
+  if (
+    classNames !== undefined &&
+    !(Array.isArray(classNames) && classNames.every((n) => typeof n === 'string'))
+  )
+    throw new GlasswingError({
+      where,
+      argument: 'options.classNames',
+      expected: 'an array of class names (strings)',
+      received: describeValue(classNames),
+    })
+  if (reduce !== undefined && reduce !== false && !(Number.isSafeInteger(reduce) && reduce >= 2))
+    throw new GlasswingError({
+      where,
+      argument: 'options.reduce',
+      expected: 'a whole number of components >= 2, or false',
+      received: describeValue(reduce),
+    })
 }

@@ -1,4 +1,5 @@
 /** Baselines for path methods: what "absence of signal" the input is compared with. */
+import { FLOAT32_MAX } from '../perturbation/options'
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../../errors'
 import type { AttributionContext } from '../types'
@@ -28,11 +29,11 @@ export function makeBaseline(
 ): tf.Tensor {
   const inputs = context.inputs
   if (typeof baseline === 'number') {
-    if (!Number.isFinite(baseline)) {
+    if (!(Math.abs(baseline) <= FLOAT32_MAX)) {
       throw new GlasswingError({
         where: context.where,
         argument,
-        expected: 'a finite number (or a named baseline, or a tensor)',
+        expected: 'a finite float32 number (or a named baseline, or a tensor)',
         received: describeValue(baseline),
       })
     }

@@ -8,17 +8,23 @@ import type { Segmentation } from './segments'
 export type Baseline = number | tf.Tensor
 
 /** A whole number within bounds, or a GlasswingError naming the option. */
+/** The largest finite float32: a number beyond it is Infinity once in a tensor. */
+export const FLOAT32_MAX = 3.4028234663852886e38
+
+/** The largest count an option takes (samples, masks, batch size...): beyond it no array fits in memory. */
+const MAX_COUNT = 10_000_000
+
 export function checkCount(
   value: number,
   argument: string,
   context: AttributionContext,
   minimum = 1,
 ): number {
-  if (!Number.isInteger(value) || value < minimum) {
+  if (!Number.isSafeInteger(value) || value < minimum || value > MAX_COUNT) {
     throw new GlasswingError({
       where: context.where,
       argument: `options.${argument}`,
-      expected: `a whole number of at least ${minimum}`,
+      expected: `a whole number from ${minimum} to ${MAX_COUNT.toLocaleString('en')}`,
       received: describeValue(value),
     })
   }
@@ -41,9 +47,15 @@ export function checkPositive(value: number, argument: string, context: Attribut
 /** A baseline that broadcasts to one example. */
 export function checkBaseline(baseline: Baseline | undefined, context: AttributionContext): Baseline {
   if (baseline === undefined) return 0
-  if (typeof baseline === 'number' && Number.isFinite(baseline)) return baseline
+  if (typeof baseline === 'number' && Math.abs(baseline) <= FLOAT32_MAX) return baseline
   const example = context.inputs.shape.slice(1)
-  if (baseline instanceof tf.Tensor) {
+  const usable =
+    baseline instanceof tf.Tensor &&
+    !baseline.isDisposed &&
+    baseline.dtype !== 'string' &&
+    baseline.dtype !== 'complex64' &&
+    tf.tidy(() => tf.all(tf.isFinite(baseline.toFloat())).dataSync()[0] === 1)
+  if (usable) {
     const shape =
       baseline.rank === example.length + 1 && baseline.shape[0] === 1
         ? baseline.shape.slice(1)
@@ -55,7 +67,7 @@ export function checkBaseline(baseline: Baseline | undefined, context: Attributi
   throw new GlasswingError({
     where: context.where,
     argument: 'options.baseline',
-    expected: `a finite number or a tensor broadcastable to one example [${example.join(', ')}]`,
+    expected: `a finite number or a tensor of finite numbers broadcastable to one example [${example.join(', ')}]`,
     received: describeValue(baseline),
     hint: 'Use 0 (black), the data mean, or a blurred copy of the input.',
   })

@@ -53,7 +53,7 @@ describe('options that gave NaN or raw errors', () => {
   it('checks baselines: finite numbers, finite tensors of the right shape', async () => {
     for (const baseline of [Number.NaN, Infinity, -Infinity]) {
       const message = await refused({ method: 'integrated-gradients', baseline }, 'options.baseline')
-      expect(message).toMatch(/a finite number/)
+      expect(message).toMatch(/a finite float32 number/)
     }
     const holes = tf.fill([28, 28, 1], Number.NaN)
     expect(await refused({ method: 'integrated-gradients', baseline: holes }, 'options.baseline')).toMatch(

@@ -10,6 +10,8 @@ import {
   compare,
   load,
   embed,
+  embedLayers,
+  neurons,
   pca,
   tsne,
   umap,
@@ -195,7 +197,36 @@ const LOAD_KEYS = [
   'options.inputSize',
   'options.tags',
 ]
-const DATASET_KEYS = ['options', 'options.split', 'options.limit', 'options.start', 'options.watermark']
+const DATASET_KEYS = [
+  'options',
+  'options.split',
+  'options.limit',
+  'options.start',
+  'options.offset',
+  'options.watermark',
+  'options.sources',
+]
+const LAYERS_KEYS = [
+  'model',
+  'inputs',
+  'options',
+  'options.layers',
+  'options.method',
+  'options.pool',
+  'options.labels',
+]
+const NEURON_KEYS = [
+  'model',
+  'options',
+  'options.layer',
+  'options.data',
+  'options.labels',
+  'options.units',
+  'options.top',
+  'options.seed',
+  'options.inputRange',
+  'options.ablation',
+]
 
 const otherCase: fc.Arbitrary<Case> = fc.oneof(
   fc.record({
@@ -215,7 +246,23 @@ const otherCase: fc.Arbitrary<Case> = fc.oneof(
     }),
   }),
   fc.record({
-    fn: fc.constantFrom('mnist', 'fashionMnist'),
+    fn: fc.constant('embedLayers'),
+    corrupt: fc.uniqueArray(fc.record({ path: fc.constantFrom(...LAYERS_KEYS), value: hostile }), {
+      minLength: 1,
+      maxLength: 2,
+      selector: (entry) => entry.path,
+    }),
+  }),
+  fc.record({
+    fn: fc.constant('neurons'),
+    corrupt: fc.uniqueArray(fc.record({ path: fc.constantFrom(...NEURON_KEYS), value: hostile }), {
+      minLength: 1,
+      maxLength: 2,
+      selector: (entry) => entry.path,
+    }),
+  }),
+  fc.record({
+    fn: fc.constantFrom('mnist', 'fashionMnist', 'creditG', 'sentiment'),
     corrupt: fc.uniqueArray(fc.record({ path: fc.constantFrom(...DATASET_KEYS), value: hostile }), {
       minLength: 1,
       maxLength: 2,
@@ -282,6 +329,23 @@ export function callCase(
       args.data = f.inputs
       args.options = { method: 'pca', layer: 'flatten', quality: false }
       break
+    case 'embedLayers':
+      args.model = f.model
+      args.inputs = f.inputs
+      args.options = { layers: ['conv', 'flatten'], method: 'pca', quality: false }
+      break
+    case 'neurons':
+      args.model = f.model
+      args.options = {
+        layer: 'conv',
+        data: f.inputs,
+        top: 2,
+        visualize: false,
+        tuning: false,
+        dissection: false,
+        ablation: false,
+      }
+      break
     case 'load':
       args.source = tinyCnn()
       models.push(args.source as tf.LayersModel)
@@ -315,6 +379,14 @@ export function callCase(
       return quality(args.data as never, f.points, options as never)
     case 'load':
       return load(args.source as never, options as never)
+    case 'embedLayers':
+      return embedLayers(args.model as never, args.inputs as never, options as never)
+    case 'neurons':
+      return neurons(args.model as never, options as never)
+    case 'creditG':
+      return datasets.creditG(options as never)
+    case 'sentiment':
+      return datasets.sentiment(options as never)
     case 'mnist':
       return datasets.mnist(options as never)
     default:
