@@ -112,18 +112,9 @@ describe('XRAI', () => {
   })
 
   it('XRAI takes ImageNet-sized images (224 x 224 x 3 values were more than a spread argument list holds)', async () => {
+    // Pooling alone (3 channel means): its gradient needs no conv kernel, so it runs on wasm too.
     const big = await load(
-      tf.sequential({
-        layers: [
-          tf.layers.conv2d({
-            inputShape: [224, 224, 3],
-            filters: 2,
-            kernelSize: 1,
-            kernelInitializer: 'ones',
-          }),
-          tf.layers.globalAveragePooling2d({}),
-        ],
-      }),
+      tf.sequential({ layers: [tf.layers.globalAveragePooling2d({ inputShape: [224, 224, 3] })] }),
     )
     const photo = tf.tidy(() => tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 5))
     const masks = tf.tidy(() => tf.concat([tf.ones([112, 224]), tf.zeros([112, 224])]).reshape([1, 224, 224]))
