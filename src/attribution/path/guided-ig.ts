@@ -113,7 +113,9 @@ class GuidedPath {
     const at = (a: number, i: number) => baseline[i]! + (input[i]! - baseline[i]!) * a
     const l1Target = this.total * (1 - (step + 1) / steps)
     let gamma = Infinity
-    while (gamma > 1) {
+    // Each round with gamma > 1 moves the selected features to the end of the window; when none can
+    // move (round-off with very large baselines), stop instead of looping for ever.
+    for (let round = 0; gamma > 1 && round <= n; round++) {
       const old = Float64Array.from(x)
       for (let i = 0; i < n; i++) {
         const span = input[i]! - baseline[i]!
@@ -134,7 +136,11 @@ class GuidedPath {
       const selected = Array.from(grad, (g) => Math.abs(g) <= threshold && g !== Infinity)
       let l1Selected = 0
       for (let i = 0; i < n; i++) if (selected[i]) l1Selected += Math.abs(x[i]! - at(alphaMax, i))
-      gamma = l1Selected > 0 ? (l1Current - l1Target) / l1Selected : Infinity
+      if (l1Selected === 0) {
+        this.gather(old, actual)
+        return
+      }
+      gamma = (l1Current - l1Target) / l1Selected
       for (let i = 0; i < n; i++) {
         if (!selected[i]) continue
         const max = at(alphaMax, i)
