@@ -218,6 +218,14 @@ export function umap(
 export async function pca(data: MatrixLike, options: PcaOptions = {}): Promise<PcaModel> {
   await ensureBackend()
   try {
+    if (typeof options !== 'object' || options === null || Array.isArray(options))
+      throw new GlasswingError({
+        where: 'gw.pca',
+        argument: 'options',
+        expected: 'an object of options, such as { components: 50 }',
+        received: describeValue(options),
+      })
+    checkCommonEmbedOptions(options as CommonEmbedOptions, 'gw.pca')
     const matrix = toMatrix(data, 'gw.pca')
     validatePoints(matrix, 'gw.pca', 2)
     return fitPca(matrix, options)
