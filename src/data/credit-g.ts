@@ -8,7 +8,7 @@ import { ensureBackend, explainBackendError } from '../backend'
 import { JUPYTER_DISPLAY, type Displayable } from '../display/bundle'
 import { parseArff, type ArffAttribute } from './arff'
 import { tableBundle } from './display'
-import { checkSplitOrAll, selectRange } from './images'
+import { checkOptionsObject, checkSplitOrAll, selectRange } from './images'
 import { shuffledIndices } from './random'
 import { bundledFile } from './sources'
 import { encodeRows, fitEncoding, type TabularEncoding } from './tabular-encoding'
@@ -61,6 +61,7 @@ export interface TabularDataset extends Displayable {
 export async function creditG(options: CreditGOptions = {}): Promise<TabularDataset> {
   await ensureBackend()
   try {
+    checkOptionsObject(WHERE, options)
     const split = checkSplitOrAll(WHERE, options.split)
     const arff = parseArff(readFileSync(bundledFile('credit-g.arff'), 'utf8'), 'credit-g.arff')
     const classIndex = arff.attributes.length - 1

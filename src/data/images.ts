@@ -45,6 +45,18 @@ export interface ImageDataset extends Displayable {
 }
 
 /** The `split` option of data sets that also offer 'all' (default), checked. */
+/** Throws a GlasswingError naming `options` unless it is an object of options. */
+export function checkOptionsObject(where: string, options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new GlasswingError({
+      where,
+      argument: 'options',
+      expected: "an object of options, such as { split: 'test', limit: 1000 }",
+      received: describeValue(options),
+    })
+  }
+}
+
 export function checkSplitOrAll(where: string, split: unknown = 'all'): 'train' | 'test' | 'all' {
   if (split !== 'train' && split !== 'test' && split !== 'all') {
     throw new GlasswingError({

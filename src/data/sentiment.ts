@@ -8,7 +8,7 @@ import { ensureBackend, explainBackendError } from '../backend'
 import { describeValue, GlasswingError } from '../errors'
 import { JUPYTER_DISPLAY, type Displayable } from '../display/bundle'
 import { tableBundle } from './display'
-import { checkSplitOrAll, selectRange } from './images'
+import { checkOptionsObject, checkSplitOrAll, selectRange } from './images'
 import { shuffledIndices } from './random'
 import { npmPackageFile } from './sources'
 
@@ -56,6 +56,7 @@ export interface TextDataset extends Displayable {
 export async function sentiment(options: SentimentOptions = {}): Promise<TextDataset> {
   await ensureBackend()
   try {
+    checkOptionsObject(WHERE, options)
     const split = checkSplitOrAll(WHERE, options.split)
     const wanted = options.sources ?? [...SOURCES]
     if (!Array.isArray(wanted))
