@@ -40,6 +40,17 @@ export function checkNeuronsArguments(model: unknown, options: NeuronsOptions, w
       'images: a numeric tensor [n, height, width, channels]',
       images.isDisposed ? 'a disposed tensor' : images,
     )
+  const labels = options.labels ?? (data as { labels?: unknown } | undefined)?.labels
+  if (
+    labels !== undefined &&
+    !(
+      labels instanceof tf.Tensor &&
+      !labels.isDisposed &&
+      labels.rank === 1 &&
+      ['int32', 'float32'].includes(labels.dtype)
+    )
+  )
+    fail('options.labels', 'a 1-D int32 tensor of class indices, one per image', labels)
   for (const stage of ['visualize', 'tuning', 'dissection', 'ablation'] as const) {
     const value = options[stage]
     if (
