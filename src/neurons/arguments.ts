@@ -43,12 +43,7 @@ export function checkNeuronsArguments(model: unknown, options: NeuronsOptions, w
   const labels = options.labels ?? (data as { labels?: unknown } | undefined)?.labels
   if (
     labels !== undefined &&
-    !(
-      labels instanceof tf.Tensor &&
-      !labels.isDisposed &&
-      labels.rank === 1 &&
-      ['int32', 'float32'].includes(labels.dtype)
-    )
+    !(labels instanceof tf.Tensor && !labels.isDisposed && labels.rank === 1 && labels.dtype === 'int32')
   )
     fail('options.labels', 'a 1-D int32 tensor of class indices, one per image', labels)
   for (const stage of ['visualize', 'tuning', 'dissection', 'ablation'] as const) {
