@@ -453,6 +453,18 @@ function checkCommonEmbedOptions(options: CommonEmbedOptions | undefined, where:
       expected: "'auto' or a finite number > 0",
       received: describeValue(rate),
     })
+  const quality = options.quality
+  if (
+    quality !== undefined &&
+    typeof quality !== 'boolean' &&
+    (typeof quality !== 'object' || quality === null || Array.isArray(quality))
+  )
+    throw new GlasswingError({
+      where,
+      argument: 'options.quality',
+      expected: 'true, false or an object such as { k: 10 }',
+      received: describeValue(quality),
+    })
   if (thumbnails !== undefined && !(Number.isSafeInteger(thumbnails) && thumbnails >= 0))
     throw new GlasswingError({
       where,
