@@ -83,17 +83,22 @@ export function checkBackground(
   const example = context.inputs.shape.slice(1)
   const fits =
     background instanceof tf.Tensor &&
+    !background.isDisposed &&
+    background.dtype !== 'string' &&
+    background.dtype !== 'complex64' &&
     background.rank === example.length + 1 &&
     background.shape[0]! >= 1 &&
     example.every((size, axis) => background.shape[axis + 1] === size)
-  if (!fits || baseline !== undefined) {
+  const finite = fits && tf.tidy(() => tf.all(tf.isFinite(background.toFloat())).dataSync()[0] === 1)
+  if (!fits || !finite || baseline !== undefined) {
     throw new GlasswingError({
       where: context.where,
       argument: 'options.background',
-      expected: fits
-        ? 'a background set or a baseline, not both'
-        : `a tensor of rows shaped like the inputs, [B, ${example.join(', ')}]`,
-      received: fits ? 'both' : describeValue(background),
+      expected:
+        fits && finite
+          ? 'a background set or a baseline, not both'
+          : `a tensor of finite numbers, rows shaped like the inputs, [B, ${example.join(', ')}]`,
+      received: fits && finite ? 'both' : fits ? 'NaN or Infinity in it' : describeValue(background),
       hint: 'A few dozen representative rows (k-means centres, say) keep KernelSHAP fast.',
     })
   }
