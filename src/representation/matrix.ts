@@ -26,6 +26,14 @@ export const MAX_FEATURES = 1_000_000
  */
 export function toMatrix(input: MatrixLike, where: string, argument = 'data'): Matrix {
   if (input instanceof tf.Tensor) {
+    if (input.isDisposed || input.dtype === 'string' || input.dtype === 'complex64') {
+      throw new GlasswingError({
+        where,
+        argument,
+        expected: 'a numeric tensor of shape [points, features]',
+        received: input.isDisposed ? 'a disposed tensor' : describeValue(input),
+      })
+    }
     if (input.rank < 2) {
       throw new GlasswingError({
         where,
