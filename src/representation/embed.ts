@@ -246,6 +246,13 @@ export async function quality(
   options: QualityOptions = {},
 ): Promise<EmbeddingQuality> {
   await ensureBackend()
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new GlasswingError({
+      where: 'gw.quality',
+      argument: 'options',
+      expected: 'an object of options, such as { k: 10 }',
+      received: describeValue(options),
+    })
   return embeddingQuality(
     toMatrix(original, 'gw.quality', 'original'),
     toMatrix(embedded, 'gw.quality', 'embedded'),
