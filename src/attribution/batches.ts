@@ -27,10 +27,39 @@ const perRowFloats = new WeakMap<GlasswingModel, number>()
  * @example
  * defaultBatchSize(model, 28 * 28)   // 128 for a small MNIST CNN, fewer for an ImageNet model
  */
-export function defaultBatchSize(model: GlasswingModel, exampleSize: number): number {
+export function defaultBatchSize(
+  model: GlasswingModel,
+  exampleSize: number,
+  largest: number = MAX_DEFAULT_BATCH,
+): number {
   const floats = exampleSize + activationFloats(model, exampleSize)
   const rows = Math.floor(MEMORY_BUDGET_BYTES / (4 * 2 * floats))
-  return Math.max(1, Math.min(MAX_DEFAULT_BATCH, rows))
+  return Math.max(1, Math.min(largest, rows))
+}
+
+/**
+ * The largest default pass of path points or noisy copies (Integrated Gradients, GradientSHAP, the noise
+ * tunnel). These methods multiply every row by their steps or samples, so a few inputs already fill a
+ * pass of any size and memory stays flat as inputs grow; larger passes are faster per point (IG, 50
+ * steps x 32 MNIST digits: 0.36 s in 128-point passes, 0.27-0.29 s in 1,600-point ones).
+ */
+export const MAX_DEFAULT_POINTS = 1024
+
+/**
+ * How many path points or noisy copies one pass may hold: the `batchSize` the user gave, else as many as
+ * fit the memory budget, at most {@link MAX_DEFAULT_POINTS}.
+ *
+ * @example
+ * pointsPerPass(undefined, model, batch, 128)   // 1024 for a small MNIST CNN
+ */
+export function pointsPerPass(
+  given: unknown,
+  model: GlasswingModel,
+  inputs: tf.Tensor,
+  batchSize: number,
+): number {
+  if (given !== undefined) return batchSize
+  return defaultBatchSize(model, inputs.size / inputs.shape[0]!, MAX_DEFAULT_POINTS)
 }
 
 /** Floats of activation per example: every layer's output of a Layers model; an estimate otherwise. */

@@ -17,6 +17,7 @@ interface Scoring {
   neuron: { layer: string; flatIndex: number } | null
   capture: OutputCapture | null
   batchSize: number
+  pointsPerPass: number
   examples: number
   seed: number
 }
@@ -58,6 +59,8 @@ export function createContext(input: {
   seed: number
   span?: RowSpan & { examples: number }
   batchSize?: number
+  /** Path points or noisy copies per pass (default: `batchSize`). */
+  pointsPerPass?: number
   /** The smallest and largest value of all the rows explained (default: of `inputs`). */
   inputRange?: () => readonly [number, number]
   capture?: OutputCapture
@@ -78,6 +81,7 @@ export function createContext(input: {
     neuron: input.neuron ? resolveNeuron(model, input.neuron, where) : null,
     capture: input.capture ?? null,
     batchSize: input.batchSize ?? MAX_DEFAULT_BATCH,
+    pointsPerPass: input.pointsPerPass ?? input.batchSize ?? MAX_DEFAULT_BATCH,
     examples: span.examples,
     seed: input.seed,
   }
@@ -160,6 +164,7 @@ function contextOver(
     draws: rows.draws,
     span: rows.span,
     batchSize: scoring.batchSize,
+    pointsPerPass: scoring.pointsPerPass,
     inputRange: rows.inputRange,
     score,
     objective(batch, rows, forward) {

@@ -19,7 +19,7 @@ export interface NoiseTunnelOptions {
   samples?: number
   /** Standard deviation of the Gaussian noise, in input units (default 15% of the inputs' range). */
   stdev?: number
-  /** At most this many noisy copies per call of the wrapped method (default: the common `batchSize`). */
+  /** At most this many noisy copies per call of the wrapped method (default: the `batchSize` given, else up to 1,024 within the memory budget). */
   samplesPerPass?: number
 }
 
@@ -117,7 +117,7 @@ function resolveNoise(
   const stdev = options.stdev ?? 0.15 * (context.inputRange()[1] - context.inputRange()[0])
   if (typeof stdev !== 'number' || !Number.isFinite(stdev) || stdev < 0)
     fail('options.noise.stdev', 'a finite number >= 0', stdev)
-  const samplesPerPass = options.samplesPerPass ?? context.batchSize
+  const samplesPerPass = options.samplesPerPass ?? context.pointsPerPass
   if (!Number.isSafeInteger(samplesPerPass) || samplesPerPass < 1)
     fail('options.noise.samplesPerPass', 'a whole number >= 1', samplesPerPass)
   return { type, samples, stdev, samplesPerPass }

@@ -6,7 +6,7 @@ import { GlasswingError } from '../errors'
 import type { GlasswingModel } from '../model'
 import { releaseFailedTape } from '../model/tape'
 import { Attribution, type ExamplePrediction } from './attribution'
-import { attributeInBatches, predictInBatches, resolveBatchSize } from './batches'
+import { attributeInBatches, pointsPerPass, predictInBatches, resolveBatchSize } from './batches'
 import { checkCommonOptions } from './common-options'
 import { createContext, rangeOf, type OutputCapture } from './context'
 import type { RowSpan } from './draws'
@@ -65,6 +65,7 @@ async function compute<Options extends object>(
   try {
     const examples = batch.shape[0]!
     const batchSize = resolveBatchSize(options.batchSize, model, batch, where)
+    const points = pointsPerPass(options.batchSize, model, batch, batchSize)
     const shared = sharedPass(method, model, options, examples, where)
     let outputData: Float32Array
     let classes: number
@@ -100,6 +101,7 @@ async function compute<Options extends object>(
         seed,
         span: { ...span, examples },
         batchSize,
+        pointsPerPass: points,
         inputRange,
         ...(shared ? { capture: shared.capture(inputs, span.first) } : {}),
       })
@@ -116,6 +118,7 @@ async function compute<Options extends object>(
         seed,
         span: { first: 0, count: examples, total: rows, examples },
         batchSize,
+        pointsPerPass: points,
         inputRange,
       }),
     )

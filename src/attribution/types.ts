@@ -76,6 +76,11 @@ export interface AttributionContext {
   readonly span: RowSpan & { examples: number }
   /** At most this many rows per model pass (the common `batchSize` option, resolved). */
   readonly batchSize: number
+  /**
+   * At most this many path points or noisy copies per pass (IG, GradientSHAP, the noise tunnel): the
+   * `batchSize` the user gave, else a larger default that still fits the memory budget.
+   */
+  readonly pointsPerPass: number
   /** The smallest and largest input value over all the rows explained ('black', 'uniform', noise). */
   inputRange(): readonly [number, number]
   /** The target's score per row of `outputs` (model outputs for a batch made from `rows`). */

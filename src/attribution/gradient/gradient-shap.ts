@@ -39,7 +39,7 @@ export const gradientShap: AttributionMethod<GradientShapOptions> = {
       baselines: options.baselines ?? 'zero',
       samples: options.samples ?? 20,
       stdev: options.stdev ?? 0,
-      internalBatchSize: options.internalBatchSize ?? context.batchSize,
+      internalBatchSize: options.internalBatchSize ?? context.pointsPerPass,
     }
     const check = (ok: boolean, argument: string, expected: string, value: unknown) => {
       if (!ok)

@@ -21,7 +21,7 @@ export interface IntegratedGradientsOptions {
   baseline: Baseline
   /** Blur radius in pixels (standard deviation) of the 'blurred' baseline (default 5). */
   blurSigma: number
-  /** At most this many path points per pass: bounds memory at any step count (default: the common `batchSize`). */
+  /** At most this many path points per pass: bounds memory at any step count (default: the `batchSize` given, else up to 1,024 within the memory budget). */
   internalBatchSize: number
 }
 
@@ -35,7 +35,7 @@ export function resolvePathOptions(
     rule: options.rule ?? 'gauss-legendre',
     baseline: options.baseline ?? 'zero',
     blurSigma: options.blurSigma ?? 5,
-    internalBatchSize: options.internalBatchSize ?? context.batchSize,
+    internalBatchSize: options.internalBatchSize ?? context.pointsPerPass,
   }
   const fail = (argument: string, expected: string, value: unknown): never => {
     throw new GlasswingError({ where: context.where, argument, expected, received: describeValue(value) })
