@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError } from '../../errors'
 import type { GlasswingModel } from '../../model'
+import { throwIfInterrupted } from '../../session/interrupt'
 import { modelImageShape } from '../model-shape'
 import { requireSpatial } from '../objectives/select'
 import type { StimulusShape } from '../stimuli/types'
@@ -87,26 +88,33 @@ export function dissect(model: GlasswingModel, layer: string, options: DissectOp
     })
   }
   const [low, high] = options.inputRange ?? [0, 1]
-  const result = tf.tidy(() => {
-    const maps = activationMaps(model, layer, probes, shape, low, high) // [pixels, units]
-    const units = maps.shape[1]
+  const maps = tf.tidy(() => activationMaps(model, layer, probes, shape, low, high)) // [pixels, units]
+  const conceptMasks = tf.tensor2d(concatenate(probes.masks), [probes.masks.length, pixels]) // [K, pixels]
+  const conceptSizes = conceptMasks.sum(1) // [K]
+  const iouValues: number[][] = []
+  const thresholds: number[] = []
+  try {
     const k = Math.max(1, Math.round(quantile * pixels))
-    const thresholds = tf.topk(maps.transpose(), k, false).values.min(1) // [units]
-    // Ties at the threshold are kept; a silent unit (threshold 0) selects nothing.
-    const selected = maps.greaterEqual(thresholds).logicalAnd(maps.greater(0)).cast('float32')
-    const conceptMasks = tf.tensor2d(concatenate(probes.masks), [probes.masks.length, pixels]).transpose() // [pixels, K]
-    const intersection = selected.matMul(conceptMasks, true, false) // [units, K]
-    const union = selected
-      .sum(0)
-      .reshape([units, 1])
-      .add(conceptMasks.sum(0).reshape([1, -1]))
-      .sub(intersection)
-    return { iou: intersection.div(union.maximum(1)), thresholds }
-  })
-  const iouValues = result.iou.arraySync() as number[][]
-  const thresholds = Array.from(result.thresholds.dataSync())
-  result.iou.dispose()
-  result.thresholds.dispose()
+    // One unit at a time: each step is a few operations on one column (over a large probe set, one top-k
+    // over every unit at once is a single native operation of seconds that no interrupt could stop).
+    for (let unit = 0; unit < maps.shape[1]; unit++) {
+      throwIfInterrupted('gw.dissect')
+      const { iou, threshold } = tf.tidy(() => {
+        const column = maps.slice([0, unit], [pixels, 1]).reshape([pixels])
+        const threshold = tf.topk(column, k, false).values.min()
+        // Ties at the threshold are kept; a silent unit (threshold 0) selects nothing.
+        const selected = column.greaterEqual(threshold).logicalAnd(column.greater(0)).cast('float32')
+        const intersection = conceptMasks.matMul(selected.reshape([pixels, 1])).reshape([-1]) // [K]
+        const union = selected.sum().add(conceptSizes).sub(intersection)
+        return { iou: intersection.div(union.maximum(1)), threshold }
+      })
+      iouValues.push(Array.from(iou.dataSync()))
+      thresholds.push(threshold.dataSync()[0]!)
+      tf.dispose([iou, threshold])
+    }
+  } finally {
+    tf.dispose([maps, conceptMasks, conceptSizes])
+  }
   const labels = iouValues.map((row, unit) => {
     let best = 0
     row.forEach((v, k) => {
