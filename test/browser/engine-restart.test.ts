@@ -42,13 +42,32 @@ describe('the engine stops under open views', () => {
   it('the view says so at once, the cell shows the reason, and %replay restores the model', async () => {
     const status = page.locator('.jp-Notebook .jp-Cell').nth(1).locator('.gw-status')
     await expect.poll(() => status.count(), { timeout: 10_000 }).toBe(1)
+    // The view opens its link to the kernel once it sits in the notebook: wait until the front end holds
+    // that comm, then run a cell, so that the kernel has handled the comm's opening (the shell channel keeps
+    // order) before the engine is killed; a link opened after the kill has nothing to be told.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            type Shell = {
+              currentWidget?: {
+                sessionContext?: { session?: { kernel?: { _comms?: Map<string, unknown> } } }
+              }
+            }
+            const app = (window as unknown as { jupyterapp: { shell: Shell } }).jupyterapp
+            return app.shell.currentWidget?.sessionContext?.session?.kernel?._comms?.size ?? 0
+          }),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0)
+    await runExtraCell(page, '1')
     const killed = await runExtraCell(page, "process.kill(process.pid, 'SIGKILL')")
     expect(killed).toContain('Glasswing: the engine stopped: it was killed by SIGKILL')
-    expect(killed).toMatch(/run %replay in a cell: it reruns the 2 cells .* and so restores model, images\./)
+    expect(killed).toMatch(/run %replay in a cell: it reruns the 3 cells .* and so restores model, images\./)
     // Told at once: the kernel closed the view's link when the engine died, before any request.
     await expect.poll(() => status.textContent(), { timeout: 5_000 }).toMatch(/^The kernel's engine stopped/)
     const replayed = await runExtraCell(page, '%replay')
-    expect(replayed).toContain('Restored model, images (2 cells).')
+    expect(replayed).toContain('Restored model, images (3 cells).')
     const after = await runExtraCell(page, 'console.log(model.predict(images).shape.join("x"))')
     expect(after.trim()).toBe('2x10')
     await page.screenshot({ path: join(SCREENSHOTS, 'engine-restart.png'), fullPage: true })
