@@ -1,6 +1,6 @@
 // Short model names (gw.load('efficientnet-lite0')) and options.inputSize, without the converted model:
 // the error when it was never provisioned, and a small fully convolutional model rebuilt for another size.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
@@ -9,6 +9,7 @@ import { datasets } from '../../../src/data'
 import { GlasswingError } from '../../../src/errors'
 import { load } from '../../../src/model'
 import { installedModel } from '../../../src/model/catalog'
+import { saveToFolder } from './helpers'
 
 let empty: string
 let previous: string | undefined
@@ -37,20 +38,6 @@ function fullyConvolutional(height = 16, width = 16): tf.LayersModel {
   const pooled = tf.layers.globalAveragePooling2d({}).apply(conv.apply(input)) as tf.SymbolicTensor
   const output = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor
   return tf.model({ inputs: input, outputs: output })
-}
-
-async function saveToFolder(model: tf.LayersModel): Promise<string> {
-  const folder = mkdtempSync(join(tmpdir(), 'gw-model-'))
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const { weightData, weightSpecs, ...rest } = artifacts
-      const json = { ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }
-      writeFileSync(join(folder, 'model.json'), JSON.stringify(json))
-      writeFileSync(join(folder, 'weights.bin'), Buffer.from(weightData as ArrayBuffer))
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
-    }),
-  )
-  return folder
 }
 
 describe('gw.load by short name', () => {

@@ -1,4 +1,7 @@
 // Small models built in tests: deterministic weights so that expectations are fixed numbers.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 
 /** A seeded 4-layer CNN (conv, pool, flatten, dense) on 8x8x1 inputs with 3 classes. */
@@ -50,4 +53,19 @@ export async function expectNoLeak<T>(body: () => Promise<T> | T): Promise<T> {
   const after = tf.memory().numTensors
   if (after !== before) throw new Error(`leaked ${after - before} tensors`)
   return result
+}
+
+/** Saves a Layers model as a tfjs model folder (model.json + weights.bin) in a new temporary folder. */
+export async function saveToFolder(model: tf.LayersModel): Promise<string> {
+  const folder = mkdtempSync(join(tmpdir(), 'gw-model-'))
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const { weightData, weightSpecs, ...rest } = artifacts
+      const json = { ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }
+      writeFileSync(join(folder, 'model.json'), JSON.stringify(json))
+      writeFileSync(join(folder, 'weights.bin'), Buffer.from(weightData as ArrayBuffer))
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
+    }),
+  )
+  return folder
 }

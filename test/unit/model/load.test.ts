@@ -1,25 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { GlasswingError } from '../../../src'
 import { load } from '../../../src/model'
-import { expectNoLeak, skipModel, tinyCnn } from './helpers'
-
-async function saveToFolder(model: tf.LayersModel): Promise<string> {
-  const folder = mkdtempSync(join(tmpdir(), 'gw-model-'))
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const { weightData, weightSpecs, ...rest } = artifacts
-      const json = { ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }
-      writeFileSync(join(folder, 'model.json'), JSON.stringify(json))
-      writeFileSync(join(folder, 'weights.bin'), Buffer.from(weightData as ArrayBuffer))
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
-    }),
-  )
-  return folder
-}
+import { expectNoLeak, saveToFolder, skipModel, tinyCnn } from './helpers'
 
 describe('gw.load', () => {
   it('loads a Layers model from a folder, names its layers and predicts like tfjs', async () => {
