@@ -111,3 +111,5 @@ export {
   type PcaOptions,
   type Pooling,
 } from './representation'
+/** Jobs: data-set-wide computations sharded over local workers, Ray, Slurm or Kubernetes (gw.jobs). */
+export { jobs, JobHandle, JobArray, type JobSpec, type JobStatus, type SubmitOptions } from './jobs'

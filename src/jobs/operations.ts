@@ -1,0 +1,118 @@
+/**
+ * The operations a job can run, one entry per kind: how to compute one shard's examples, and how to
+ * join the shards' parts into the result the in-process call returns. Adding an operation (an
+ * evaluation metric, top examples, an ablation effect) is one entry here and one kind in spec.ts.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { explain, type ExplainOptions } from '../attribution'
+import { Attribution, type AttributionData } from '../attribution/attribution'
+import type { GlasswingModel } from '../model'
+import { throwIfInterrupted } from '../session/interrupt'
+import { JobArray } from './job-array'
+import type { JobOperation } from './spec'
+
+/** A shard's output: arrays written as .npy files (batch axis first) and JSON metadata. */
+export interface PartOutput {
+  arrays: Record<string, { values: Float32Array | Int32Array; shape: number[] }>
+  /** Per-row metadata and the fields every part shares (method, parameters, provenance...). */
+  meta: Record<string, unknown>
+}
+
+/** A part read back for the merge: its arrays, its metadata, and where its examples start in the job. */
+export interface PartInput extends PartOutput {
+  start: number
+  end: number
+}
+
+/** One operation kind. */
+export interface Operation {
+  /** Computes examples `inputs` (the shard's, batch axis first); the caller owns `inputs`. */
+  run(model: GlasswingModel, inputs: tf.Tensor, batchSize: number): Promise<PartOutput>
+  /** Joins the parts, in shard order, into the operation's result. */
+  merge(parts: PartInput[]): unknown
+}
+
+const explainOperation = (options: Record<string, unknown>): Operation => ({
+  async run(model, inputs, batchSize) {
+    const result = await explain(model, inputs, { ...options, batchSize } as ExplainOptions)
+    const { values, inputs: explained, exampleOf, targets, predictions, delta, ...shared } = result.data
+    return {
+      arrays: {
+        values: { values, shape: result.data.shape },
+        inputs: { values: explained, shape: result.data.inputShape },
+      },
+      meta: { exampleOf, targets, predictions, delta, shared },
+    }
+  },
+  merge(parts) {
+    const first = parts.find((part) => part.end > part.start) ?? parts[0]
+    const shared = first.meta.shared as Omit<AttributionData, 'values' | 'inputs'>
+    const rows = (name: string) => parts.flatMap((part) => part.meta[name] as unknown[])
+    const exampleOf = parts.flatMap((part) => (part.meta.exampleOf as number[]).map((i) => i + part.start))
+    const deltas = parts.map((part) => part.meta.delta as number[] | null)
+    const data: AttributionData = {
+      ...shared,
+      values: concat(parts.map((part) => part.arrays.values.values as Float32Array)),
+      shape: [exampleOf.length, ...shared.shape.slice(1)],
+      inputs: concat(parts.map((part) => part.arrays.inputs.values as Float32Array)),
+      inputShape: [parts.at(-1)!.end - parts[0].start, ...shared.inputShape.slice(1)],
+      exampleOf,
+      targets: rows('targets') as (number | null)[],
+      predictions: parts.some((part) => part.meta.predictions === null)
+        ? null
+        : (rows('predictions') as AttributionData['predictions']),
+      delta: deltas.some((delta) => delta === null) ? null : (deltas.flat() as number[]),
+      single: false,
+    }
+    return new Attribution(data)
+  },
+})
+
+const activationsOperation = (layer: string): Operation => ({
+  async run(model, inputs, batchSize) {
+    const count = inputs.shape[0]
+    const chunks: Float32Array[] = []
+    let shape: number[] = [0]
+    for (let first = 0; first < count; first += batchSize) {
+      throwIfInterrupted('glasswing job (activations)', { done: first, total: count, unit: 'examples' })
+      const size = Math.min(batchSize, count - first)
+      const activation = tf.tidy(() => {
+        const batch = tf.slice(inputs, [first], [size])
+        return model.activations(batch, layer)[layer]
+      })
+      shape = activation.shape
+      chunks.push((await activation.data()) as Float32Array)
+      activation.dispose()
+    }
+    return {
+      arrays: { values: { values: concat(chunks), shape: [count, ...shape.slice(1)] } },
+      meta: { layer, fingerprint: model.fingerprint },
+    }
+  },
+  merge(parts) {
+    const shape = parts.find((part) => part.end > part.start)?.arrays.values.shape ?? [0]
+    const values = concat(parts.map((part) => part.arrays.values.values as Float32Array))
+    const rows = parts.at(-1)!.end - parts[0].start
+    return new JobArray(`activations at ${layer}`, values, [rows, ...shape.slice(1)])
+  },
+})
+
+/** The operation a job names. */
+export function operationOf(operation: JobOperation): Operation {
+  switch (operation.kind) {
+    case 'explain':
+      return explainOperation(operation.options)
+    case 'activations':
+      return activationsOperation(operation.layer)
+  }
+}
+
+function concat(arrays: Float32Array[]): Float32Array {
+  const out = new Float32Array(arrays.reduce((sum, array) => sum + array.length, 0))
+  let at = 0
+  for (const array of arrays) {
+    out.set(array, at)
+    at += array.length
+  }
+  return out
+}

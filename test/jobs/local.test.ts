@@ -1,0 +1,79 @@
+// The local runner: worker processes on this machine compute a saliency job whose merged result equals
+// gw.explain in this process bit for bit; a rerun skips finished parts; a killed worker's shard is retried.
+import { unlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import * as gw from '../../src'
+import type { LocalRunningJob } from '../../src/jobs/runners/local'
+import { firstDifference, inProcess, saliencyJob } from './helpers'
+
+const LIMIT = 700 // 11 passes of 64: shards of 2 or 3 passes and a short last pass
+
+describe('gw.jobs.submit (local runner)', () => {
+  it('merges parts into the in-process Attribution, bit for bit, and leaves no tensor', async () => {
+    const expected = await inProcess(LIMIT)
+    const before = tf.memory().numTensors
+    const job = saliencyJob(LIMIT, 4)
+    const handle = await gw.jobs.submit(job, { runner: 'local', workers: 2 })
+    const result = (await handle.result()) as gw.Attribution
+    expect(tf.memory().numTensors).toBe(before)
+    expect(result).toBeInstanceOf(gw.Attribution)
+    expect(result.shape).toEqual(expected.shape)
+    expect(firstDifference(result.values, expected.values)).toBe(-1)
+    expect(firstDifference(result.data.inputs, expected.data.inputs)).toBe(-1)
+    expect(result.targets).toEqual(expected.targets)
+    expect(result.data.exampleOf).toEqual(expected.data.exampleOf)
+    expect(result.predictions).toEqual(expected.predictions)
+    const status = handle.status()
+    expect(status).toMatchObject({ shards: 4, done: 4, failed: 0, examples: LIMIT, examplesDone: LIMIT })
+    expect(status.throughput).toBeGreaterThan(0)
+
+    // A second submission finds every part complete and starts no worker.
+    const again = await gw.jobs.submit(job.output + '/job.json', { runner: 'local', workers: 2 })
+    expect(again.status().skipped).toBe(4)
+    const resumed = (await again.result()) as gw.Attribution
+    expect(firstDifference(resumed.values, expected.values)).toBe(-1)
+    expect(again.shards.every((s) => s.attempts === 0)).toBe(true)
+
+    // With one part's mark removed, only that shard runs again.
+    unlinkSync(join(job.output, 'parts', 'part-00002.json'))
+    const partial = await gw.jobs.submit(job.output + '/job.json', { runner: 'local', workers: 2 })
+    expect(partial.shards.map((s) => s.attempts > 0 || s.state !== 'done')).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ])
+    const repaired = (await partial.result()) as gw.Attribution
+    expect(firstDifference(repaired.values, expected.values)).toBe(-1)
+  })
+
+  it('retries the shard of a worker killed mid-shard and still gives the complete result', async () => {
+    const expected = await inProcess(LIMIT)
+    const job = saliencyJob(LIMIT, 5)
+    const handle = await gw.jobs.submit(job, { runner: 'local', workers: 2, retries: 2 })
+    const processes = (handle.running as LocalRunningJob).processes
+    // Kill the first worker while it loads TensorFlow and the model, before it can write its part.
+    const [shard, victim] = [...processes.entries()][0]
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    expect(victim.exitCode).toBeNull()
+    victim.kill('SIGKILL')
+    const result = (await handle.result()) as gw.Attribution
+    const status = handle.status()
+    expect(status.failed).toBe(0)
+    expect(status.failures).toEqual([
+      expect.stringMatching(new RegExp(`^shard ${shard} attempt 1: killed by SIGKILL`)),
+    ])
+    expect(handle.shards[shard].attempts).toBe(2)
+    expect(firstDifference(result.values, expected.values)).toBe(-1)
+  })
+
+  it('reports a shard that fails on every attempt, naming its log', async () => {
+    const job = saliencyJob(128, 2)
+    job.model = join(job.output, 'no-such-model')
+    const handle = await gw.jobs.submit(job, { runner: 'local', workers: 2, retries: 1 })
+    await expect(handle.result()).rejects.toThrow(/2 shard\(s\) failed after every retry.*log:/s)
+    expect(handle.status().failures).toHaveLength(4)
+  })
+})
