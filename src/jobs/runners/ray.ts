@@ -1,5 +1,5 @@
 /**
- * The Ray runner, through Ray's language-neutral Jobs REST API (the dashboard, port 8265): the job's
+ * The Ray runner, through Ray's language-neutral Jobs REST API (plain HTTP from Node) (the dashboard, port 8265): the job's
  * description is uploaded as the working directory (`PUT /api/packages/gcs/_ray_pkg_<hash>.zip`), each
  * shard is one Ray job (`POST /api/jobs/`, entrypoint `node .../cli.js run job.json --shard N`, with
  * its CPU and GPU requests, so Ray runs as many at once as the cluster has room for), polled
@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { dirname } from 'node:path'
 import { GlasswingError } from '../../errors'
 import type { LoadedJob } from '../parts'
@@ -41,18 +43,23 @@ export function rayClient(address: string, headers: Record<string, string> = {})
   const base = address.replace(/\/+$/, '')
   const call = async (method: string, path: string, body?: Uint8Array | object): Promise<unknown> => {
     const isBytes = body instanceof Uint8Array
-    const response = await fetch(`${base}${path}`, {
+    const payload =
+      body === undefined ? undefined : isBytes ? Buffer.from(body) : Buffer.from(JSON.stringify(body))
+    const { status, text } = await request(
+      `${base}${path}`,
       method,
-      headers: { ...headers, ...(body && !isBytes ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: isBytes ? body : JSON.stringify(body) } : {}),
-    })
-    const text = await response.text()
-    if (!response.ok) {
+      {
+        ...headers,
+        ...(payload ? { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' } : {}),
+      },
+      payload,
+    )
+    if (status < 200 || status >= 300) {
       throw new GlasswingError({
         where: 'gw.jobs (ray)',
         argument: 'options.address',
         expected: `Ray's Jobs API to accept ${method} ${path}`,
-        received: `HTTP ${response.status}: ${text.slice(0, 300)}`,
+        received: `HTTP ${status}: ${text.slice(0, 300)}`,
         hint: 'Check the address (the dashboard, port 8265), the headers (auth), and the Ray version (2.x).',
       })
     }
@@ -79,6 +86,36 @@ export function rayClient(address: string, headers: Record<string, string> = {})
       await call('POST', `/api/jobs/${id}/stop`)
     },
   }
+}
+
+/**
+ * One HTTP request with node:http(s). Not `fetch`: undici's fetch sends `Sec-Fetch-Mode: cors`, and Ray's
+ * dashboard refuses a PUT or POST that looks like browser traffic (HTTP 405).
+ */
+function request(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; text: string }> {
+  const target = new URL(url)
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const outgoing = send(
+      target,
+      { method, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        )
+        response.on('error', reject)
+      },
+    )
+    outgoing.on('error', reject)
+    outgoing.end(body)
+  })
 }
 
 export function rayRunner(options: RayRunnerOptions): Runner {
