@@ -12,13 +12,14 @@ import { mergeJob, missingShards } from './merge'
 import { readJob, type LoadedJob } from './parts'
 import { localRunner, type LocalRunnerOptions } from './runners/local'
 import { rayRunner, type RayRunnerOptions } from './runners/ray'
+import { slurmRunner, type SlurmRunnerOptions } from './runners/slurm'
 import type { Runner, RunningJob } from './runners/types'
 import { shardRange } from './shards'
 import { checkJob, type JobSpec } from './spec'
 import { jobSize } from './worker'
 
 /** Where to run a job. */
-export type SubmitOptions = LocalRunnerOptions | RayRunnerOptions
+export type SubmitOptions = LocalRunnerOptions | RayRunnerOptions | SlurmRunnerOptions
 
 /** One shard's state in a handle. */
 export interface ShardState {
@@ -211,7 +212,7 @@ function runnerOf(options: SubmitOptions): Runner {
     throw new GlasswingError({
       where: 'gw.jobs.submit',
       argument: 'options',
-      expected: "{ runner: 'local', workers } or { runner: 'ray', address }",
+      expected: "{ runner: 'local', workers }, { runner: 'ray', address } or { runner: 'slurm' }",
       received: describeValue(options),
     })
   }
@@ -220,11 +221,13 @@ function runnerOf(options: SubmitOptions): Runner {
       return localRunner(options)
     case 'ray':
       return rayRunner(options)
+    case 'slurm':
+      return slurmRunner(options)
     default:
       throw new GlasswingError({
         where: 'gw.jobs.submit',
         argument: 'options.runner',
-        expected: "'local' or 'ray' (Slurm and Kubernetes: gw.jobs.slurmScript / kubernetesManifest)",
+        expected: "'local', 'ray' or 'slurm' (Kubernetes: gw.jobs.kubernetesManifest)",
         received: describeValue((options as { runner: unknown }).runner),
       })
   }

@@ -14,7 +14,7 @@ export { JobHandle, type JobStatus, type ShardState, type SubmitOptions } from '
 export type { JobSpec, JobData, JobOperation } from './spec'
 export type { LocalRunnerOptions } from './runners/local'
 export type { RayRunnerOptions } from './runners/ray'
-export type { SlurmOptions } from './runners/slurm'
+export type { SlurmOptions, SlurmRunnerOptions } from './runners/slurm'
 export type { KubernetesOptions } from './runners/kubernetes'
 export { JobArray } from './job-array'
 

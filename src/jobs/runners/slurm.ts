@@ -4,9 +4,10 @@
  * for the user to submit. Nodes need Node.js, Glasswing and a file system shared with the notebook.
  */
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { LoadedJob } from '../parts'
+import { completePart, type LoadedJob } from '../parts'
+import type { Runner, RunnerEvents, RunningJob } from './types'
 import { workerScript } from './worker-command'
 
 /** Options of the Slurm script. */
@@ -64,8 +65,79 @@ export function writeSlurmScript(
   shards?: number[],
 ): { script: string; jobId: string | null } {
   const script = join(job.output, 'job.sbatch')
+  mkdirSync(join(job.output, 'logs'), { recursive: true }) // Slurm does not create the log folder
   writeFileSync(script, slurmScript(job, options, shards), { mode: 0o755 })
   if (!options.submit) return { script, jobId: null }
   const reply = execFileSync('sbatch', ['--parsable', script], { encoding: 'utf8' })
   return { script, jobId: reply.trim().split(';')[0] }
+}
+
+/** Options of the Slurm runner of `gw.jobs.submit` (the script is submitted with sbatch). */
+export interface SlurmRunnerOptions extends SlurmOptions {
+  runner: 'slurm'
+  /** Seconds between polls (default 1). */
+  pollSeconds?: number
+}
+
+/**
+ * The Slurm runner: submits the array script, then watches the parts appear on the shared file system
+ * and the array leave the queue (`squeue`); an attempt retried inside a task is reported from its log.
+ */
+export function slurmRunner(options: SlurmRunnerOptions): Runner {
+  const poll = (options.pollSeconds ?? 1) * 1000
+  return {
+    name: 'slurm',
+    start(job: LoadedJob, shards: number[], events: RunnerEvents): RunningJob {
+      let jobId: string | null = null
+      let cancelled = false
+      const waiting = new Set(shards)
+      const report = (shard: number, final: boolean) => {
+        const log = join(job.output, 'logs', `slurm-shard-${shard}.log`)
+        const text = existsSync(log) ? readFileSync(log, 'utf8') : ''
+        const attempts = [...text.matchAll(/glasswing: shard \d+ attempt (\d+) failed/g)].map((m) =>
+          Number(m[1]),
+        )
+        attempts.forEach((attempt, i) => {
+          const last = final && i === attempts.length - 1
+          events.failed(
+            shard,
+            attempt,
+            `Slurm task ${jobId}_${shard} attempt ${attempt} failed (log: ${log})`,
+            last,
+          )
+        })
+        if (final && attempts.length === 0)
+          events.failed(shard, 1, `Slurm task ${jobId}_${shard} ended without a part (log: ${log})`, true)
+      }
+      const settled = (async () => {
+        jobId = writeSlurmScript(job, { ...options, submit: true }, shards).jobId
+        for (const shard of shards) events.started(shard, 1, `slurm ${jobId}_${shard}`)
+        while (waiting.size > 0 && !cancelled) {
+          await new Promise((resolve) => setTimeout(resolve, poll))
+          const queued = execFileSync('squeue', ['-h', '-j', jobId!, '-o', '%i'], { encoding: 'utf8' }).trim()
+          for (const shard of [...waiting]) {
+            if (completePart(job, shard)) {
+              waiting.delete(shard)
+              report(shard, false)
+              events.finished(shard)
+            }
+          }
+          if (queued === '') {
+            // The array left the queue: shards still without a part failed on every attempt.
+            for (const shard of waiting) report(shard, true)
+            waiting.clear()
+          }
+        }
+      })()
+      return {
+        settled: settled.catch((error: unknown) => {
+          for (const shard of waiting) events.failed(shard, 0, `Slurm: ${(error as Error).message}`, true)
+        }),
+        async cancel() {
+          cancelled = true
+          if (jobId) execFileSync('scancel', [jobId])
+        },
+      }
+    },
+  }
 }
