@@ -79,6 +79,8 @@ HELPER_CALLS = {
     "feature visualization": "gw.visualize(model, gw.objectives.channel('conv2d_2', 3), { steps: 1_000_000 })",
     "dissection": "gw.dissect(model, 'conv2d_1', { concepts: [{ name: 'noise', images: noiseImages, masks: noiseMasks }] })",
     "neuron dictionary": "gw.neurons(model, { layer: 'conv2d_2', data: many, visualize: { steps: 1_000_000 } })",
+    # A job's handle waits on worker processes; the interrupt cancels them (issue 19).
+    "gw.jobs (local runner)": "gw.jobs.submit({ version: 1, name: 'interrupted', model: 'notebooks/models/mnist-cnn', data: { dataset: 'mnist' }, operation: { kind: 'explain', options: { method: 'saliency', target: { topK: 3 } } }, shards: 40, batchSize: 4, output: `/tmp/gw-interrupted-job-${Date.now()}` }, { runner: 'local', workers: 1 }).then((job) => job.result())",
 }
 
 measured = {}
