@@ -113,3 +113,5 @@ export {
 } from './representation'
 /** Jobs: data-set-wide computations sharded over local workers, Ray, Slurm or Kubernetes (gw.jobs). */
 export { jobs, JobHandle, JobArray, type JobSpec, type JobStatus, type SubmitOptions } from './jobs'
+/** Global explanations: surrogates (gw.distill), concept tests (gw.tcav), fairness (gw.fairness). */
+export * from './global'
