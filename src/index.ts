@@ -115,3 +115,15 @@ export {
 export { jobs, JobHandle, JobArray, type JobSpec, type JobStatus, type SubmitOptions } from './jobs'
 /** Global explanations: surrogates (gw.distill), concept tests (gw.tcav), fairness (gw.fairness). */
 export * from './global'
+/** Structure of representations: CKA, CCA/SVCCA/PWCCA, Procrustes and RSA between layers and models (gw.similarity). */
+export {
+  similarity,
+  type CkaOptions,
+  type CkaResult,
+  type CcaResult,
+  type SvccaResult,
+  type PwccaResult,
+  type ProcrustesResult,
+  type RsaResult,
+  type Rdm,
+} from './structure'

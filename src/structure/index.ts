@@ -1,0 +1,14 @@
+/** Structure of representations: similarity between layers and models (gw.similarity). */
+import { cka, minibatchCka } from './cka'
+import { cca, svcca, pwcca } from './cca'
+import { procrustes } from './procrustes'
+import { rsa, rdm, compareRdms } from './rsa'
+
+/** Similarity measures between two representations of the same examples (rows). */
+export const similarity = { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms }
+
+export { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms }
+export type { CkaOptions, CkaResult, MinibatchCkaOptions, BandwidthRule } from './cka'
+export type { CcaResult, SvccaResult, PwccaResult, SvccaOptions, PwccaOptions } from './cca'
+export type { ProcrustesResult } from './procrustes'
+export type { Rdm, RdmOptions, RsaOptions, RsaResult, RdmDistance, RdmComparison } from './rsa'
