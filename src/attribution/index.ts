@@ -31,6 +31,8 @@ import { rise } from './perturbation/rise'
 import { lrp } from './lrp/lrp'
 import { guidedIntegratedGradients } from './path/guided-ig'
 import { xrai } from './path/xrai'
+import { deepLift, deepLiftShap, layerDeepLift } from './deeplift/deeplift'
+import { shapleySampling, shapleyValues } from './perturbation/shapley'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /** Every method, by name. */
@@ -57,6 +59,11 @@ export const METHODS = {
   lrp,
   'guided-ig': guidedIntegratedGradients,
   xrai,
+  deeplift: deepLift,
+  'deeplift-shap': deepLiftShap,
+  'layer-deeplift': layerDeepLift,
+  'shapley-values': shapleyValues,
+  'shapley-sampling': shapleySampling,
 } satisfies Record<string, AttributionMethod<object>>
 
 /** A registered method's name. */
@@ -218,3 +225,6 @@ export type { LrpComposite, LrpOptions } from './lrp/lrp'
 export type { LayerRule } from './lrp/rules'
 export type { GuidedIntegratedGradientsOptions } from './path/guided-ig'
 export type { XraiOptions, XraiRegions } from './path/xrai'
+export type { DeepLiftOptions, DeepLiftShapOptions, LayerDeepLiftOptions } from './deeplift/deeplift'
+export type { DeepLiftRule } from './deeplift/walk'
+export type { ShapleySamplingOptions, ShapleyValuesOptions } from './perturbation/shapley'

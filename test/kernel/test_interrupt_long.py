@@ -64,6 +64,11 @@ METHOD_CALLS = {
     "lrp": f"gw.explain({ROWS}, method: 'lrp' }})",
     "guided-ig": "gw.explain(model, few, { method: 'guided-ig', steps: 1_000_000 })",
     "xrai": "gw.explain(model, few, { method: 'xrai', steps: 100_000 })",
+    "deeplift": f"gw.explain({ROWS}, method: 'deeplift' }})",
+    "deeplift-shap": f"gw.explain({ROWS}, method: 'deeplift-shap', baselines: few }})",
+    "layer-deeplift": f"gw.explain({ROWS}, method: 'layer-deeplift', layer: 'conv2d_2' }})",
+    "shapley-values": "gw.explain(model, many, { method: 'shapley-values', segments: { method: 'grid', cellSize: 10 } })",
+    "shapley-sampling": "gw.explain(model, few, { method: 'shapley-sampling', samples: 1_000_000 })",
 }
 
 # Families the table above may not reach through a method's own defaults.

@@ -25,4 +25,9 @@ export const CASES: Record<MethodName, ExplainOptions> = {
   lrp: { method: 'lrp', composite: 'epsilon-plus' },
   'guided-ig': { method: 'guided-ig', steps: 8 },
   xrai: { method: 'xrai', steps: 4 },
+  deeplift: { method: 'deeplift', baseline: 'uniform' },
+  'deeplift-shap': { method: 'deeplift-shap', rule: 'reveal-cancel' },
+  'layer-deeplift': { method: 'layer-deeplift', layer: 'conv' },
+  'shapley-values': { method: 'shapley-values', segments: { method: 'grid', cellSize: 4 } },
+  'shapley-sampling': { method: 'shapley-sampling', samples: 4, segments: { method: 'grid', cellSize: 2 } },
 }

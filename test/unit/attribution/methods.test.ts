@@ -12,6 +12,7 @@ import { CASES } from './cases'
 const LAYER_SHAPE: Partial<Record<MethodName, number[]>> = {
   'layer-gradient-x-activation': [3, 6, 6, 4],
   'layer-integrated-gradients': [3, 6, 6, 4],
+  'layer-deeplift': [3, 6, 6, 4],
 }
 
 let model: GlasswingModel

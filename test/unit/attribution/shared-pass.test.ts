@@ -1,7 +1,7 @@
 // The base reads predictions from a gradient method's own forward pass; targets as tensors; one-unit outputs.
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { explain, type MethodName } from '../../../src/attribution'
+import { explain, type ExplainOptions, type MethodName } from '../../../src/attribution'
 import { load, type GlasswingModel } from '../../../src/model'
 import { expectNoLeak, tinyCnn } from '../model/helpers'
 
@@ -36,14 +36,16 @@ describe('one forward pass for gradient methods', () => {
   it.each(shared)('%s runs the model once and gives the same result as before', async (method) => {
     const layer = method.includes('cam') ? { layer: 'conv' } : {}
     const { model: counted, passes } = counting(model)
-    const predicted = await expectNoLeak(() => explain(counted, images, { method, ...layer }))
+    const predicted = await expectNoLeak(() =>
+      explain(counted, images, { method, ...layer } as ExplainOptions),
+    )
     expect(passes()).toBe(1)
     // The old order: predictions from a separate forward pass, then the method (noise tunnel-free path).
     const probabilities = tf.tidy(() => model.predict(images).argMax(1))
     const argmax = Array.from(await probabilities.data())
     probabilities.dispose()
     expect(predicted.data.targets).toEqual(argmax)
-    const explicit = await explain(model, images, { method, ...layer, target: argmax })
+    const explicit = await explain(model, images, { method, ...layer, target: argmax } as ExplainOptions)
     expect(Array.from(predicted.data.values)).toEqual(Array.from(explicit.data.values))
     expect(predicted.data.predictions).toEqual(explicit.data.predictions)
     expect(predicted.data.targetDescription).toBe('predicted')
