@@ -10,3 +10,7 @@ export {
   type PatchWhere,
   type RunPatchesOptions,
 } from './engine'
+export { patch, trace, type PatchOptions, type TraceOptions } from './patching'
+export { PatchingResult } from './patching-result'
+export { PATCH_METRICS, type PatchMetric } from './metrics'
+export { sweepColumns, type SweepAxis, type SweepColumn } from './sweep'
