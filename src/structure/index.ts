@@ -3,11 +3,24 @@ import { cka, minibatchCka } from './cka'
 import { cca, svcca, pwcca } from './cca'
 import { procrustes } from './procrustes'
 import { rsa, rdm, compareRdms } from './rsa'
+import { layerSimilarity } from './layers'
 
 /** Similarity measures between two representations of the same examples (rows). */
-export const similarity = { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms }
+export const similarity = {
+  cka,
+  minibatchCka,
+  cca,
+  svcca,
+  pwcca,
+  procrustes,
+  rsa,
+  rdm,
+  compareRdms,
+  layers: layerSimilarity,
+}
 
-export { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms }
+export { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms, layerSimilarity }
+export { LayerSimilarity, randomTwin, type LayerSimilarityOptions, type LayerSimilarityData } from './layers'
 export type { CkaOptions, CkaResult, MinibatchCkaOptions, BandwidthRule } from './cka'
 export type { CcaResult, SvccaResult, PwccaResult, SvccaOptions, PwccaOptions } from './cca'
 export type { ProcrustesResult } from './procrustes'
