@@ -6,8 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { GlasswingError, describeValue } from '../errors'
-import { progress } from '../session/progress'
+import { JUPYTER_DISPLAY, type MimeBundle } from '../display/bundle'
 import { interruptRequested, interruptedError } from '../session/interrupt'
+import type { Attribution } from '../attribution/attribution'
+import type { JobArray } from './job-array'
 import { mergeJob, missingShards } from './merge'
 import { readJob, type LoadedJob } from './parts'
 import { localRunner, type LocalRunnerOptions } from './runners/local'
@@ -16,6 +18,7 @@ import { slurmRunner, type SlurmRunnerOptions } from './runners/slurm'
 import type { Runner, RunningJob } from './runners/types'
 import { shardRange } from './shards'
 import { checkJob, type JobSpec } from './spec'
+import { jobStatusHtml, jobProgress, jobStatusText } from './progress-view'
 import { jobSize } from './worker'
 
 /** Where to run a job. */
@@ -54,7 +57,17 @@ export interface JobStatus {
 }
 
 /** A submitted job. */
-export class JobHandle {
+/** What a job merges into: an Attribution for 'explain', a JobArray for 'activations'. */
+export type JobResult = Attribution | JobArray
+
+/** The result type a job description gives. */
+export type ResultOf<S> = S extends { operation: { kind: 'activations' } }
+  ? JobArray
+  : S extends { operation: { kind: 'explain' } }
+    ? Attribution
+    : JobResult
+
+export class JobHandle<R extends JobResult = JobResult> {
   readonly shards: ShardState[]
   private readonly started = performance.now()
   private readonly skipped: number
@@ -103,12 +116,8 @@ export class JobHandle {
    * An interrupt of the cell cancels the job's running shards (finished parts stay, so a resubmission
    * resumes).
    */
-  async result(): Promise<unknown> {
-    const bar = progress({
-      total: this.shards.length,
-      label: `job ${this.job.spec.name} (${this.runner.name})`,
-      unit: 'shards',
-    })
+  async result(): Promise<R> {
+    const view = jobProgress(() => this.status())
     let settled = false
     void this.running.settled.then(() => (settled = true))
     try {
@@ -122,12 +131,11 @@ export class JobHandle {
             unit: 'shards',
           })
         }
-        bar.set(this.status().done)
+        view.update()
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
     } finally {
-      bar.set(this.status().done)
-      bar.finish()
+      view.finish()
     }
     const status = this.status()
     if (status.failed > 0) {
@@ -139,7 +147,7 @@ export class JobHandle {
         hint: `Read the logs in ${join(this.job.output, 'logs')}; submitting the job again runs only the missing shards.`,
       })
     }
-    return mergeJob(this.job)
+    return mergeJob(this.job) as R
   }
 
   /** Stops the job's running shards; finished parts stay. */
@@ -147,9 +155,14 @@ export class JobHandle {
     return this.running.cancel()
   }
 
+  /** Shows the status at the moment it is displayed (`handle` as a cell's last line). */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const status = this.status()
+    return { 'text/plain': jobStatusText(status), 'text/html': jobStatusHtml(status) }
+  }
+
   toString(): string {
-    const s = this.status()
-    return `job ${s.name} on ${s.runner}: ${s.done}/${s.shards} shards done, ${s.failed} failed, ${s.running} running`
+    return jobStatusText(this.status())
   }
 }
 
@@ -163,11 +176,11 @@ export class JobHandle {
  *   shards: 16, batchSize: 128, output: 'runs/saliency' }, { runner: 'local', workers: 2 })
  * const attribution = await handle.result()
  */
-export async function submit(
-  job: JobSpec | string,
+export async function submit<S extends JobSpec | string>(
+  job: S,
   options: SubmitOptions = { runner: 'local' },
-): Promise<JobHandle> {
-  const loaded = typeof job === 'string' ? readJob(job) : writeJob(job)
+): Promise<JobHandle<ResultOf<S>>> {
+  const loaded = typeof job === 'string' ? readJob(job) : writeJob(job as JobSpec)
   const runner = runnerOf(options)
   const total = jobSize(loaded)
   const missing = new Set(missingShards(loaded))
@@ -187,7 +200,7 @@ export async function submit(
       shards[shard].state = final ? 'failed' : 'waiting'
     },
   })
-  return new JobHandle(loaded, runner, running, shards)
+  return new JobHandle<ResultOf<S>>(loaded, runner, running, shards)
 }
 
 /** Writes a job description as `job.json` in its output folder (paths made absolute) and reads it back. */

@@ -10,7 +10,7 @@ import { kubernetesManifest } from './runners/kubernetes'
 import { slurmScript, writeSlurmScript } from './runners/slurm'
 import { shardRange, shardRanges } from './shards'
 
-export { JobHandle, type JobStatus, type ShardState, type SubmitOptions } from './handle'
+export { JobHandle, type JobStatus, type ShardState, type SubmitOptions, type JobResult } from './handle'
 export type { JobSpec, JobData, JobOperation } from './spec'
 export type { LocalRunnerOptions } from './runners/local'
 export type { RayRunnerOptions } from './runners/ray'

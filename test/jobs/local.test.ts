@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import * as gw from '../../src'
 import type { LocalRunningJob } from '../../src/jobs/runners/local'
-import { firstDifference, inProcess, saliencyJob } from './helpers'
+import { MODEL, firstDifference, inProcess, saliencyJob } from './helpers'
 
 const LIMIT = 700 // 11 passes of 64: shards of 2 or 3 passes and a short last pass
 
@@ -75,5 +75,29 @@ describe('gw.jobs.submit (local runner)', () => {
     const handle = await gw.jobs.submit(job, { runner: 'local', workers: 2, retries: 1 })
     await expect(handle.result()).rejects.toThrow(/2 shard\(s\) failed after every retry.*log:/s)
     expect(handle.status().failures).toHaveLength(4)
+  })
+})
+
+describe('gw.jobs.submit (activations)', () => {
+  it('merges activations at a layer equal to the model in this process, bit for bit', async () => {
+    const job = { ...saliencyJob(300, 3), operation: { kind: 'activations', layer: 'dense_1' } } as const
+    const handle = await gw.jobs.submit(job, { runner: 'local', workers: 2 })
+    const merged = await handle.result()
+    expect(merged).toBeInstanceOf(gw.JobArray)
+    const model = await gw.load(MODEL)
+    const data = await gw.datasets.mnist({ split: 'test', limit: 300 })
+    const expected = tf.tidy(() =>
+      tf.concat(
+        [0, 64, 128, 192, 256].map(
+          (first) =>
+            model.activations(data.images.slice([first], [Math.min(64, 300 - first)]), 'dense_1').dense_1,
+        ),
+      ),
+    )
+    const values = (await expected.data()) as Float32Array
+    expect(merged.shape).toEqual(expected.shape)
+    expect(firstDifference(merged.values, values)).toBe(-1)
+    tf.dispose([expected, data.images, data.labels])
+    model.dispose()
   })
 })
