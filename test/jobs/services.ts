@@ -99,7 +99,7 @@ export async function ensureSlurm(): Promise<{ ok: true } | { ok: false; reason:
     run('chown', ['munge:munge', '/run/munge'])
     if (spawnSync('pgrep', ['-x', 'munged']).status !== 0)
       run('runuser', ['-u', 'munge', '--', '/usr/sbin/munged'])
-    const node = hostname()
+    const node = hostname().split('.')[0] // slurmd matches NodeName against the short host name
     const conf = [
       'ClusterName=glasswing',
       `SlurmctldHost=${node}`,
