@@ -127,3 +127,13 @@ export {
   type RsaResult,
   type Rdm,
 } from './structure'
+/** Transformers: the hooked transformer, attention patterns, rollout, flow, head summaries and ablation (gw.transformer). */
+export {
+  transformer,
+  AttentionResult,
+  type TransformerConfig,
+  type AttentionOptions,
+  type RolloutOptions,
+  type FlowOptions,
+  type HeadSummary,
+} from './transformer'

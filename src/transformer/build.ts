@@ -76,14 +76,20 @@ export function buildTransformer(config: TransformerConfig): tf.LayersModel {
     tokens,
   )
   const position = apply(
-    new PositionEmbedding({ name: 'hook_pos_embed', contextLength: config.contextLength, dModel, seed: seed + 1 }),
+    new PositionEmbedding({
+      name: 'hook_pos_embed',
+      contextLength: config.contextLength,
+      dModel,
+      seed: seed + 1,
+    }),
     tokens,
   )
   let residual = apply(tf.layers.add({ name: 'blocks.0.hook_resid_pre' }), [embed, position])
   for (let l = 0; l < config.layers; l++) {
     const b = `blocks.${l}`
     const s = seed + 100 * (l + 1)
-    if (l > 0) residual = apply(tf.layers.activation({ name: `${b}.hook_resid_pre`, activation: 'linear' }), residual)
+    if (l > 0)
+      residual = apply(tf.layers.activation({ name: `${b}.hook_resid_pre`, activation: 'linear' }), residual)
     const normed = apply(new LayerNorm({ name: `${b}.ln1.hook_normalized` }), residual)
     const project = (h: string, k: number) =>
       apply(new HeadProjection({ name: `${b}.attn.hook_${h}`, heads, dHead, seed: s + k }), normed)

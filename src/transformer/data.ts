@@ -28,7 +28,10 @@ export interface RepeatedTokens {
  * @example
  * const task = gw.transformer.repeatedTokens(64, { vocabularySize: 20, half: 8, seed: 1 }); task.dispose()
  */
-export function repeatedTokens(n: number, options: { vocabularySize: number; half: number; seed: number }): RepeatedTokens {
+export function repeatedTokens(
+  n: number,
+  options: { vocabularySize: number; half: number; seed: number },
+): RepeatedTokens {
   const { vocabularySize, half } = options
   const random = seededRandom(options.seed)
   const draw = () => 1 + Math.floor(random() * (vocabularySize - 1))
@@ -68,7 +71,11 @@ export function sentenceTokens(texts: readonly string[], contextLength: number):
  * Sentences as word ids, padded with PAD to `contextLength`: float32 [n, contextLength]. The caller
  * disposes it.
  */
-export function encodeSentences(vocabulary: Vocabulary, texts: readonly string[], contextLength: number): tf.Tensor2D {
+export function encodeSentences(
+  vocabulary: Vocabulary,
+  texts: readonly string[],
+  contextLength: number,
+): tf.Tensor2D {
   const values = new Float32Array(texts.length * contextLength)
   const index = new Map(vocabulary.words.map((w, i) => [w, i + 2]))
   sentenceTokens(texts, contextLength).forEach((tokens, row) => {

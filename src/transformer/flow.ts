@@ -26,7 +26,11 @@ const EPSILON = 1e-15
  * @example
  * const values = gw.transformer.flow(stack, 5)   // stack: [layer][head][query][key]; 5: the output position
  */
-export function attentionFlow(stack: readonly (readonly Matrix[])[], output: number, options: FlowOptions = {}): number[] {
+export function attentionFlow(
+  stack: readonly (readonly Matrix[])[],
+  output: number,
+  options: FlowOptions = {},
+): number[] {
   checkStack(stack, WHERE)
   const t = stack[0]![0]!.length
   if (!Number.isInteger(output) || output < 0 || output >= t) {
@@ -38,9 +42,14 @@ export function attentionFlow(stack: readonly (readonly Matrix[])[], output: num
     })
   }
   const start = options.startLayer ?? 0
-  const layers = stack.slice(start).map((heads) =>
-    effectiveAttention(fuseHeads(heads as Matrix[], options.headFusion ?? 'mean'), options.residual ?? true),
-  )
+  const layers = stack
+    .slice(start)
+    .map((heads) =>
+      effectiveAttention(
+        fuseHeads(heads as Matrix[], options.headFusion ?? 'mean'),
+        options.residual ?? true,
+      ),
+    )
   const work = t * layers.length * t * t
   const limit = options.maxWork ?? 20_000_000
   if (work > limit) {
@@ -74,7 +83,8 @@ class FlowGraph {
     this.adjacency = Array.from({ length: (layers.length + 1) * t }, () => [])
     layers.forEach((a, l) => {
       for (let i = 0; i < t; i++)
-        for (let j = 0; j < t; j++) if (a[i]![j]! > 0) this.edge(this.node(l + 1, i), this.node(l, j), a[i]![j]!)
+        for (let j = 0; j < t; j++)
+          if (a[i]![j]! > 0) this.edge(this.node(l + 1, i), this.node(l, j), a[i]![j]!)
     })
   }
 

@@ -33,7 +33,8 @@ export function transformerShape(model: GlasswingModel, where: string): Transfor
   }
   const hooks = model.layerNames.filter((n) => n.startsWith('hook_') || n.includes('.hook_'))
   const patterns = hooks.filter((n) => n.endsWith('attn.hook_pattern'))
-  const heads = (layers.find((l) => l.name === 'blocks.0.attn.hook_q')!.getConfig() as { heads: number }).heads
+  const heads = (layers.find((l) => l.name === 'blocks.0.attn.hook_q')!.getConfig() as { heads: number })
+    .heads
   return { layers: patterns.length, heads, contextLength: position.contextLength, hooks }
 }
 
@@ -60,7 +61,9 @@ export function tokenTensor(
   const rows = isTensor ? null : (tokens as readonly (readonly number[])[])
   const ok = isTensor
     ? tokens.rank === 2 && !tokens.isDisposed
-    : Array.isArray(rows) && rows.length > 0 && rows.every((r) => Array.isArray(r) && r.length === rows[0]!.length)
+    : Array.isArray(rows) &&
+      rows.length > 0 &&
+      rows.every((r) => Array.isArray(r) && r.length === rows[0]!.length)
   if (!ok) {
     throw new GlasswingError({
       where,

@@ -140,7 +140,11 @@ export class HeadProjection extends tf.layers.Layer {
       const x = one(inputs)
       const [n, t, d] = x.shape as number[]
       const w = this.kernel.read().reshape([d!, this.heads * this.dHead])
-      return x.reshape([n! * t!, d!]).matMul(w).reshape([n!, t!, this.heads, this.dHead]).add(this.bias.read())
+      return x
+        .reshape([n! * t!, d!])
+        .matMul(w)
+        .reshape([n!, t!, this.heads, this.dHead])
+        .add(this.bias.read())
     })
   }
 
@@ -174,7 +178,9 @@ export class AttentionPattern extends tf.layers.Layer {
     const [q, k, tokens] = inputs as tf.Tensor[]
     return tf.tidy(() => {
       const length = q!.shape[1]!
-      const scores = tf.matMul(q!.transpose([0, 2, 1, 3]), k!.transpose([0, 2, 1, 3]), false, true).div(Math.sqrt(q!.shape[3]!))
+      const scores = tf
+        .matMul(q!.transpose([0, 2, 1, 3]), k!.transpose([0, 2, 1, 3]), false, true)
+        .div(Math.sqrt(q!.shape[3]!))
       let masked = scores
       if (this.causal) {
         const allowed = tf.linalg.bandPart(tf.ones([length, length]), -1, 0)
@@ -238,7 +244,11 @@ export class HeadOutput extends tf.layers.Layer {
       const z = one(inputs)
       const [n, t, h, e] = z.shape as number[]
       const w = this.kernel.read().reshape([h! * e!, this.dModel])
-      return z.reshape([n! * t!, h! * e!]).matMul(w).reshape([n!, t!, this.dModel]).add(this.bias.read())
+      return z
+        .reshape([n! * t!, h! * e!])
+        .matMul(w)
+        .reshape([n!, t!, this.dModel])
+        .add(this.bias.read())
     })
   }
 

@@ -107,7 +107,10 @@ export function rollout(stack: readonly (readonly Matrix[])[], options: RolloutO
  * and G_l the gradient of the target output with respect to them, Ā_l = mean over heads of
  * max(G_l ⊙ A_l, 0), and R = I; R = R + Ā_l R for l = 0..L-1.
  */
-export function gradientRollout(stack: readonly (readonly Matrix[])[], gradients: readonly (readonly Matrix[])[]): Matrix {
+export function gradientRollout(
+  stack: readonly (readonly Matrix[])[],
+  gradients: readonly (readonly Matrix[])[],
+): Matrix {
   checkStack(stack, 'gw.transformer.gradientRollout')
   const t = stack[0]![0]!.length
   let r: Matrix = Array.from({ length: t }, (_, i) => Array.from({ length: t }, (_, j) => (i === j ? 1 : 0)))
@@ -130,7 +133,12 @@ export function checkStack(stack: unknown, where: string): void {
       (layer) =>
         Array.isArray(layer) &&
         layer.length > 0 &&
-        layer.every((m) => Array.isArray(m) && m.length > 0 && m.every((row: unknown) => Array.isArray(row) && row.length === m.length)),
+        layer.every(
+          (m) =>
+            Array.isArray(m) &&
+            m.length > 0 &&
+            m.every((row: unknown) => Array.isArray(row) && row.length === m.length),
+        ),
     )
   if (!ok) {
     throw new GlasswingError({

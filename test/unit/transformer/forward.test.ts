@@ -9,17 +9,21 @@ import { fixtureModel, forwardCases, maxDifference } from './helpers'
 describe('the hooked transformer', () => {
   const cases = forwardCases()
 
-  it.each(cases.map((c, i) => [i, c] as const))('case %i: output and hooks match the numpy forward pass to 1e-5', (_, c) => {
-    const model = fixtureModel(c)
-    const before = tf.memory().numTensors
-    const names = Object.keys(c.cache)
-    const { output, cache } = runWithCache(model, c.tokens, names)
-    expect(maxDifference(output.arraySync(), c.output)).toBeLessThan(1e-5)
-    for (const name of names) expect(maxDifference(cache[name]!.arraySync(), c.cache[name]), name).toBeLessThan(1e-5)
-    tf.dispose([output, ...Object.values(cache)])
-    expect(tf.memory().numTensors).toBe(before)
-    model.dispose()
-  })
+  it.each(cases.map((c, i) => [i, c] as const))(
+    'case %i: output and hooks match the numpy forward pass to 1e-5',
+    (_, c) => {
+      const model = fixtureModel(c)
+      const before = tf.memory().numTensors
+      const names = Object.keys(c.cache)
+      const { output, cache } = runWithCache(model, c.tokens, names)
+      expect(maxDifference(output.arraySync(), c.output)).toBeLessThan(1e-5)
+      for (const name of names)
+        expect(maxDifference(cache[name]!.arraySync(), c.cache[name]), name).toBeLessThan(1e-5)
+      tf.dispose([output, ...Object.values(cache)])
+      expect(tf.memory().numTensors).toBe(before)
+      model.dispose()
+    },
+  )
 
   it('exposes every TransformerLens hook name as a layer, and saves and loads as a model folder', async () => {
     const c = cases[0]!

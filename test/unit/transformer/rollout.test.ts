@@ -13,13 +13,18 @@ interface Case {
   flow: { options: RolloutOptions; output: number; value: number[] }[]
   gradientRollout: number[][]
 }
-const cases = (JSON.parse(readFileSync(join(FIXTURES, 'rollout-flow.json'), 'utf8')) as { cases: Case[] }).cases
+const cases = (JSON.parse(readFileSync(join(FIXTURES, 'rollout-flow.json'), 'utf8')) as { cases: Case[] })
+  .cases
 
 describe('attention rollout and flow against numpy / networkx (1e-9)', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     expect(c.rollout.length).toBeGreaterThanOrEqual(12)
-    for (const r of c.rollout) expect(maxDifference(rollout(c.stack, r.options), r.value), JSON.stringify(r.options)).toBeLessThan(1e-9)
-    for (const f of c.flow) expect(maxDifference(attentionFlow(c.stack, f.output, f.options), f.value)).toBeLessThan(1e-9)
+    for (const r of c.rollout)
+      expect(maxDifference(rollout(c.stack, r.options), r.value), JSON.stringify(r.options)).toBeLessThan(
+        1e-9,
+      )
+    for (const f of c.flow)
+      expect(maxDifference(attentionFlow(c.stack, f.output, f.options), f.value)).toBeLessThan(1e-9)
     expect(maxDifference(gradientRollout(c.stack, c.gradients), c.gradientRollout)).toBeLessThan(1e-9)
   })
 
