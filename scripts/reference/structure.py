@@ -1,6 +1,8 @@
 """Reference numbers for gw.similarity (CKA, CCA/SVCCA/PWCCA, Procrustes, RSA) on small fixed matrices.
 
   .venv-ref/bin/python scripts/reference/structure.py fixtures   # writes test/fixtures/structure/reference.json
+  .venv-ref/bin/python scripts/reference/structure.py nmf        # writes test/fixtures/structure/nmf.json (scikit-learn NMF)
+  .venv-ref/bin/python scripts/reference/structure.py cluster    # writes test/fixtures/structure/cluster.json (scipy linkage)
 
 CKA, minibatch CKA, CCA, SVCCA, PWCCA and Procrustes are numpy re-implementations of the published formulas
 (Kornblith et al. 2019's notebook code for CKA, including center_gram and the debiased helper; Nguyen et al.
@@ -241,5 +243,47 @@ def fixtures():
     print(f"wrote {path}")
 
 
+
+def nmf_fixture():
+    """scikit-learn NMF (solver='mu', nndsvda/nndsvd init, tol=0) on fixed non-negative matrices: the error."""
+    from sklearn.decomposition import NMF
+
+    rng = np.random.default_rng(41)
+    tall = np.maximum(rng.standard_normal((60, 12)) @ rng.standard_normal((12, 12)) * 0.5, 0).astype(np.float32)
+    wide = np.maximum(rng.standard_normal((10, 30)), 0).astype(np.float32)
+    out = {"inputs": {"tall": tall.tolist(), "wide": wide.tolist()}, "results": {}}
+    for name, x in (("tall", tall), ("wide", wide)):
+        for init in ("nndsvda", "nndsvd"):
+            for k in (3, 5):
+                model = NMF(n_components=k, init=init, solver="mu", max_iter=150, tol=0.0, random_state=0)
+                w = model.fit_transform(x.astype(np.float64))
+                err = float(np.linalg.norm(x.astype(np.float64) - w @ model.components_))
+                out["results"][f"{name}-{init}-{k}"] = {"error": err, "reconstruction_err_": float(model.reconstruction_err_), "n_iter": int(model.n_iter_)}
+    out["versions"] = {p: version(p) for p in ("numpy", "scikit-learn")}
+    path = ROOT / "test" / "fixtures" / "structure" / "nmf.json"
+    path.write_text(json.dumps(out))
+    print(f"wrote {path}")
+
+
+
+def cluster_fixture():
+    """scipy average/complete linkage on 1 - Pearson correlation between units."""
+    from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
+
+    rng = np.random.default_rng(7)
+    z = rng.standard_normal((80, 3))
+    units = np.concatenate([z[:, [0]] + 0.3 * rng.standard_normal((80, 4)), z[:, [1]] + 0.5 * rng.standard_normal((80, 3)), z[:, [2]] + 0.8 * rng.standard_normal((80, 5))], 1)
+    units = units[:, rng.permutation(12)].astype(np.float32)
+    r = np.corrcoef(units.astype(np.float64).T)
+    dist = ssd.squareform(1 - r, checks=False)
+    out = {"inputs": units.tolist(), "versions": {p: version(p) for p in ("numpy", "scipy")}}
+    for method in ("average", "complete", "single"):
+        lk = linkage(dist, method=method)
+        out[method] = {"heights": lk[:, 2].tolist(), "sizes": lk[:, 3].tolist(), "clusters3": fcluster(lk, 3, "maxclust").tolist()}
+    path = ROOT / "test" / "fixtures" / "structure" / "cluster.json"
+    path.write_text(json.dumps(out))
+    print(f"wrote {path}")
+
+
 if __name__ == "__main__":
-    {"fixtures": fixtures}[sys.argv[1] if len(sys.argv) > 1 else "fixtures"]()
+    {"fixtures": fixtures, "nmf": nmf_fixture, "cluster": cluster_fixture}[sys.argv[1] if len(sys.argv) > 1 else "fixtures"]()

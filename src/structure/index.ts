@@ -4,6 +4,8 @@ import { cca, svcca, pwcca } from './cca'
 import { procrustes } from './procrustes'
 import { rsa, rdm, compareRdms } from './rsa'
 import { layerSimilarity } from './layers'
+import { nmf } from './nmf'
+import { clusterUnits, spatialActivations } from './cluster'
 
 /** Similarity measures between two representations of the same examples (rows). */
 export const similarity = {
@@ -17,9 +19,15 @@ export const similarity = {
   rdm,
   compareRdms,
   layers: layerSimilarity,
+  nmf,
+  clusterUnits,
+  spatialActivations,
 }
 
 export { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms, layerSimilarity }
+export { nmf, clusterUnits, spatialActivations }
+export type { NmfOptions, NmfResult } from './nmf'
+export type { ClusterOptions, UnitClusters, Linkage } from './cluster'
 export { LayerSimilarity, randomTwin, type LayerSimilarityOptions, type LayerSimilarityData } from './layers'
 export type { CkaOptions, CkaResult, MinibatchCkaOptions, BandwidthRule } from './cka'
 export type { CcaResult, SvccaResult, PwccaResult, SvccaOptions, PwccaOptions } from './cca'

@@ -61,8 +61,8 @@ export async function randomTwin(model: GlasswingModel, seed: number): Promise<G
     const fresh = layer.weights.map((w, k) => {
       const name = w.originalName.split('/').pop() ?? ''
       return name.includes('kernel')
-        ? tf.initializers.glorotUniform({ seed: seed + 1000 * index + k }).apply(w.shape, 'float32')
-        : tf.zeros(w.shape)
+        ? tf.initializers.glorotUniform({ seed: seed + 1000 * index + k }).apply(w.shape as number[], 'float32')
+        : tf.zeros(w.shape as number[])
     })
     layer.setWeights(fresh)
     tf.dispose(fresh)
@@ -73,14 +73,16 @@ export async function randomTwin(model: GlasswingModel, seed: number): Promise<G
 
 /** Per-batch Gram matrices of each layer's flattened activations (float64). */
 function batchGrams(model: GlasswingModel, batch: tf.Tensor, layers: readonly string[]): Float64Array[] {
-  return tf.tidy(() => {
+  const out: Float64Array[] = []
+  tf.tidy(() => {
     const { activations } = model.run(batch, { capture: layers })
     const m = batch.shape[0]!
-    return layers.map((layer) => {
+    for (const layer of layers) {
       const a = activations[layer]!.reshape([m, -1])
-      return Float64Array.from(a.matMul(a, false, true).dataSync())
-    })
+      out.push(Float64Array.from(a.matMul(a, false, true).dataSync()))
+    }
   })
+  return out
 }
 
 function checkLayers(
