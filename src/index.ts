@@ -137,3 +137,22 @@ export {
   type FlowOptions,
   type HeadSummary,
 } from './transformer'
+/** Interventions: gw.ablate (units, channels, pathways; .flip), gw.patch (activation and attribution patching), gw.trace (causal tracing), on one batched patch engine (runPatches). */
+export {
+  ablate,
+  patch,
+  trace,
+  runPatches,
+  cellMask,
+  AblationStudy,
+  PatchingResult,
+  type AblateOptions,
+  type PatchOptions,
+  type TraceOptions,
+  type PatchVariant,
+  type PatchWhere,
+  type PatchSource,
+  type PatchRun,
+  type PatchMetric,
+  type FlipSearch,
+} from './interventions'
