@@ -137,6 +137,20 @@ export {
   type FlowOptions,
   type HeadSummary,
 } from './transformer'
+/** Explanation quality: gw.evaluate (faithfulness, robustness, localisation, complexity; presets 'paper' and 'quantus') and gw.randomisationTest. */
+export {
+  evaluate,
+  randomisationTest,
+  Evaluation,
+  QualityTable,
+  RandomisationTest,
+  qualityMetrics,
+  METRICS as QUALITY_METRICS,
+  type EvaluateOptions,
+  type RandomisationOptions,
+  type MetricName,
+  type Preset,
+} from './quality'
 /** Interventions: gw.ablate (units, channels, pathways; .flip), gw.patch (activation and attribution patching), gw.trace (causal tracing), on one batched patch engine (runPatches). */
 export {
   ablate,
