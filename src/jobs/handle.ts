@@ -123,7 +123,7 @@ export class JobHandle<R extends JobResult = JobResult> {
     try {
       while (!settled) {
         if (interruptRequested()) {
-          await this.running.cancel()
+          await this.cancel()
           const status = this.status()
           throw interruptedError(`gw.jobs (${this.job.spec.name})`, {
             done: status.done,
@@ -150,9 +150,10 @@ export class JobHandle<R extends JobResult = JobResult> {
     return mergeJob(this.job) as R
   }
 
-  /** Stops the job's running shards; finished parts stay. */
-  cancel(): Promise<void> {
-    return this.running.cancel()
+  /** Stops the job's running shards (they are waiting again); finished parts stay. */
+  async cancel(): Promise<void> {
+    await this.running.cancel()
+    for (const shard of this.shards) if (shard.state === 'running') shard.state = 'waiting'
   }
 
   /** Shows the status at the moment it is displayed (`handle` as a cell's last line). */

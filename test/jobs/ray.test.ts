@@ -12,6 +12,11 @@ let ray: string | null = null
 let address: string | null = null
 let unavailable = ''
 
+interface RayJob {
+  status: string
+  metadata?: Record<string, string>
+}
+
 beforeAll(async () => {
   try {
     ray = ensureRay()
@@ -62,4 +67,27 @@ describe('gw.jobs.submit (Ray runner, local head)', () => {
     expect(handle.shards[0].attempts).toBe(2)
     expect(firstDifference(result.values, expected.values)).toBe(-1)
   }, 300_000)
+
+  it('cancel stops the shards running on Ray (what an interrupt of the cell does)', async (context) => {
+    if (!address) context.skip(`Ray unavailable: ${unavailable}`)
+    const job = { ...saliencyJob(LIMIT, 6), name: 'cancelled-on-ray' }
+    const handle = await gw.jobs.submit(job, { runner: 'ray', address: address!, cpus: 1, pollSeconds: 0.2 })
+    while (!handle.shards.some((s) => s.state === 'running')) await new Promise((r) => setTimeout(r, 50))
+    await handle.cancel()
+    // Every Ray job of this run is stopped within a few seconds (or had already finished); none keeps running.
+    const deadline = Date.now() + 30_000
+    let states: string[] = []
+    do {
+      const listed = (await (await fetch(`${address}/api/jobs/`)).json()) as RayJob[]
+      states = listed.filter((j) => j.metadata?.glasswing_job === job.name).map((j) => j.status)
+      if (states.length > 0 && states.every((s) => s === 'STOPPED' || s === 'SUCCEEDED')) break
+      await new Promise((r) => setTimeout(r, 500))
+    } while (Date.now() < deadline)
+    expect(
+      states.every((s) => s === 'STOPPED' || s === 'SUCCEEDED'),
+      states.join(', '),
+    ).toBe(true)
+    expect(states).toContain('STOPPED')
+    expect(handle.status().running).toBe(0)
+  }, 120_000)
 })
