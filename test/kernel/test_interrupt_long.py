@@ -85,6 +85,8 @@ HELPER_CALLS = {
     "dissection": "gw.dissect(model, 'conv2d_1', { concepts: [{ name: 'noise', images: noiseImages, masks: noiseMasks }] })",
     "neuron dictionary": "gw.neurons(model, { layer: 'conv2d_2', data: many, visualize: { steps: 1_000_000 } })",
     # A job's handle waits on worker processes; the interrupt cancels them (issue 19).
+    # CAVs against many random sets at two layers (issue 15): each CAV is a progress tick that checks.
+    "TCAV": "gw.tcav(model, { inputs: some, target: 3, layers: ['conv2d_2', 'dense_1'], concepts: { stripes: 'stripes', dots: 'dots' }, random: many, randomSets: 500, setSize: 200 })",
     "gw.jobs (local runner)": "gw.jobs.submit({ version: 1, name: 'interrupted', model: 'notebooks/models/mnist-cnn', data: { dataset: 'mnist' }, operation: { kind: 'explain', options: { method: 'saliency', target: { topK: 3 } } }, shards: 40, batchSize: 4, output: `/tmp/gw-interrupted-job-${Date.now()}` }, { runner: 'local', workers: 1 }).then((job) => job.result())",
 }
 
