@@ -88,6 +88,25 @@ EXPECTATIONS: dict[str, dict] = {
             (r"accuracy on stamped digits ([\d.]+) %", lambda v: float(v) > 97.0),
         ],
     },
+    "10-trust.ipynb": {
+        "mime": ["image/png", "text/html"],
+        "text": [
+            (
+                r"deletion AUC: integrated-gradients ([\d.]+), saliency ([\d.]+), random ([\d.]+)",
+                lambda ig, sal, rnd: float(ig) < float(sal) < float(rnd),
+            ),
+            (r"integrated-gradients\s+[\d.]+ #1\s+[\d.]+ #1", None),
+            (
+                r"saliency after randomising every layer: Spearman ([\d.]+) \(first stage ([\d.]+)\)",
+                lambda last, first: float(last) < float(first) and float(last) < 0.8,
+            ),
+            (
+                r"relevance mass on the watermark: shortcut ([\d.]+), mnist-cnn ([\d.]+)",
+                lambda s, c: float(s) > 0.3 and float(s) > 5 * float(c),
+            ),
+            (r"pointing game: shortcut ([\d.]+), mnist-cnn ([\d.]+)", lambda s, c: float(s) > 0.8 > 0.2 > float(c)),
+        ],
+    },
     "03-validate.ipynb": {
         # gw.embedLayers leaves each layer's embedding as an interactive view.
         "mime": ["application/vnd.glasswing.embedding.v1+json", "image/png"],
