@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs'
 import { explain, type ExplainOptions } from '../attribution'
 import { Attribution, type AttributionData } from '../attribution/attribution'
 import type { GlasswingModel } from '../model'
+import { GlasswingError } from '../errors'
 import { throwIfInterrupted } from '../session/interrupt'
 import { JobArray } from './job-array'
 import type { JobOperation } from './spec'
@@ -97,6 +98,33 @@ const activationsOperation = (layer: string): Operation => ({
   },
 })
 
+/**
+ * A user's operation from a module every worker can load (`{ kind: 'module', module, options }`): it
+ * exports `run(model, inputs, batchSize, options)` and `merge(parts, options)` with the shapes of
+ * {@link Operation}. This is how a computation without an entry here (an evaluation metric, a custom
+ * score) runs as a job: the module may call any `gw` function.
+ */
+export interface ModuleOperation {
+  run(model: GlasswingModel, inputs: tf.Tensor, batchSize: number, options: unknown): Promise<PartOutput>
+  merge(parts: PartInput[], options: unknown): unknown
+}
+
+const moduleOperation = (path: string, options: unknown): Operation => {
+  const loaded = require(path) as Partial<ModuleOperation>
+  if (typeof loaded.run !== 'function' || typeof loaded.merge !== 'function') {
+    throw new GlasswingError({
+      where: 'glasswing job',
+      argument: 'job.operation.module',
+      expected: 'a module exporting run(model, inputs, batchSize, options) and merge(parts, options)',
+      received: `${path} exporting ${Object.keys(loaded).join(', ') || 'nothing'}`,
+    })
+  }
+  return {
+    run: (model, inputs, batchSize) => loaded.run!(model, inputs, batchSize, options),
+    merge: (parts) => loaded.merge!(parts, options),
+  }
+}
+
 /** The operation a job names. */
 export function operationOf(operation: JobOperation): Operation {
   switch (operation.kind) {
@@ -104,6 +132,8 @@ export function operationOf(operation: JobOperation): Operation {
       return explainOperation(operation.options)
     case 'activations':
       return activationsOperation(operation.layer)
+    case 'module':
+      return moduleOperation(operation.module, operation.options)
   }
 }
 

@@ -18,6 +18,8 @@ export type JobOperation =
   | { kind: 'explain'; options: { method: string } & Record<string, unknown> }
   /** Activations at one layer; the result merges into a {@link JobArray}. */
   | { kind: 'activations'; layer: string }
+  /** A module every worker loads (absolute path) exporting `run` and `merge`; see operations.ts. */
+  | { kind: 'module'; module: string; options?: unknown }
 
 /** A job description: what `glasswing-job run job.json` reads. */
 export interface JobSpec {
@@ -104,8 +106,12 @@ export function checkJob(value: unknown, where = WHERE): JobSpec {
     }
   } else if (op.kind === 'activations') {
     if (typeof op.layer !== 'string') fail('job.operation.layer', 'a layer name', op.layer)
+  } else if (op.kind === 'module') {
+    if (typeof op.module !== 'string' || !op.module.startsWith('/')) {
+      fail('job.operation.module', 'the absolute path of a module exporting run and merge', op.module)
+    }
   } else {
-    fail('job.operation.kind', "'explain' or 'activations'", op.kind)
+    fail('job.operation.kind', "'explain', 'activations' or 'module'", op.kind)
   }
   return job as unknown as JobSpec
 }

@@ -1,7 +1,7 @@
 // The local runner: worker processes on this machine compute a saliency job whose merged result equals
 // gw.explain in this process bit for bit; a rerun skips finished parts; a killed worker's shard is retried.
 import { unlinkSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import * as gw from '../../src'
@@ -99,5 +99,38 @@ describe('gw.jobs.submit (activations)', () => {
     expect(firstDifference(merged.values, values)).toBe(-1)
     tf.dispose([expected, data.images, data.labels])
     model.dispose()
+  })
+})
+
+describe('gw.jobs.submit (a user module as the operation)', () => {
+  it('runs the module in every worker and merges with its merge, equal to the same code in process', async () => {
+    const module = resolve(__dirname, 'fixtures', 'probabilities.js')
+    const job = {
+      ...saliencyJob(300, 3),
+      operation: { kind: 'module', module, options: { scale: 2 } },
+    } as const
+    const handle = await gw.jobs.submit(job, { runner: 'local', workers: 2 })
+    const merged = (await handle.result()) as unknown as { scale: number; values: Float32Array; rows: number }
+    const model = await gw.load(MODEL)
+    const data = await gw.datasets.mnist({ split: 'test', limit: 300 })
+    const { run } = await import('./fixtures/probabilities.js')
+    const expected = await run(model, data.images, 64, { scale: 2 })
+    expect(merged.rows).toBe(300)
+    expect(merged.scale).toBe(2)
+    expect(firstDifference(merged.values, expected.arrays.outputs.values)).toBe(-1)
+    tf.dispose([data.images, data.labels])
+    model.dispose()
+  })
+
+  it('refuses a module without run and merge, naming the field', async () => {
+    const job = {
+      ...saliencyJob(128, 1),
+      operation: { kind: 'module', module: resolve(__dirname, 'helpers.ts') },
+    } as const
+    expect(() => gw.jobs.write({ ...job, operation: { kind: 'module', module: 'relative.js' } })).toThrow(
+      /job\.operation\.module/,
+    )
+    const handle = await gw.jobs.submit(job, { runner: 'local', workers: 1, retries: 0 })
+    await expect(handle.result()).rejects.toThrow(/1 shard\(s\) failed/)
   })
 })
