@@ -2,5 +2,15 @@
 import type { Recipe } from './common'
 import { creditMlp, sentimentBow } from './dense-models'
 import { fashionCnn, mnistCnn, mnistCnnSeed2, shortcutMnistCnn } from './image-models'
+import { inductionTransformer, sentimentTransformer } from './transformer-models'
 
-export const recipes: Recipe[] = [mnistCnn, shortcutMnistCnn, mnistCnnSeed2, fashionCnn, creditMlp, sentimentBow]
+export const recipes: Recipe[] = [
+  mnistCnn,
+  shortcutMnistCnn,
+  mnistCnnSeed2,
+  fashionCnn,
+  creditMlp,
+  sentimentBow,
+  inductionTransformer,
+  sentimentTransformer,
+]

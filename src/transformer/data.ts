@@ -15,22 +15,23 @@ export interface RepeatedTokens {
   tokens: tf.Tensor2D
   /** float32 [n, 2 half + 1]: 1 at position p when token p + 1 is a copy of what followed token p earlier. */
   copy: tf.Tensor2D
-  /** Each sequence's repeated length k (from 4 to half): the repeat starts at a varying position. */
+  /** Each sequence's repeated length k (from minRepeat to half). */
   repeat: number[]
   dispose(): void
 }
 
 /**
  * `n` sequences [BOS, random filler, a_1..a_k, a_1..a_k] of random tokens 1..vocabularySize-1 (seeded),
- * with k from 4 to `half` so that the copy sits at no fixed offset: only an induction circuit (a
- * previous-token head, then a head that attends to what followed the current token before) predicts it.
+ * with k from `minRepeat` (default 4) to `half`. With k varying, the copy sits at no fixed offset and only
+ * an induction circuit (a previous-token head, then a head attending to what followed the current token
+ * before) predicts it; with `minRepeat = half` the period is fixed and position alone suffices.
  *
  * @example
  * const task = gw.transformer.repeatedTokens(64, { vocabularySize: 20, half: 8, seed: 1 }); task.dispose()
  */
 export function repeatedTokens(
   n: number,
-  options: { vocabularySize: number; half: number; seed: number },
+  options: { vocabularySize: number; half: number; seed: number; minRepeat?: number },
 ): RepeatedTokens {
   const { vocabularySize, half } = options
   const random = seededRandom(options.seed)
@@ -40,7 +41,8 @@ export function repeatedTokens(
   const copy = new Float32Array(n * length)
   const repeat: number[] = []
   for (let row = 0; row < n; row++) {
-    const k = 4 + Math.floor(random() * (half - 3))
+    const low = Math.min(options.minRepeat ?? 4, half)
+    const k = low + Math.floor(random() * (half - low + 1))
     const filler = 2 * half - 2 * k
     const at = row * length
     values[at] = BOS
