@@ -33,3 +33,5 @@ export {
   type PathwayPart,
 } from './ablation'
 export { AblationStudy, type FlipSearch } from './ablation-result'
+export { counterfactuals, type CounterfactualOptions } from './counterfactuals'
+export { CounterfactualSet } from './counterfactual-result'

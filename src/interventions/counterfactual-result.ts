@@ -1,0 +1,174 @@
+/** The result of gw.counterfactuals: the original row, the counterfactuals, and the set's quality. */
+import { JUPYTER_DISPLAY, escapeHtml, type Displayable, type MimeBundle } from '../display/bundle'
+import type { Provenance } from '../display/schema'
+import { textPicture } from '../global/picture'
+
+export interface CounterfactualParts {
+  original: number[]
+  originalProbability: number
+  counterfactuals: number[][]
+  probabilities: number[]
+  target: number
+  probability: number
+  featureNames: string[]
+  /** Per-feature scale of the distances (MAD, or 1). */
+  scale: number[]
+  immutable: number[]
+  requested: number
+  /** Why none was found (null when some were). */
+  reason: string | null
+  seconds: number
+  provenance: Provenance
+}
+
+/**
+ * A set of counterfactuals with its validity (share of the requested count that reach the target),
+ * proximity (mean scaled L1 distance to the original), sparsity (mean number of changed features) and
+ * diversity (mean scaled L1 distance between counterfactuals).
+ *
+ * @example
+ * cf.counterfactuals[0]   // the first row
+ * cf.changed(0)           // ['duration', 'credit_amount']
+ */
+export class CounterfactualSet implements Displayable {
+  readonly original: number[]
+  readonly originalProbability: number
+  readonly counterfactuals: number[][]
+  readonly probabilities: number[]
+  readonly target: number
+  readonly probability: number
+  readonly featureNames: string[]
+  readonly scale: number[]
+  readonly immutable: number[]
+  readonly requested: number
+  readonly reason: string | null
+  readonly seconds: number
+  readonly provenance: Provenance
+
+  constructor(parts: CounterfactualParts) {
+    this.original = parts.original
+    this.originalProbability = parts.originalProbability
+    this.counterfactuals = parts.counterfactuals
+    this.probabilities = parts.probabilities
+    this.target = parts.target
+    this.probability = parts.probability
+    this.featureNames = parts.featureNames
+    this.scale = parts.scale
+    this.immutable = parts.immutable
+    this.requested = parts.requested
+    this.reason = parts.reason
+    this.seconds = parts.seconds
+    this.provenance = parts.provenance
+  }
+
+  private distance(a: number[], b: number[]): number {
+    return a.reduce((s, v, j) => s + Math.abs(v - b[j]!) / this.scale[j]!, 0)
+  }
+
+  /** Names of the features counterfactual `k` changes. */
+  changed(k: number): string[] {
+    const row = this.counterfactuals[k] ?? []
+    return this.featureNames.filter((_, j) => Math.abs(row[j]! - this.original[j]!) > 1e-9)
+  }
+
+  get validity(): number {
+    return this.counterfactuals.length / this.requested
+  }
+  get proximity(): number {
+    const d = this.counterfactuals.map((r) => this.distance(r, this.original))
+    return d.length ? d.reduce((a, b) => a + b, 0) / d.length : NaN
+  }
+  get sparsity(): number {
+    const n = this.counterfactuals.map((_, k) => this.changed(k).length)
+    return n.length ? n.reduce((a, b) => a + b, 0) / n.length : NaN
+  }
+  get diversity(): number {
+    let sum = 0
+    let pairs = 0
+    for (let a = 0; a < this.counterfactuals.length; a++)
+      for (let b = a + 1; b < this.counterfactuals.length; b++) {
+        sum += this.distance(this.counterfactuals[a]!, this.counterfactuals[b]!)
+        pairs++
+      }
+    return pairs ? sum / pairs : 0
+  }
+
+  /** [original, ...counterfactuals] rows, the target probability last. */
+  toArray(): number[][] {
+    return [
+      [...this.original, this.originalProbability],
+      ...this.counterfactuals.map((r, k) => [...r, this.probabilities[k]!]),
+    ]
+  }
+
+  toCSV(): string {
+    const head = ['row', ...this.featureNames, `p(class ${this.target})`]
+    return [
+      head.map((h) => `"${h}"`).join(','),
+      ...this.toArray().map((r, k) => [k === 0 ? 'original' : `counterfactual ${k}`, ...r].join(',')),
+    ].join('\n')
+  }
+
+  private summary(): string {
+    if (this.reason) return `No counterfactual found: ${this.reason}.`
+    return (
+      `${this.counterfactuals.length} of ${this.requested} counterfactuals reach p(class ${this.target}) >= ${this.probability} ` +
+      `(from ${this.originalProbability.toFixed(3)}): validity ${this.validity.toFixed(2)}, proximity ${this.proximity.toFixed(3)}, ` +
+      `sparsity ${this.sparsity.toFixed(1)} features, diversity ${this.diversity.toFixed(3)} (${this.seconds.toFixed(2)} s)`
+    )
+  }
+
+  toString(): string {
+    const lines = [this.summary()]
+    const rows = this.counterfactuals.map((r, k) => ({ r, k }))
+    const shown = this.featureNames
+      .map((name, j) => ({ name, j }))
+      .filter(({ j }) => rows.some(({ r }) => Math.abs(r[j]! - this.original[j]!) > 1e-9))
+    if (rows.length) {
+      lines.push(
+        `${'feature'.padEnd(22)}${'original'.padStart(11)}${rows.map(({ k }) => `cf ${k + 1}`.padStart(11)).join('')}`,
+      )
+      for (const { name, j } of shown)
+        lines.push(
+          `${name.slice(0, 21).padEnd(22)}${fmt(this.original[j]!).padStart(11)}${rows
+            .map(({ r }) =>
+              (Math.abs(r[j]! - this.original[j]!) > 1e-9 ? `*${fmt(r[j]!)}` : fmt(r[j]!)).padStart(11),
+            )
+            .join('')}`,
+        )
+      lines.push(
+        `${'p(target)'.padEnd(22)}${fmt(this.originalProbability).padStart(11)}${this.probabilities.map((p) => fmt(p).padStart(11)).join('')}`,
+      )
+      if (this.immutable.length)
+        lines.push(`immutable: ${this.immutable.map((j) => this.featureNames[j]).join(', ')}; * = changed`)
+    }
+    return lines.join('\n')
+  }
+
+  /** An HTML table, changed cells highlighted. */
+  toHTML(): string {
+    const head = `<tr><th>feature</th><th>original</th>${this.counterfactuals.map((_, k) => `<th>cf ${k + 1}</th>`).join('')}</tr>`
+    const body = this.featureNames
+      .map((name, j) => {
+        const cells = this.counterfactuals
+          .map((r) => {
+            const changed = Math.abs(r[j]! - this.original[j]!) > 1e-9
+            return `<td${changed ? ' style="background:#fde68a;font-weight:600"' : ''}>${escapeHtml(fmt(r[j]!))}</td>`
+          })
+          .join('')
+        return `<tr><td>${escapeHtml(name)}${this.immutable.includes(j) ? ' (immutable)' : ''}</td><td>${escapeHtml(fmt(this.original[j]!))}</td>${cells}</tr>`
+      })
+      .join('')
+    const foot = `<tr><td>p(class ${this.target})</td><td>${fmt(this.originalProbability)}</td>${this.probabilities.map((p) => `<td>${fmt(p)}</td>`).join('')}</tr>`
+    return `<div><p>${escapeHtml(this.summary())}</p><table>${head}${body}${foot}</table></div>`
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const text = this.toString()
+    return { 'text/plain': text, 'text/html': this.toHTML(), 'image/png': textPicture(text.split('\n'), 160) }
+  }
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(3)
+}

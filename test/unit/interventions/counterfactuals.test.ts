@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GlasswingError, load, type GlasswingModel } from '../../../src'
+import { counterfactuals } from '../../../src/interventions'
+import { expectClose, toy } from './toy'
+
+const lg = toy.logistic
+let model: GlasswingModel
+
+beforeAll(async () => {
+  const dense = tf.layers.dense({ name: 'score', units: 1, activation: 'sigmoid', inputShape: [4] })
+  const net = tf.sequential({ layers: [dense] })
+  tf.tidy(() => dense.setWeights([tf.tensor2d(lg.w.map((v) => [v])), tf.tensor1d([lg.b])]))
+  model = await load(net)
+})
+afterAll(() => model.dispose())
+
+describe('gw.counterfactuals', () => {
+  it('the L2 search converges to the closed-form projection of a logistic model (1e-3, numpy)', () => {
+    const x = tf.tensor1d(lg.x)
+    const before = tf.memory().numTensors
+    const cf = counterfactuals(model, x, {
+      target: 1,
+      probability: lg.target,
+      distance: 'l2',
+      sparse: false,
+    })
+    expect(tf.memory().numTensors).toBe(before)
+    x.dispose()
+    expect(cf.reason).toBeNull()
+    expect(cf.counterfactuals).toHaveLength(1)
+    expectClose(cf.counterfactuals[0]!, lg.counterfactual, 1e-3)
+    expect(cf.validity).toBe(1)
+  })
+
+  it('immutable features stay, ranges hold, one-hot groups stay one-hot, a diverse set is reported', () => {
+    const x = tf.tensor1d([-1, 0.5, 1, 0])
+    const reference = tf.tensor2d([
+      [-2, -1, 0, 0],
+      [2, 1, 1, 1],
+      [0, 0, 1, 0],
+      [1, -1, 0, 1],
+      [-1, 1, 0, 1],
+    ])
+    const cf = counterfactuals(model, x, {
+      reference,
+      immutable: [1],
+      ranges: { 0: [-2, 2] },
+      oneHotGroups: [[2, 3]],
+      count: 4,
+      seed: 2,
+      iterations: 4,
+      steps: 30,
+      featureNames: ['a', 'b', 'c0', 'c1'],
+    })
+    tf.dispose([x, reference])
+    expect(cf.counterfactuals.length).toBeGreaterThan(0)
+    for (const row of cf.counterfactuals) {
+      expect(row[1]).toBe(0.5)
+      expect(row[0]).toBeGreaterThanOrEqual(-2)
+      expect(row[0]).toBeLessThanOrEqual(2)
+      expect(row[2]! + row[3]!).toBe(1)
+      expect([0, 1]).toContain(row[2])
+    }
+    cf.probabilities.forEach((p) => expect(p).toBeGreaterThanOrEqual(0.5 - 1e-4))
+    expect(
+      Number.isFinite(cf.proximity) && Number.isFinite(cf.sparsity) && Number.isFinite(cf.diversity),
+    ).toBe(true)
+    expect(cf.toString()).toMatch(/validity/)
+    expect(cf.toHTML()).toContain('(immutable)')
+  })
+
+  it('says why when the target is unreachable within the permitted ranges', () => {
+    const x = tf.tensor1d([-1, 0.5, 0.2, -0.3])
+    const cf = counterfactuals(model, x, {
+      immutable: [1, 2, 3],
+      ranges: { 0: [-1.2, -0.9] },
+      target: 1,
+      probability: 0.9,
+      iterations: 3,
+      steps: 20,
+    })
+    x.dispose()
+    expect(cf.counterfactuals).toHaveLength(0)
+    expect(cf.reason).toMatch(/unreachable within the permitted ranges/)
+  })
+
+  it('refuses bad input naming the fix', () => {
+    const fails = (f: () => unknown, pattern: RegExp) => {
+      let error: unknown
+      try {
+        f()
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(GlasswingError)
+      expect((error as Error).message).toMatch(pattern)
+    }
+    const x = tf.tensor1d(lg.x)
+    const two = tf.tensor2d([lg.x, lg.x])
+    fails(() => counterfactuals(model, two), /x expected one row/)
+    fails(() => counterfactuals(model, x, { distance: 'mad-l1' }), /options\.reference/)
+    fails(
+      () => counterfactuals(model, x, { immutable: [9] }),
+      /options\.immutable expected feature indices in 0..3/,
+    )
+    fails(() => counterfactuals(model, x, { ranges: { 0: [1, 0] } }), /options\.ranges\[0\]/)
+    fails(() => counterfactuals(model, x, { target: 4 }), /options\.target expected a class index in 0..1/)
+    fails(() => counterfactuals(model, x, { oneHotGroups: [[1]] }), /oneHotGroups/)
+    tf.dispose([x, two])
+  })
+})
