@@ -34,6 +34,7 @@ import {
   type MetricName,
   type Preset,
 } from './metrics'
+import { roadCurves } from './road'
 import { modelScorer } from './scorer'
 import { ssim } from './similarity'
 import { Evaluation, QualityTable } from './result'
@@ -398,6 +399,18 @@ async function evaluateOne(
           seed,
         })
         break
+      case 'road': {
+        const [h, w] = exampleShape.length >= 2 ? [exampleShape[0]!, exampleShape[1]!] : [1, features]
+        const c = roadCurves(score, with_, [h, w, channels], {
+          percentages: s['percentages'] as number[],
+          order: s['order'] as 'morf' | 'lerf',
+          noise: s['noise'] as number,
+          seed,
+        })
+        curves[metric] = c.map((x) => Array.from(x))
+        values[metric] = c.map((x) => x.reduce((a, b) => a + b, 0) / x.length)
+        break
+      }
       case 'infidelity': {
         const samples = s['samples'] as number
         const noise = gaussianPerturbations(rows.length, samples, features, s['std'] as number, seed)

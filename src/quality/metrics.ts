@@ -7,6 +7,7 @@ export const METRIC_NAMES = [
   'pixel-flipping',
   'region-perturbation',
   'faithfulness-correlation',
+  'road',
   'infidelity',
   'sensitivity-max',
   'random-logit',
@@ -67,6 +68,13 @@ export const METRICS: Record<MetricName, MetricInfo> = {
     title: 'Faithfulness correlation',
     family: 'faithfulness',
     higherIsBetter: true,
+    needsMask: false,
+    reexplains: false,
+  },
+  road: {
+    title: 'ROAD (MoRF, mean score)',
+    family: 'faithfulness',
+    higherIsBetter: false,
     needsMask: false,
     reexplains: false,
   },
@@ -188,6 +196,15 @@ export function presetSettings(
       runs: 100,
       subsetSize: Math.min(224, features),
       fill,
+    },
+    // Quantus's ROAD reports the batch's accuracy per percentage; here each row's target score, averaged.
+    road: {
+      ...prep(false),
+      softmax: q,
+      order: 'morf',
+      percentages: q ? Array.from({ length: 50 }, (_, i) => 1 + 2 * i) : [10, 20, 30, 40, 50, 60, 70, 80, 90],
+      noise: 0.01,
+      imputation: 'noisy linear (8 neighbours, 1/6 direct, 1/12 diagonal)',
     },
     infidelity: {
       normalise: 'none',

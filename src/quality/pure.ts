@@ -22,3 +22,4 @@ export {
 } from './faithfulness'
 export { modelScorer, type Scorer, type ScoreJob } from './scorer'
 export { parameterRandomisation, reinitialisedWeights, randomisableLayers } from './randomisation'
+export { linearImpute, roadCurves } from './road'

@@ -206,3 +206,27 @@ describe('quality metrics: closed forms and properties', () => {
     expect(String(error)).toMatch(/attribution expected a result of gw\.explain or gw\.compare/)
   })
 })
+
+describe('ROAD', () => {
+  it('linear imputation restores a linear ramp inside the image exactly, and keeps the kept pixels', () => {
+    const [h, w] = [12, 10]
+    const ramp = Float64Array.from({ length: h * w }, (_, i) => 0.3 * Math.floor(i / w) - 0.7 * (i % w) + 2)
+    const missing = new Uint8Array(h * w)
+    for (let r = 3; r < 8; r++) for (let c = 2; c < 7; c++) missing[r * w + c] = 1
+    const imputed = pure.linearImpute(ramp, missing, h, w)
+    imputed.forEach((v, i) => expect(Math.abs(v - ramp[i]!)).toBeLessThan(1e-9))
+  })
+
+  it('seeded ROAD curves repeat, with their settings in provenance', async () => {
+    const cnn = await load(tinyCnn(), { warmup: false })
+    const images = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 9)
+    const a = await explain(cnn, images, { method: 'input-x-gradient', target: [0, 1] })
+    images.dispose()
+    const settings = { road: { percentages: [0, 50, 100] } }
+    const one = await expectNoLeak(() => evaluate(cnn, a, { metrics: ['road'], settings, seed: 2 }))
+    const two = await evaluate(cnn, a, { metrics: ['road'], settings, seed: 2 })
+    expect(one.data.curves['road']).toEqual(two.data.curves['road'])
+    expect(one.provenance.parameters['settings']).toMatchObject({ road: { noise: 0.01, order: 'morf' } })
+    cnn.dispose()
+  })
+})
