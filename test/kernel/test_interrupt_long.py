@@ -87,6 +87,8 @@ HELPER_CALLS = {
     # A job's handle waits on worker processes; the interrupt cancels them (issue 19).
     # CAVs against many random sets at two layers (issue 15): each CAV is a progress tick that checks.
     "TCAV": "gw.tcav(model, { inputs: some, target: 3, layers: ['conv2d_2', 'dense_1'], concepts: { stripes: 'stripes', dots: 'dots' }, random: many, randomSets: 500, setSize: 200 })",
+    # Explanation quality (issue 13): one pixel per deletion step on 256 digits is 200,000 perturbed inputs.
+    "gw.evaluate (deletion)": "gw.explain(model, some, { method: 'saliency' }).then((a) => gw.evaluate(model, a, { metrics: ['deletion'], settings: { deletion: { perStep: 1 } } }))",
     "gw.jobs (local runner)": "gw.jobs.submit({ version: 1, name: 'interrupted', model: 'notebooks/models/mnist-cnn', data: { dataset: 'mnist' }, operation: { kind: 'explain', options: { method: 'saliency', target: { topK: 3 } } }, shards: 40, batchSize: 4, output: `/tmp/gw-interrupted-job-${Date.now()}` }, { runner: 'local', workers: 1 }).then((job) => job.result())",
 }
 
