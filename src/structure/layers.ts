@@ -25,7 +25,7 @@ export interface LayerSimilarityOptions {
   against?: GlasswingModel
   /** Layers of the first model (rows); default all its layers. */
   layers?: readonly string[]
-  /** Layers of the second model (columns); default all its layers (or `layers` when comparing a model with itself). */
+  /** Layers of the second model (columns); default `layers` when the second model has them all, else all its layers. */
   againstLayers?: readonly string[]
   /** Examples per minibatch (>= 4). Default 100. */
   batchSize?: number
@@ -61,7 +61,9 @@ export async function randomTwin(model: GlasswingModel, seed: number): Promise<G
     const fresh = layer.weights.map((w, k) => {
       const name = w.originalName.split('/').pop() ?? ''
       return name.includes('kernel')
-        ? tf.initializers.glorotUniform({ seed: seed + 1000 * index + k }).apply(w.shape as number[], 'float32')
+        ? tf.initializers
+            .glorotUniform({ seed: seed + 1000 * index + k })
+            .apply(w.shape as number[], 'float32')
         : tf.zeros(w.shape as number[])
     })
     layer.setWeights(fresh)
@@ -175,7 +177,10 @@ export async function layerSimilarity(
   const rowLayers = checkLayers(model, options.layers, 'options.layers')
   const columnLayers = checkLayers(
     other,
-    options.againstLayers ?? (self ? options.layers : undefined),
+    options.againstLayers ??
+      (self || (options.layers && options.layers.every((l) => other.layerNames.includes(l)))
+        ? options.layers
+        : undefined),
     'options.againstLayers',
   )
   const baselineLayers = rowLayers.filter((l) => columnLayers.includes(l))

@@ -98,16 +98,20 @@ function nndsvd(
     const yp = v[c]!.map((t) => Math.max(t, 0))
     const xn = u[c]!.map((t) => Math.max(-t, 0))
     const yn = v[c]!.map((t) => Math.max(-t, 0))
-    const mp = norm(xp) * norm(yp)
-    const mn = norm(xn) * norm(yn)
+    const nxp = norm(xp)
+    const nyp = norm(yp)
+    const nxn = norm(xn)
+    const nyn = norm(yn)
+    const mp = nxp * nyp
+    const mn = nxn * nyn
     let a: Float64Array, b: Float64Array, sigma: number
     if (mp > mn) {
-      a = xp.map((t) => t / norm(xp))
-      b = yp.map((t) => t / norm(yp))
+      a = xp.map((t) => t / nxp)
+      b = yp.map((t) => t / nyp)
       sigma = mp
     } else {
-      a = xn.map((t) => t / norm(xn))
-      b = yn.map((t) => t / norm(yn))
+      a = xn.map((t) => t / nxn)
+      b = yn.map((t) => t / nyn)
       sigma = mn
     }
     const lbd = Math.sqrt(s[c]! * sigma)
