@@ -204,26 +204,6 @@ EXPECTATIONS: dict[str, dict] = {
             (r"NMF of conv2d_2 into 4 factors: relative error ([\d.]+)", lambda v: 0 < float(v) < 0.7),
         ],
     },
-    "11-hierarchy.ipynb": {
-        "mime": [],
-        "text": [
-            (
-                r"conv2d_1 vs conv2d_2 ([\d.]+), conv2d_1 vs logits ([\d.]+); random dense_1 ([\d.]+)",
-                lambda near, far, rnd: float(near) > float(far) + 0.2 and float(rnd) < 0.6,
-            ),
-            (
-                r"seed 2 diagonal: conv2d_1 ([\d.]+), conv2d_2 ([\d.]+), dense_1 ([\d.]+), logits ([\d.]+)",
-                lambda *v: all(float(x) > 0.85 for x in v),
-            ),
-            (r"shortcut diagonal: conv2d_1 ([\d.]+), .* dense_1 ([\d.]+)", lambda c, d: float(c) > 0.9 and float(d) < 0.6),
-            (
-                r"RSA \(correlation RDMs, Spearman\): seed 2 ([\d.]+), shortcut ([\d.]+); SVCCA: seed 2 ([\d.]+), shortcut ([\d.]+)",
-                lambda rs, rc, ss, sc: float(rs) > float(rc) + 0.2 and float(ss) > float(sc),
-            ),
-            (r"4 modules of conv2d_2, sizes (\d+), (\d+), (\d+), (\d+)", lambda *v: sum(int(x) for x in v) == 16),
-            (r"NMF of conv2d_2 into 4 factors: relative error ([\d.]+)", lambda v: 0 < float(v) < 0.7),
-        ],
-    },
     "06-sentiment.ipynb": {
         "mime": [FEATURES, "image/png"],
         "features": _sentiment_features,
