@@ -216,6 +216,20 @@ EXPECTATIONS: dict[str, dict] = {
             (r"P\(positive\) ([\d.]+): not\(", lambda v: float(v) < 0.5),
         ],
     },
+    "13-attention.ipynb": {
+        "mime": [FEATURES, "image/png"],
+        "text": [
+            (r"copy accuracy ([\d.]+) % on 256 sequences", lambda v: float(v) > 95.0),
+            (r"heads with an induction score above 0.4: (L\dH\d \([\d.]+\).*)", lambda v: len(v) > 0),
+            (r"all of them in layer 0: (true|false)", lambda v: v == "true"),
+            (r"ablating the induction-pattern heads: accuracy ([\d.]+) % -> ([\d.]+) %", lambda a, b: float(a) - float(b) > 50),
+            (r"ablating the other heads: accuracy ([\d.]+) % -> ([\d.]+) %", lambda a, b: float(a) - float(b) < 10),
+            (r"blocks.1.attn.hook_pattern: \[1, 2, 4, 4\]", None),
+            (r"Did you mean 'blocks.1.attn.hook_pattern'", None),
+            (r"sentiment-transformer test accuracy ([\d.]+) %, sentiment-bow ([\d.]+) %", lambda a, b: float(a) > 70),
+            (r"rollout and IG agree on the top word in (\d+) of (\d+) sentences", lambda a, b: int(b) == 4),
+        ],
+    },
 }
 
 
