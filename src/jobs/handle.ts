@@ -9,7 +9,7 @@ import { GlasswingError, describeValue } from '../errors'
 import { JUPYTER_DISPLAY, type MimeBundle } from '../display/bundle'
 import { interruptRequested, interruptedError } from '../session/interrupt'
 import type { Attribution } from '../attribution/attribution'
-import type { JobArray } from './job-array'
+import type { ExplainedAndEvaluated, JobArray } from './job-array'
 import { mergeJob, missingShards } from './merge'
 import { readJob, type LoadedJob } from './parts'
 import { localRunner, type LocalRunnerOptions } from './runners/local'
@@ -58,14 +58,16 @@ export interface JobStatus {
 
 /** A submitted job. */
 /** What a job merges into: an Attribution for 'explain', a JobArray for 'activations'. */
-export type JobResult = Attribution | JobArray
+export type JobResult = Attribution | JobArray | ExplainedAndEvaluated
 
 /** The result type a job description gives. */
 export type ResultOf<S> = S extends { operation: { kind: 'activations' } }
   ? JobArray
   : S extends { operation: { kind: 'explain' } }
     ? Attribution
-    : JobResult
+    : S extends { operation: { kind: 'evaluate' } }
+      ? ExplainedAndEvaluated
+      : JobResult
 
 export class JobHandle<R extends JobResult = JobResult> {
   readonly shards: ShardState[]

@@ -16,7 +16,7 @@ export type { LocalRunnerOptions } from './runners/local'
 export type { RayRunnerOptions } from './runners/ray'
 export type { SlurmOptions, SlurmRunnerOptions } from './runners/slurm'
 export type { KubernetesOptions } from './runners/kubernetes'
-export { JobArray } from './job-array'
+export { JobArray, ExplainedAndEvaluated } from './job-array'
 
 /** `gw.jobs`: submit a job, or write it for Slurm or Kubernetes, merge its parts, read the contract. */
 export const jobs = {

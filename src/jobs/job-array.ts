@@ -1,6 +1,8 @@
 /** A job's merged numeric result where the operation has no richer result class (activations). */
 import * as tf from '@tensorflow/tfjs'
+import type { Attribution } from '../attribution/attribution'
 import { JUPYTER_DISPLAY, type MimeBundle } from '../display/bundle'
+import type { Evaluation } from '../quality/result'
 
 /**
  * Plain float32 values with a shape, batch axis first; no tensor to dispose.
@@ -32,5 +34,24 @@ export class JobArray {
 
   toString(): string {
     return `${this.title}: float32 [${this.shape.join(', ')}]`
+  }
+}
+
+/**
+ * An evaluate job's merged result: the attribution and its quality scores (e.g. deletion AUC per
+ * example), displayed as the evaluation.
+ */
+export class ExplainedAndEvaluated {
+  constructor(
+    readonly attribution: Attribution,
+    readonly evaluation: Evaluation,
+  ) {}
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return this.evaluation[JUPYTER_DISPLAY]()
+  }
+
+  toString(): string {
+    return String(this.evaluation)
   }
 }

@@ -9,7 +9,9 @@ import { Attribution, type AttributionData } from '../attribution/attribution'
 import type { GlasswingModel } from '../model'
 import { GlasswingError } from '../errors'
 import { throwIfInterrupted } from '../session/interrupt'
-import { JobArray } from './job-array'
+import { evaluate, Evaluation, type EvaluateOptions } from '../quality'
+import type { EvaluationData } from '../quality/result'
+import { JobArray, ExplainedAndEvaluated } from './job-array'
 import type { JobOperation } from './spec'
 
 /** A shard's output: arrays written as .npy files (batch axis first) and JSON metadata. */
@@ -33,17 +35,21 @@ export interface Operation {
   merge(parts: PartInput[]): unknown
 }
 
+/** An attribution as a part: values and inputs as arrays, the rest as metadata. */
+function attributionPart(result: Attribution): PartOutput {
+  const { values, inputs: explained, exampleOf, targets, predictions, delta, ...shared } = result.data
+  return {
+    arrays: {
+      values: { values, shape: result.data.shape },
+      inputs: { values: explained, shape: result.data.inputShape },
+    },
+    meta: { exampleOf, targets, predictions, delta, shared },
+  }
+}
+
 const explainOperation = (options: Record<string, unknown>): Operation => ({
   async run(model, inputs, batchSize) {
-    const result = await explain(model, inputs, { ...options, batchSize } as ExplainOptions)
-    const { values, inputs: explained, exampleOf, targets, predictions, delta, ...shared } = result.data
-    return {
-      arrays: {
-        values: { values, shape: result.data.shape },
-        inputs: { values: explained, shape: result.data.inputShape },
-      },
-      meta: { exampleOf, targets, predictions, delta, shared },
-    }
+    return attributionPart(await explain(model, inputs, { ...options, batchSize } as ExplainOptions))
   },
   merge(parts) {
     const first = parts.find((part) => part.end > part.start) ?? parts[0]
@@ -125,6 +131,54 @@ const moduleOperation = (path: string, options: unknown): Operation => {
   }
 }
 
+/**
+ * `gw.explain` then `gw.evaluate` on each shard (e.g. saliency + deletion AUC): the merge gives both the
+ * Attribution and the Evaluation, the evaluation displaying itself.
+ */
+const evaluateOperation = (
+  explainOptions: Record<string, unknown>,
+  evaluateOptions: Record<string, unknown>,
+): Operation => {
+  const explainPart = explainOperation(explainOptions)
+  return {
+    async run(model, inputs, batchSize) {
+      const attribution = await explain(model, inputs, { ...explainOptions, batchSize } as ExplainOptions)
+      const evaluation = await evaluate(model, attribution, evaluateOptions as EvaluateOptions)
+      const { values, curves, targets, exampleOf, ...shared } = evaluation.data
+      const part = attributionPart(attribution)
+      return {
+        arrays: part.arrays,
+        meta: { ...part.meta, evaluation: { values, curves, targets, exampleOf, shared } },
+      }
+    },
+    merge(parts) {
+      const attribution = explainPart.merge(parts) as Attribution
+      const evaluations = parts.map(
+        (part) =>
+          part.meta.evaluation as Pick<EvaluationData, 'values' | 'curves' | 'targets' | 'exampleOf'> & {
+            shared: Omit<EvaluationData, 'values' | 'curves' | 'targets' | 'exampleOf'>
+          },
+      )
+      const shared = evaluations[0].shared
+      const join = <T>(pick: (e: (typeof evaluations)[number]) => Record<string, T[]>) =>
+        Object.fromEntries(
+          Object.keys(pick(evaluations[0])).map((metric) => [
+            metric,
+            evaluations.flatMap((e) => pick(e)[metric]),
+          ]),
+        )
+      const evaluation = new Evaluation({
+        ...shared,
+        values: join((e) => e.values),
+        curves: join((e) => e.curves),
+        targets: evaluations.flatMap((e) => e.targets),
+        exampleOf: evaluations.flatMap((e, i) => e.exampleOf.map((row) => row + parts[i].start)),
+      })
+      return new ExplainedAndEvaluated(attribution, evaluation)
+    },
+  }
+}
+
 /** The operation a job names. */
 export function operationOf(operation: JobOperation): Operation {
   switch (operation.kind) {
@@ -132,6 +186,8 @@ export function operationOf(operation: JobOperation): Operation {
       return explainOperation(operation.options)
     case 'activations':
       return activationsOperation(operation.layer)
+    case 'evaluate':
+      return evaluateOperation(operation.explain, operation.evaluate ?? {})
     case 'module':
       return moduleOperation(operation.module, operation.options)
   }

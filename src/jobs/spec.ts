@@ -18,6 +18,12 @@ export type JobOperation =
   | { kind: 'explain'; options: { method: string } & Record<string, unknown> }
   /** Activations at one layer; the result merges into a {@link JobArray}. */
   | { kind: 'activations'; layer: string }
+  /** `gw.explain` then `gw.evaluate` (e.g. `{ metrics: ['deletion'] }`); merges into both results. */
+  | {
+      kind: 'evaluate'
+      explain: { method: string } & Record<string, unknown>
+      evaluate?: Record<string, unknown>
+    }
   /** A module every worker loads (absolute path) exporting `run` and `merge`; see operations.ts. */
   | { kind: 'module'; module: string; options?: unknown }
 
@@ -106,12 +112,24 @@ export function checkJob(value: unknown, where = WHERE): JobSpec {
     }
   } else if (op.kind === 'activations') {
     if (typeof op.layer !== 'string') fail('job.operation.layer', 'a layer name', op.layer)
+  } else if (op.kind === 'evaluate') {
+    const options = op.explain as Record<string, unknown> | null
+    if (typeof options !== 'object' || options === null || typeof options.method !== 'string') {
+      fail(
+        'job.operation.explain',
+        "gw.explain's options with a method, e.g. { method: 'saliency' }",
+        options,
+      )
+    }
+    if (op.evaluate !== undefined && (typeof op.evaluate !== 'object' || op.evaluate === null)) {
+      fail('job.operation.evaluate', "gw.evaluate's options, e.g. { metrics: ['deletion'] }", op.evaluate)
+    }
   } else if (op.kind === 'module') {
     if (typeof op.module !== 'string' || !op.module.startsWith('/')) {
       fail('job.operation.module', 'the absolute path of a module exporting run and merge', op.module)
     }
   } else {
-    fail('job.operation.kind', "'explain', 'activations' or 'module'", op.kind)
+    fail('job.operation.kind', "'explain', 'activations', 'evaluate' or 'module'", op.kind)
   }
   return job as unknown as JobSpec
 }

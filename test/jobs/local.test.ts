@@ -117,7 +117,7 @@ describe('gw.jobs.submit (a user module as the operation)', () => {
     const expected = await run(model, data.images, 64, { scale: 2 })
     expect(merged.rows).toBe(300)
     expect(merged.scale).toBe(2)
-    expect(firstDifference(merged.values, expected.arrays.outputs.values)).toBe(-1)
+    expect(firstDifference(merged.values, expected.arrays.outputs.values as Float32Array)).toBe(-1)
     tf.dispose([data.images, data.labels])
     model.dispose()
   })
@@ -132,5 +132,27 @@ describe('gw.jobs.submit (a user module as the operation)', () => {
     )
     const handle = await gw.jobs.submit(job, { runner: 'local', workers: 1, retries: 0 })
     await expect(handle.result()).rejects.toThrow(/1 shard\(s\) failed/)
+  })
+})
+
+describe('gw.jobs.submit (saliency + deletion AUC)', () => {
+  it('merges the attribution and its gw.evaluate scores, equal to the two calls in process', async () => {
+    const limit = 200
+    const evaluateOptions = { metrics: ['deletion'] as const, batchSize: 64 }
+    const job = {
+      ...saliencyJob(limit, 2),
+      operation: { kind: 'evaluate', explain: { method: 'saliency' }, evaluate: evaluateOptions },
+    } as const
+    const handle = await gw.jobs.submit(job, { runner: 'local', workers: 2 })
+    const merged = await handle.result()
+    const attribution = await inProcess(limit)
+    const model = await gw.load(MODEL)
+    const expected = await gw.evaluate(model, attribution, { ...evaluateOptions, metrics: ['deletion'] })
+    model.dispose()
+    expect(firstDifference(merged.attribution.values, attribution.values)).toBe(-1)
+    const auc = merged.evaluation.values('deletion')
+    expect(auc).toHaveLength(limit)
+    expect(auc).toEqual(expected.values('deletion'))
+    expect(merged.evaluation.data.exampleOf).toEqual(expected.data.exampleOf)
   })
 })
