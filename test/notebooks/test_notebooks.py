@@ -132,6 +132,7 @@ EXPECTATIONS: dict[str, dict] = {
         "text": [
             (r"test accuracy ([\d.]+) %, always answering 'good' would score 68.5 %", lambda v: float(v) > 72.0),
             (r"shared: (\d)", lambda v: int(v) >= 2),
+            (r"sum minus the change in P\(bad\): (-?[\d.]+e[-+]\d+)", lambda v: abs(float(v)) < 1e-5),
             (r"foreign_worker ranks (\d+) of 20", lambda v: int(v) >= 15),
             (r"foreign_worker flipped: mean change in P\(bad\) (-[\d.]+)", lambda v: float(v) < -0.05),
             (r"foreign_worker flipped: .* decisions flipped (\d+) of 200", lambda v: int(v) >= 25),
