@@ -17,6 +17,8 @@ const SHARDS = Number(process.env.GLASSWING_BENCH_SHARDS ?? 16)
 const BATCH = 128
 const RUNNERS = (process.env.GLASSWING_BENCH_RUNNERS ?? 'local1,local2,ray,slurm').split(',')
 const MODEL = join(ROOT, 'notebooks', 'models', 'mnist-cnn')
+// GLASSWING_BENCH_DELETION=1: the job is the explanation + its deletion AUC (gw.evaluate), both compared.
+const DELETION = process.env.GLASSWING_BENCH_DELETION === '1'
 // gw.explain's options, e.g. '{"method":"integrated-gradients","steps":50}' for a heavier job.
 const OPTIONS = JSON.parse(process.env.GLASSWING_BENCH_OPTIONS ?? '{"method":"saliency"}') as {
   method: string
@@ -33,7 +35,9 @@ function job(name: string): gw.JobSpec {
     name,
     model: MODEL,
     data: { dataset: 'mnist', split: 'test', limit: EXAMPLES },
-    operation: { kind: 'explain', options: OPTIONS },
+    operation: DELETION
+      ? { kind: 'evaluate', explain: OPTIONS, evaluate: { metrics: ['deletion'], batchSize: BATCH } }
+      : { kind: 'explain', options: OPTIONS },
     shards: SHARDS,
     batchSize: BATCH,
     output: join(mkdtempSync(join(tmpdir(), 'gw-bench-job-')), 'out'),
@@ -54,6 +58,9 @@ async function main(): Promise<void> {
   const loadBefore = load()
   let started = performance.now()
   const expected = await gw.explain(model, data.images, { ...OPTIONS, batchSize: BATCH } as gw.ExplainOptions)
+  const expectedAuc = DELETION
+    ? (await gw.evaluate(model, expected, { metrics: ['deletion'], batchSize: BATCH })).values('deletion')
+    : null
   const inProcess = (performance.now() - started) / 1000
   data.images.dispose()
   data.labels.dispose()
@@ -82,16 +89,20 @@ async function main(): Promise<void> {
     const loadBefore = load()
     started = performance.now()
     const handle = await gw.jobs.submit(job(`bench-${name}`), options)
-    const result = (await handle.result()) as gw.Attribution
+    const merged = (await handle.result()) as gw.Attribution | gw.ExplainedAndEvaluated
     const seconds = (performance.now() - started) / 1000
-    const equal = same(result.values, expected.values) ? 'yes' : 'NO'
+    const result = merged instanceof gw.Attribution ? merged : merged.attribution
+    const auc = merged instanceof gw.Attribution ? null : merged.evaluation.values('deletion')
+    const aucEqual =
+      expectedAuc === null || (auc !== null && auc.every((v, i) => Object.is(v, expectedAuc[i])))
+    const equal = same(result.values, expected.values) && aucEqual ? 'yes' : 'NO'
     rows.push({ runner: name, seconds, equal, loadBefore, loadAfter: load() })
     console.error(`${name}: ${seconds.toFixed(2)} s, equal ${equal}`)
     if (name === 'ray') stopRayHead(join(ROOT, '.cache', 'jobs', 'ray-venv', 'bin', 'ray'))
   }
 
   console.log(
-    `${JSON.stringify(OPTIONS)} job, ${EXAMPLES} MNIST test digits, ${SHARDS} shards of ${BATCH}-example passes, mnist-cnn`,
+    `${JSON.stringify(OPTIONS)}${DELETION ? ' + deletion AUC' : ''} job, ${EXAMPLES} MNIST test digits, ${SHARDS} shards of ${BATCH}-example passes, mnist-cnn`,
   )
   console.log('')
   console.log(
