@@ -112,7 +112,15 @@ export {
   type Pooling,
 } from './representation'
 /** Jobs: data-set-wide computations sharded over local workers, Ray, Slurm or Kubernetes (gw.jobs). */
-export { jobs, JobHandle, JobArray, type JobSpec, type JobStatus, type SubmitOptions } from './jobs'
+export {
+  jobs,
+  JobHandle,
+  JobArray,
+  ExplainedAndEvaluated,
+  type JobSpec,
+  type JobStatus,
+  type SubmitOptions,
+} from './jobs'
 /** Global explanations: surrogates (gw.distill), concept tests (gw.tcav), fairness (gw.fairness). */
 export * from './global'
 /** Structure of representations: CKA, CCA/SVCCA/PWCCA, Procrustes and RSA between layers and models (gw.similarity). */
