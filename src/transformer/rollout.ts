@@ -7,6 +7,7 @@
  * multiplied: R = A_L ... A_start. R[i][j] is how much output position i draws from input token j.
  */
 import { GlasswingError, describeValue } from '../errors'
+import { throwIfInterrupted } from '../session/interrupt'
 
 /** A square matrix as rows. */
 export type Matrix = number[][]
@@ -96,6 +97,8 @@ export function rollout(stack: readonly (readonly Matrix[])[], options: RolloutO
   }
   let result: Matrix | null = null
   for (let l = start; l < stack.length; l++) {
+    // One layer at 512 tokens is about half a second of float64 products.
+    throwIfInterrupted(where, { done: l - start, total: stack.length - start, unit: 'layers' })
     const a = effectiveAttention(fuseHeads(stack[l] as Matrix[], fusion), residual)
     result = result ? multiply(a, result) : a
   }

@@ -89,6 +89,8 @@ HELPER_CALLS = {
     "TCAV": "gw.tcav(model, { inputs: some, target: 3, layers: ['conv2d_2', 'dense_1'], concepts: { stripes: 'stripes', dots: 'dots' }, random: many, randomSets: 500, setSize: 200 })",
     # Explanation quality (issue 13): one pixel per deletion step on 256 digits is 200,000 perturbed inputs.
     "gw.evaluate (deletion)": "gw.explain(model, some, { method: 'saliency' }).then((a) => gw.evaluate(model, a, { metrics: ['deletion'], settings: { deletion: { perStep: 1 } } }))",
+    # Attention flow (issue 16): one max-flow per input token over 8 layers x 300² edges, the size guard lifted.
+    "attention flow": "Promise.resolve().then(() => gw.transformer.flow(Array.from({ length: 8 }, () => [Array.from({ length: 300 }, (_, i) => Array.from({ length: 300 }, (_, j) => (j <= i ? 1 / (i + 1) : 0)))]), 299, { maxWork: 1e12 }))",
     "gw.jobs (local runner)": "gw.jobs.submit({ version: 1, name: 'interrupted', model: 'notebooks/models/mnist-cnn', data: { dataset: 'mnist' }, operation: { kind: 'explain', options: { method: 'saliency', target: { topK: 3 } } }, shards: 40, batchSize: 4, output: `/tmp/gw-interrupted-job-${Date.now()}` }, { runner: 'local', workers: 1 }).then((job) => job.result())",
 }
 
