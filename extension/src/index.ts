@@ -10,6 +10,7 @@ import { preloadPlotlyWhenIdle } from './views/embedding-plotly'
 import { renderFeatures } from './views/features'
 import { renderNeurons } from './views/neurons'
 import { renderSaliency } from './views/saliency'
+import { renderSurrogate } from './views/surrogate/view'
 import type { RenderView } from './views/view'
 import { GlasswingRenderer } from './widget'
 
@@ -21,6 +22,7 @@ const VIEWS: { [K in ViewKind]: RenderView<PayloadOf[K]> } = {
   embedding: embeddingAtAnySize(renderEmbedding),
   neurons: renderNeurons,
   features: renderFeatures,
+  surrogate: renderSurrogate,
 }
 
 function extension<K extends ViewKind>(kind: K): IRenderMime.IExtension {

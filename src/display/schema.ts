@@ -15,6 +15,7 @@ export const MIME_TYPES = {
   embedding: 'application/vnd.glasswing.embedding.v1+json',
   neurons: 'application/vnd.glasswing.neurons.v1+json',
   features: 'application/vnd.glasswing.features.v1+json',
+  surrogate: 'application/vnd.glasswing.surrogate.v1+json',
 } as const
 
 export type ViewKind = keyof typeof MIME_TYPES
@@ -387,4 +388,37 @@ export interface PayloadOf {
   embedding: EmbeddingPayload
   neurons: NeuronsPayload
   features: FeaturesPayload
+  surrogate: SurrogatePayload
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Surrogate (gw.distill): the fidelity-versus-depth curve beside the chosen tree
+
+/** One node of a surrogate tree, in depth-first order (left child first); leaves have feature -1. */
+export interface SurrogateNode {
+  feature: number
+  /** `feature <= threshold` goes left; null at leaves. */
+  threshold: number | null
+  left: number
+  right: number
+  samples: number
+  /** The node's majority label and its share of the node's rows. */
+  label: string
+  share: number
+}
+
+/** A surrogate model of gw.distill: its fidelity curve and, for trees, the tree itself. */
+export interface SurrogatePayload extends PayloadBase {
+  kind: 'surrogate'
+  surrogate: 'tree' | 'linear'
+  featureNames: string[]
+  classNames: string[]
+  /** Label agreement with the model, by tree depth, on the training rows and held out. */
+  curve: { depth: number; leaves: number; agreement: number; heldOutAgreement: number | null }[]
+  /** The depth of the tree shown (null for a linear surrogate). */
+  chosenDepth: number | null
+  nodes: SurrogateNode[]
+  fidelity: { agreement: number; heldOutAgreement: number | null; r2: number | null }
+  /** Readable rules or equations, one per line. */
+  text: string[]
 }

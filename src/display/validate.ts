@@ -385,7 +385,54 @@ function textCounts(t: Extract<PayloadOf['features'], { modality: 'text' }>, p: 
   })
 }
 
-const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features }
+const surrogate: Check = (v, p, e) => {
+  shape({
+    ...base,
+    kind: oneOf('surrogate'),
+    surrogate: oneOf('tree', 'linear'),
+    featureNames: list(str),
+    classNames: list(str),
+    curve: list(shape({ depth: index, leaves: index, agreement: num, heldOutAgreement: nullable(num) })),
+    chosenDepth: nullable(index),
+    nodes: list(
+      shape({
+        feature: num,
+        threshold: nullable(num),
+        left: num,
+        right: num,
+        samples: index,
+        label: str,
+        share: num,
+      }),
+    ),
+    fidelity: shape({ agreement: num, heldOutAgreement: nullable(num), r2: nullable(num) }),
+    text: list(str),
+  })(v, p, e)
+  if (e.length > 0) return
+  const t = v as PayloadOf['surrogate']
+  t.nodes.forEach((node, i) => {
+    const inner = node.feature >= 0
+    if (inner) {
+      expect(
+        node.feature < t.featureNames.length,
+        e,
+        `${p}.nodes[${i}].feature`,
+        'a feature index',
+        node.feature,
+      )
+      for (const side of ['left', 'right'] as const)
+        expect(
+          Number.isInteger(node[side]) && node[side] > i && node[side] < t.nodes.length,
+          e,
+          `${p}.nodes[${i}].${side}`,
+          'a later node index',
+          node[side],
+        )
+    }
+  })
+}
+
+const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features, surrogate }
 
 /**
  * Validates a payload of the given view.

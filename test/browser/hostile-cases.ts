@@ -36,7 +36,7 @@ export const LONG = 'w'.repeat(100_000)
 
 /** Fields that identify or classify rather than name: never replaced. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode)$|^\.provenance\.(library|backend|parameters)|\.view\./
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate)$|^\.provenance\.(library|backend|parameters)|\.view\./
 
 /** The payload with every string outside KEPT (and base64 data) made by `replace`. */
 export function replaceStrings(value: unknown, replace: (text: string) => string, path = ''): unknown {
@@ -53,6 +53,26 @@ const samples: { [K in ViewKind]: () => PayloadOf[K] } = {
   embedding: () => embeddingPayload({ count: 300, thumbnails: 50 }),
   neurons: () => neuronsPayload({ units: 4 }),
   features: () => tabularPayload({ examples: 6, labels: true, methods: ['shap', 'lime'] }),
+  surrogate: () => ({
+    version: 1,
+    provenance: saliencyPayload({ count: 1 }).provenance,
+    kind: 'surrogate',
+    surrogate: 'tree',
+    featureNames: ['age', 'duration'],
+    classNames: ['good', 'bad'],
+    curve: [
+      { depth: 1, leaves: 2, agreement: 0.8, heldOutAgreement: 0.7 },
+      { depth: 2, leaves: 3, agreement: 0.85, heldOutAgreement: 0.72 },
+    ],
+    chosenDepth: 1,
+    nodes: [
+      { feature: 0, threshold: 30, left: 1, right: 2, samples: 10, label: 'good', share: 0.6 },
+      { feature: -1, threshold: null, left: -1, right: -1, samples: 4, label: 'bad', share: 0.75 },
+      { feature: -1, threshold: null, left: -1, right: -1, samples: 6, label: 'good', share: 0.83 },
+    ],
+    fidelity: { agreement: 0.8, heldOutAgreement: 0.7, r2: null },
+    text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
+  }),
 }
 
 /** Float32 values with these positions set to `value`. */

@@ -91,7 +91,9 @@ describe.runIf(kernel.glasswing)('hostile and malformed payloads (Glasswing kern
       const state = await renderer.evaluate((node) => ({
         error: node.querySelector('.gw-error')?.textContent ?? null,
         notice: node.querySelector('.gw-notice')?.textContent ?? null,
-        drawn: node.querySelector('.gw-saliency, .gw-embedding, .gw-neurons, .gw-features') !== null,
+        drawn:
+          node.querySelector('.gw-saliency, .gw-embedding, .gw-neurons, .gw-features, .gw-surrogate') !==
+          null,
         height: node.getBoundingClientRect().height,
         width: node.getBoundingClientRect().width,
       }))

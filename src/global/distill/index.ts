@@ -5,7 +5,8 @@
 import { ensureBackend, explainBackendError } from '../../backend'
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../../display/bundle'
 import { makeProvenance } from '../../display/provenance'
-import type { Provenance } from '../../display/schema'
+import { MIME_TYPES, type Provenance } from '../../display/schema'
+import { surrogatePayload } from './payload'
 import { GlasswingError, describeValue } from '../../errors'
 import { shuffledIndices } from '../../data/random'
 import { throwIfInterrupted } from '../../session/interrupt'
@@ -163,7 +164,18 @@ export class Distillation implements Displayable {
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const text = this.toString()
-    return { 'text/plain': text, 'image/png': textPicture(text.split('\n')) }
+    const payload = surrogatePayload({
+      surrogate: this.surrogate,
+      featureNames: this.featureNames,
+      classNames: this.classNames,
+      tree: this.tree,
+      curve: this.curve,
+      chosenDepth: this.tree ? (this.provenance.parameters.maxDepth as number) : null,
+      fidelity: this.fidelity,
+      text: this.toText(),
+      provenance: this.provenance,
+    })
+    return { [MIME_TYPES.surrogate]: payload, 'text/plain': text, 'image/png': textPicture(text.split('\n')) }
   }
 }
 

@@ -55,7 +55,7 @@ export function treeRules(
 }
 
 const number = (v: number): string =>
-  Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toFixed(0) : v.toPrecision(4)
+  Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toFixed(0) : String(Number(v.toPrecision(4)))
 
 /** `if a <= 0.5 and b > 2 then good (0.83 of 120)` per line. */
 export function rulesText(rules: readonly Rule[], kind: Tree['kind']): string {

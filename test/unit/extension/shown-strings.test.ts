@@ -26,13 +26,30 @@ function rightToLeft(value: unknown, path = ''): unknown {
 
 /** Fields never shown as names: identifiers, enumerations and provenance other than the method. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint)$|^\.provenance\.(library|backend|parameters)/
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|surrogate)$|^\.provenance\.(library|backend|parameters)/
 
 const payloads: { [K in ViewKind]: PayloadOf[K] } = {
   saliency: saliencyPayload({ count: 2, methods: ['saliency', 'grad-cam'] }),
   embedding: { ...embeddingPayload({ count: 20 }), colorBy: 'label' },
   neurons: neuronsPayload({ units: 4 }),
   features: tabularPayload({ examples: 3, labels: true, methods: ['a', 'b'] }),
+  surrogate: {
+    version: 1,
+    provenance: saliencyPayload({ count: 1 }).provenance,
+    kind: 'surrogate',
+    surrogate: 'tree',
+    featureNames: ['age', 'duration'],
+    classNames: ['good', 'bad'],
+    curve: [{ depth: 1, leaves: 2, agreement: 0.8, heldOutAgreement: 0.7 }],
+    chosenDepth: 1,
+    nodes: [
+      { feature: 0, threshold: 30, left: 1, right: 2, samples: 10, label: 'good', share: 0.6 },
+      { feature: -1, threshold: null, left: -1, right: -1, samples: 4, label: 'bad', share: 0.75 },
+      { feature: -1, threshold: null, left: -1, right: -1, samples: 6, label: 'good', share: 0.83 },
+    ],
+    fidelity: { agreement: 0.8, heldOutAgreement: 0.7, r2: null },
+    text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
+  },
 }
 
 describe('shownStrings', () => {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as gw from '../../../src'
 import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
 import { predictTree } from '../../../src/global/distill/cart'
+import { MIME_TYPES } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 
 let model: gw.GlasswingModel
 let credit: Awaited<ReturnType<typeof gw.datasets.creditG>>
@@ -35,9 +37,20 @@ describe('gw.distill', () => {
     // Leaves cover all held-out rows.
     expect(result.fidelity.leaves.reduce((s, l) => s + l.coverage, 0)).toBeCloseTo(1, 12)
     expect(result.toText().split('\n')[0]).toMatch(/^if .* (<=|>) .* then (good|bad) \(/)
+    const rulesForView = result.rules()
     const bundle = result[JUPYTER_DISPLAY]()
     expect(bundle['text/plain']).toContain('Distillation (tree, depth 3')
     expect(typeof bundle['image/png']).toBe('string')
+    // The surrogate view's payload is valid, and a broken one is refused with its path.
+    const payload = JSON.parse(JSON.stringify(bundle[MIME_TYPES.surrogate]))
+    const validation = validatePayload('surrogate', payload)
+    expect(validation.ok).toBe(true)
+    expect(payload.nodes.filter((n: { feature: number }) => n.feature < 0)).toHaveLength(rulesForView.length)
+    payload.nodes[0].left = 0
+    const broken = validatePayload('surrogate', payload)
+    expect(broken.ok ? [] : broken.errors).toEqual([
+      'surrogate.nodes[0].left: expected a later node index, got 0',
+    ])
     expect(result.toCSV().split('\n')).toHaveLength(7)
     expect(result.provenance.modelFingerprint).toBe(model.fingerprint)
     expect(JSON.parse(JSON.stringify(result.toJSON())).rules).toHaveLength(rules.length)

@@ -107,11 +107,21 @@ function features(p: PayloadOf['features'], show: Shown): PayloadOf['features'] 
   }
 }
 
+const surrogate = (p: PayloadOf['surrogate'], show: Shown): PayloadOf['surrogate'] => ({
+  ...p,
+  provenance: { ...p.provenance, method: show(p.provenance.method) },
+  featureNames: p.featureNames.map((f) => show(f, NAME_MAX)),
+  classNames: p.classNames.map((c) => show(c, NAME_MAX)),
+  nodes: p.nodes.map((n) => ({ ...n, label: show(n.label, NAME_MAX) })),
+  text: p.text.map((line) => show(line, SENTENCE_MAX)),
+})
+
 const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] } = {
   saliency,
   embedding,
   neurons,
   features,
+  surrogate,
 }
 
 /**
