@@ -17,6 +17,21 @@ export interface EvaluationData {
   provenance: Provenance
 }
 
+/** The shape of the shared matrix view's spec (src/display/matrix.ts's MatrixSpec). */
+export interface MatrixSpecLike {
+  title: string
+  rowTitle: string
+  columnTitle: string
+  valueLabel: string
+  rows: string[]
+  columns: string[]
+  values: number[][]
+  scale?: 'sequential' | 'diverging'
+  marks?: string[][]
+  perItem?: { label: string; items: string[]; values: number[][][] }
+  caption?: string
+}
+
 const fmt = (v: number): string =>
   Number.isNaN(v)
     ? 'NaN'
@@ -146,6 +161,36 @@ export class QualityTable {
     const c = this.metrics.indexOf(metric)
     const v = this.means[r]?.[c] ?? Number.NaN
     return METRICS[metric].higherIsBetter ? v > this.floor[c]! : v < this.floor[c]!
+  }
+  /**
+   * The table as the shared matrix view's spec (src/display/matrix.ts): methods and the random floor as
+   * rows, metrics as columns, '~' marking a method no better than the floor, per-example values on click.
+   */
+  toMatrixSpec(): MatrixSpecLike {
+    const items = this.noiseFloor.data.exampleOf.map(
+      (e, r) => `example ${e} (class ${this.noiseFloor.data.targets[r]})`,
+    )
+    const all = [...this.evaluations, this.noiseFloor]
+    return {
+      title: `Explanation quality (preset '${this.evaluations[0]?.data.preset}')`,
+      rowTitle: 'method',
+      columnTitle: 'metric',
+      valueLabel: 'mean over examples',
+      rows: [...this.methods, 'random (noise floor)'],
+      columns: this.metrics.map(
+        (m) => `${METRICS[m].title} (${METRICS[m].higherIsBetter ? 'higher' : 'lower'} is better)`,
+      ),
+      values: this.toArray(),
+      scale: 'sequential',
+      marks: [
+        ...this.methods.map((method) =>
+          this.metrics.map((metric) => (this.beatsFloor(method, metric) ? '' : '~')),
+        ),
+        this.metrics.map(() => ''),
+      ],
+      perItem: { label: 'per example', items, values: all.map((e) => this.metrics.map((m) => e.values(m))) },
+      caption: "Ranks per metric in the text and CSV; '~' = not better than a random attribution.",
+    }
   }
   /** Means, rows = methods then 'random', columns = metrics. */
   toArray(): number[][] {

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GlasswingError } from '../../../src'
 import { compare, createRandom, explain } from '../../../src/attribution'
 import { load, type GlasswingModel } from '../../../src/model'
-import { evaluate, randomisationTest, QualityTable } from '../../../src/quality'
+import {
+  evaluate,
+  randomisationTest,
+  QualityTable,
+  METRIC_NAMES as QUALITY_METRIC_NAMES,
+} from '../../../src/quality'
 import * as pure from '../../../src/quality/pure'
 import { expectNoLeak, tinyCnn } from '../model/helpers'
 import { attributionOf } from './fixture'
@@ -188,6 +193,12 @@ describe('quality metrics: closed forms and properties', () => {
     expect(csv[0]).toBe('method,deletion,sparseness,deletion rank,sparseness rank')
     expect(csv.at(-1)).toMatch(/^random \(noise floor\),/)
     expect(String(table)).toContain('noise floor')
+    const spec = table.toMatrixSpec()
+    expect(spec.rows).toEqual(['input-x-gradient', 'saliency', 'random (noise floor)'])
+    expect(spec.values).toHaveLength(3)
+    expect(spec.marks![0]![0]).toBe('')
+    expect(spec.perItem!.values[0]![0]).toEqual(table.evaluations[0]!.values('deletion'))
+    expect(spec.perItem!.items).toHaveLength(2)
   })
 
   it('bad input is refused naming the argument', async () => {
@@ -204,6 +215,36 @@ describe('quality metrics: closed forms and properties', () => {
     await fails(null, /options expected an object/)
     const error = await evaluate(model, 'saliency' as never).catch((e: unknown) => e)
     expect(String(error)).toMatch(/attribution expected a result of gw\.explain or gw\.compare/)
+  })
+})
+
+describe('every metric on a small CNN', () => {
+  it('gives a finite value per row for each metric, repeats with a seed, and leaves no tensor', async () => {
+    const cnn = await load(tinyCnn(), { warmup: false })
+    const images = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 11)
+    const a = await explain(cnn, images, { method: 'saliency', target: [0, 1] })
+    const mask = tf.tidy(() => tf.randomUniform([2, 8, 8], 0, 1, 'float32', 12).greater(0.5).cast('float32'))
+    images.dispose()
+    const metrics = [...QUALITY_METRIC_NAMES]
+    const run = () =>
+      evaluate(cnn, a, {
+        metrics,
+        mask,
+        settings: {
+          'faithfulness-correlation': { subsetSize: 8, runs: 10 },
+          road: { percentages: [20, 60] },
+        },
+        seed: 3,
+      })
+    const one = await expectNoLeak(run)
+    for (const metric of metrics) {
+      expect(one.values(metric), metric).toHaveLength(2)
+      one.values(metric).forEach((v) => expect(Number.isFinite(v), `${metric} ${v}`).toBe(true))
+    }
+    expect((await run()).toArray()).toEqual(one.toArray())
+    expect(one.toCSV().split('\n')[0]).toBe(['example', 'target', ...metrics].join(','))
+    mask.dispose()
+    cnn.dispose()
   })
 })
 
