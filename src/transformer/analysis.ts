@@ -10,6 +10,7 @@ import type { GlasswingModel } from '../model/types'
 import { attentionFlow, type FlowOptions } from './flow'
 import { attentionPatterns, patternNames, summarizeHeads, type HeadSummary, type Patterns } from './heads'
 import { tokenTensor, transformerShape } from './hooks'
+import { headGridPng } from './picture'
 import { gradientRollout, rollout, type Matrix, type RolloutOptions } from './rollout'
 
 /** Options of {@link attention}. */
@@ -79,7 +80,8 @@ export class AttentionResult implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { 'text/plain': this.toString() }
+    // The first example's head grid as the static picture; the text lists every head's scores.
+    return { 'text/plain': this.toString(), 'image/png': headGridPng(this.stack(0)) }
   }
 }
 

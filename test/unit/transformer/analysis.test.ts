@@ -92,3 +92,29 @@ describe('attention analysis on a hooked transformer', () => {
     task.dispose()
   })
 })
+
+describe('the attention picture', () => {
+  it('draws layers x heads cells on one scale; a previous-token stripe shows below the diagonal', async () => {
+    const { headGridPng, poolPattern } = await import('../../../src/transformer/picture')
+    const { decodePng } = await import('../../../src/display/png')
+    const t = 8
+    const previous = Array.from({ length: t }, (_, i) =>
+      Array.from({ length: t }, (_, j) => (i === 0 ? +(j === 0) : +(j === i - 1))),
+    )
+    const uniform = Array.from({ length: t }, () => Array.from({ length: t }, () => 1 / t))
+    const png = decodePng(
+      headGridPng([
+        [previous, uniform],
+        [uniform, previous],
+      ]),
+    )
+    expect(png.width).toBe(2 * (96 + 6) + 6)
+    expect(png.height).toBe(2 * (96 + 6 + 11) + 6)
+    // Cell L0H0, query 3 -> key 2 (12 px a token): dark; query 3 -> key 5: white.
+    const pixel = (x: number, y: number) => png.rgba[(y * png.width + x) * 4]!
+    const y = 6 + 11 + 3 * 12 + 6
+    expect(pixel(6 + 2 * 12 + 6, y)).toBeLessThan(60)
+    expect(pixel(6 + 5 * 12 + 6, y)).toBe(255)
+    expect(Array.from(poolPattern(previous, 4)).slice(0, 4)).toEqual([1, 0, 0, 0])
+  })
+})
