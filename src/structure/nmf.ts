@@ -180,7 +180,9 @@ export function nmf(x: MatrixLike, options: NmfOptions = {}): NmfResult {
     shift = min
     for (let i = 0; i < data.length; i++) data[i]! -= min
   }
+  throwIfInterrupted(WHERE)
   const [w, h] = nndsvd(data, n, d, k, init === 'nndsvda')
+  throwIfInterrupted(WHERE)
   for (let it = 0; it < iterations; it++) {
     throwIfInterrupted(WHERE, { done: it, total: iterations, unit: 'iterations' })
     // W <- W * (X Hᵀ) / (W H Hᵀ)
@@ -188,6 +190,7 @@ export function nmf(x: MatrixLike, options: NmfOptions = {}): NmfResult {
     const numW = multiply(data, ht, n, d, k)
     const denW = multiply(w, multiply(h, ht, k, d, k), n, k, k)
     for (let i = 0; i < w.length; i++) w[i]! *= numW[i]! / (denW[i] === 0 ? EPS : denW[i]!)
+    throwIfInterrupted(WHERE, { done: it, total: iterations, unit: 'iterations' })
     // H <- H * (Wᵀ X) / (Wᵀ W H)
     const wt = transpose(w, n, k)
     const numH = multiply(wt, data, k, n, d)

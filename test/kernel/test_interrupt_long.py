@@ -91,6 +91,9 @@ HELPER_CALLS = {
     "gw.evaluate (deletion)": "gw.explain(model, some, { method: 'saliency' }).then((a) => gw.evaluate(model, a, { metrics: ['deletion'], settings: { deletion: { perStep: 1 } } }))",
     # Attention flow (issue 16): one max-flow per input token over 8 layers x 300² edges, the size guard lifted.
     "attention flow": "Promise.resolve().then(() => gw.transformer.flow(Array.from({ length: 8 }, () => [Array.from({ length: 300 }, (_, i) => Array.from({ length: 300 }, (_, j) => (j <= i ? 1 / (i + 1) : 0)))]), 299, { maxWork: 1e12 }))",
+    # Structure (issue 14): layer x layer CKA over 4-digit batches then a million bootstrap resamples; NMF updates.
+    "gw.similarity.layers": "gw.similarity.layers(model, many, { batchSize: 4, bootstrap: 1_000_000 })",
+    "gw.similarity.nmf": "Promise.resolve().then(() => gw.similarity.nmf(gw.similarity.spatialActivations(model, some, 'conv2d_2'), { iterations: 1_000_000 }))",
     "gw.jobs (local runner)": "gw.jobs.submit({ version: 1, name: 'interrupted', model: 'notebooks/models/mnist-cnn', data: { dataset: 'mnist' }, operation: { kind: 'explain', options: { method: 'saliency', target: { topK: 3 } } }, shards: 40, batchSize: 4, output: `/tmp/gw-interrupted-job-${Date.now()}` }, { runner: 'local', workers: 1 }).then((job) => job.result())",
 }
 
