@@ -34,6 +34,8 @@ import {
   type MetricName,
   type Preset,
 } from './metrics'
+import { richFrontEnd } from '../neurons/live'
+import { progress } from '../session/progress'
 import { roadCurves } from './road'
 import { modelScorer } from './scorer'
 import { ssim } from './similarity'
@@ -352,6 +354,9 @@ async function evaluateOne(
   const scorers = [false, true].map((softmax) => modelScorer(model, exampleShape, batchSize, WHERE, softmax))
   const values: Record<string, number[]> = {}
   const curves: Record<string, number[][]> = {}
+  const bar = richFrontEnd()
+    ? progress({ total: metrics.length, label: `${WHERE} (${attribution.method})`, unit: 'metric' })
+    : null
   for (const metric of metrics) {
     const s = settings[metric]
     const a = prepared(rows, s)
@@ -476,7 +481,9 @@ async function evaluateOne(
         values[metric] = with_.map((row) => effectiveComplexity(row.attribution, s['eps'] as number))
         break
     }
+    bar?.tick()
   }
+  bar?.finish()
   const provenance = makeProvenance({
     method: 'evaluate',
     parameters: { attributionMethod: attribution.method, preset, metrics: [...metrics], settings, batchSize },
