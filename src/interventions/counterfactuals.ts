@@ -273,25 +273,34 @@ export function counterfactuals(
     }
     // Newton steps onto the constraint's level set for rows left just short of it (the multiplier
     // converges from below): along the masked gradient of the log-odds, the shortest move in L2.
-    for (let k = 0; k < 10; k++) {
-      const h = tf.tidy(
-        () =>
-          targetLogOdds(current)
-            .neg()
-            .add(level + 1e-4)
-            .dataSync() as Float32Array,
-      )
-      if (h.every((value) => value <= 0)) break
-      const next = tf.tidy(() => {
-        const g = tf
-          .grad((r: tf.Tensor) => targetLogOdds(r as tf.Tensor2D).sum())(current)
-          .mul(mask)
-        const norm = g.square().sum(1, true).add(1e-12)
-        const shortfall = tf.tensor2d(Array.from(h, (v) => [Math.max(0, v)]))
-        return current.add(g.mul(shortfall).div(norm)).maximum(lowT).minimum(highT) as tf.Tensor2D
-      })
+    const newton = (start: tf.Tensor2D, free: tf.Tensor1D): tf.Tensor2D => {
+      let at = start
+      for (let k = 0; k < 10; k++) {
+        const h = tf.tidy(
+          () =>
+            targetLogOdds(at)
+              .neg()
+              .add(level + 1e-4)
+              .dataSync() as Float32Array,
+        )
+        if (h.every((value) => value <= 0)) break
+        const next = tf.tidy(() => {
+          const g = tf
+            .grad((r: tf.Tensor) => targetLogOdds(r as tf.Tensor2D).sum())(at)
+            .mul(free)
+          const norm = g.square().sum(1, true).add(1e-12)
+          const shortfall = tf.tensor2d(Array.from(h, (v) => [Math.max(0, v)]))
+          return at.add(g.mul(shortfall).div(norm)).maximum(lowT).minimum(highT) as tf.Tensor2D
+        })
+        if (at !== start) at.dispose()
+        at = next
+      }
+      return at
+    }
+    const settled = newton(current, mask as tf.Tensor1D)
+    if (settled !== current) {
       current.dispose()
-      current = next
+      current = settled
     }
     let rows = current.arraySync() as number[][]
     // One-hot groups back to one category each; then revert features greedily while valid.
@@ -302,6 +311,15 @@ export function counterfactuals(
       }
       return row
     })
+    if (groups.length) {
+      // Projection to one category can undo the move; repair with the other mutable features.
+      const inGroup = new Set(groups.flat())
+      const projected = tf.tensor2d(rows)
+      const free = tf.tensor1d(movable.map((m, j) => (inGroup.has(j) ? 0 : m)))
+      const repaired = newton(projected, free)
+      rows = repaired.arraySync() as number[][]
+      tf.dispose([projected, free, repaired])
+    }
     const valid = (row: number[]) => probabilityOf([row])[0]! >= probability - 1e-4
     rows = rows.map((row) =>
       options.sparse !== false && valid(row) ? sparsify(row, original, groups, valid, scale) : row,

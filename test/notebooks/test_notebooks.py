@@ -185,6 +185,20 @@ EXPECTATIONS: dict[str, dict] = {
             (r"age: demographic parity difference ([\d.]+), residual ([\d.e+-]+)", lambda d, r: float(r) < 0.01),
         ],
     },
+    "09-interventions.ipynb": {
+        "mime": ["image/png"],
+        "text": [
+            (
+                r"held-out misled digits: ([\d.]+) % -> ([\d.]+) % with the watermark pathway ablated",
+                lambda before, after: float(after) >= float(before) + 4.0,
+            ),
+            (r"restores (-?\d+) % of the clean decision in (\d+) batched passes", lambda r, p: int(p) <= 10),
+            (
+                r"validity ([\d.]+), .* age and foreign_worker unchanged: (true|false)",
+                lambda v, same: float(v) > 0 and same == "true",
+            ),
+        ],
+    },
     "11-hierarchy.ipynb": {
         "mime": [],
         "text": [
