@@ -3,6 +3,7 @@
   .venv-ref/bin/python scripts/reference/structure.py fixtures   # writes test/fixtures/structure/reference.json
   .venv-ref/bin/python scripts/reference/structure.py nmf        # writes test/fixtures/structure/nmf.json (scikit-learn NMF)
   .venv-ref/bin/python scripts/reference/structure.py cluster    # writes test/fixtures/structure/cluster.json (scipy linkage)
+  .venv-ref/bin/python scripts/reference/structure.py bench DIR  # peers of bench/structure (run by bench/structure/run.sh)
 
 CKA, minibatch CKA, CCA, SVCCA, PWCCA and Procrustes are numpy re-implementations of the published formulas
 (Kornblith et al. 2019's notebook code for CKA, including center_gram and the debiased helper; Nguyen et al.
@@ -285,5 +286,52 @@ def cluster_fixture():
     print(f"wrote {path}")
 
 
+def bench(folder):
+    """Peers for bench/structure: numpy minibatch CKA on the dumped activations, scikit-learn NMF."""
+    import os
+    import resource
+    import time
+
+    from sklearn.decomposition import NMF
+
+    folder = Path(folder)
+    layers = json.loads((folder / "layers.json").read_text())
+    acts = []
+    for layer in layers:
+        shape = json.loads((folder / f"{layer}.shape").read_text())
+        acts.append(np.fromfile(folder / f"{layer}.f32", dtype=np.float32).reshape(shape))
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    n = acts[0].shape[0]
+    k = len(acts)
+    sums = np.zeros((k, k))
+    for s in range(0, n, 100):
+        grams = [a[s : s + 100].astype(np.float64) @ a[s : s + 100].astype(np.float64).T for a in acts]
+        for i in range(k):
+            for j in range(i, k):
+                h = hsic1(grams[i], grams[j])
+                sums[i, j] += h
+                sums[j, i] = sums[i, j]
+    d = np.sqrt(np.diag(sums))
+    cka = sums / np.outer(d, d)
+    seconds = time.perf_counter() - start
+    ours = np.array(json.loads((folder / "ours-cka.json").read_text()))
+    diff = float(np.max(np.abs(ours - cka)))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"| numpy minibatch CKA, same estimator and activations | {seconds:.2f} s, peak RSS {peak:.0f} MiB (load {load:.2f}); max abs difference from Glasswing {diff:.2e} |")
+    shape = json.loads((folder / "nmf.shape").read_text())
+    x = np.fromfile(folder / "nmf.f32", dtype=np.float32).reshape(shape).astype(np.float64)
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    model = NMF(n_components=6, init="nndsvda", solver="mu", max_iter=200, tol=0.0, random_state=0)
+    w = model.fit_transform(x)
+    seconds = time.perf_counter() - start
+    err = float(np.linalg.norm(x - w @ model.components_))
+    print(f"| scikit-learn {version('scikit-learn')} NMF(solver='mu', nndsvda), same matrix | {seconds:.2f} s, error {err:.4f} (load {load:.2f}) |")
+
+
 if __name__ == "__main__":
-    {"fixtures": fixtures, "nmf": nmf_fixture, "cluster": cluster_fixture}[sys.argv[1] if len(sys.argv) > 1 else "fixtures"]()
+    if len(sys.argv) > 2 and sys.argv[1] == "bench":
+        bench(sys.argv[2])
+    else:
+        {"fixtures": fixtures, "nmf": nmf_fixture, "cluster": cluster_fixture}[sys.argv[1] if len(sys.argv) > 1 else "fixtures"]()
