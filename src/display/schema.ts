@@ -410,7 +410,7 @@ export interface SurrogateNode {
 /** A surrogate model of gw.distill: its fidelity curve and, for trees, the tree itself. */
 export interface SurrogatePayload extends PayloadBase {
   kind: 'surrogate'
-  surrogate: 'tree' | 'linear'
+  surrogate: 'tree' | 'linear' | 'gam'
   featureNames: string[]
   classNames: string[]
   /** Label agreement with the model, by tree depth, on the training rows and held out. */

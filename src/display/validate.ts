@@ -389,7 +389,7 @@ const surrogate: Check = (v, p, e) => {
   shape({
     ...base,
     kind: oneOf('surrogate'),
-    surrogate: oneOf('tree', 'linear'),
+    surrogate: oneOf('tree', 'linear', 'gam'),
     featureNames: list(str),
     classNames: list(str),
     curve: list(shape({ depth: index, leaves: index, agreement: num, heldOutAgreement: nullable(num) })),

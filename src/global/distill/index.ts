@@ -31,6 +31,7 @@ import {
   type FidelityPoint,
   type LeafFidelity,
 } from './fidelity'
+import { fitGam, predictGam, shapeRanges, type BinnedGam } from './gam'
 import { fitLasso, predictLinear, type LinearModel } from './linear'
 import { rulesText, treeRules, type Rule } from './rules'
 
@@ -38,12 +39,15 @@ const WHERE = 'gw.distill'
 
 /** Options of {@link distill}. */
 export interface DistillOptions {
-  /** 'tree' (CART, default) or 'linear' (the lasso on each output). */
-  surrogate?: 'tree' | 'linear'
+  /** 'tree' (CART, default), 'linear' (the lasso on each output) or 'gam' (binned shape functions by cyclic boosting). */
+  surrogate?: 'tree' | 'linear' | 'gam'
   /** Depth of the chosen tree (default 3); the curve goes from 1 to `maxDepth` + 3. */
   maxDepth?: number
   /** Least rows in a leaf (default 1, as scikit-learn). */
   minSamplesLeaf?: number
+  /** GAM: quantile bins per feature (default 16) and boosting rounds over all features (default 30). */
+  bins?: number
+  rounds?: number
   /** Lasso penalty (default 0.01). */
   alpha?: number
   /** What the tree is fitted to: 'labels' (a classifier, default) or 'probabilities' (a regressor). */
@@ -77,7 +81,7 @@ export interface FidelityReport {
 /** A fitted surrogate and its fidelity. Displays its rules, the fidelity curve and the report. */
 export class Distillation implements Displayable {
   constructor(
-    readonly surrogate: 'tree' | 'linear',
+    readonly surrogate: 'tree' | 'linear' | 'gam',
     readonly featureNames: string[],
     readonly classNames: string[],
     readonly tree: Tree | null,
@@ -87,6 +91,8 @@ export class Distillation implements Displayable {
     /** Per feature, summing to 1: the tree's impurity importance or the linear weights' share. */
     readonly importance: number[],
     readonly provenance: Provenance,
+    /** Per class, the binned GAM's intercept and shape functions (surrogate 'gam'). */
+    readonly gam: BinnedGam[] | null = null,
   ) {}
 
   /** The tree's rules, one per leaf (empty for a linear surrogate). */
@@ -97,6 +103,7 @@ export class Distillation implements Displayable {
   /** The rules as `if ... then ...` lines, or the linear model's equation per class. */
   toText(): string {
     if (this.tree) return rulesText(this.rules(), this.tree.kind)
+    if (this.gam) return gamText(this.gam, this.featureNames, this.classNames)
     return this.linear!.map((m, c) => {
       const terms = m.weights
         .map((w, j) => [w, this.featureNames[j]] as const)
@@ -113,6 +120,7 @@ export class Distillation implements Displayable {
       surrogate: this.surrogate,
       rules: this.tree ? this.rules() : undefined,
       linear: this.linear ?? undefined,
+      gam: this.gam ?? undefined,
       featureNames: this.featureNames,
       classNames: this.classNames,
       fidelity: this.fidelity,
@@ -199,11 +207,11 @@ export async function distill(
     const glasswing = await asModel(model, WHERE)
     const table = readTable(data, WHERE, 'data')
     const surrogate = options.surrogate ?? 'tree'
-    if (surrogate !== 'tree' && surrogate !== 'linear')
+    if (surrogate !== 'tree' && surrogate !== 'linear' && surrogate !== 'gam')
       throw new GlasswingError({
         where: WHERE,
         argument: 'options.surrogate',
-        expected: "'tree' or 'linear'",
+        expected: "'tree', 'linear' or 'gam'",
         received: describeValue(surrogate),
         hint: "Leave it out for 'tree'.",
       })
@@ -233,6 +241,22 @@ export async function distill(
       'a positive integer',
     )
     const alpha = numberOption(options.alpha, 0.01, WHERE, 'options.alpha', (v) => v >= 0, 'a number >= 0')
+    const bins = numberOption(
+      options.bins,
+      16,
+      WHERE,
+      'options.bins',
+      (v) => Number.isInteger(v) && v >= 2 && v <= 256,
+      'an integer from 2 to 256',
+    )
+    const rounds = numberOption(
+      options.rounds,
+      30,
+      WHERE,
+      'options.rounds',
+      (v) => Number.isInteger(v) && v >= 1,
+      'a positive integer',
+    )
     const heldOutShare = numberOption(
       options.heldOut,
       0.25,
@@ -292,6 +316,7 @@ export async function distill(
 
     let tree: Tree | null = null
     let linear: LinearModel[] | null = null
+    let gam: BinnedGam[] | null = null
     let curve: FidelityPoint[] = []
     let predict: (x: Float64Array[]) => { classes: Int32Array; values: Float64Array[] }
     let importance: number[]
@@ -310,6 +335,25 @@ export async function distill(
         onDepth: (depth) =>
           throwIfInterrupted(WHERE, { done: depth - 1, total: depths.length, unit: 'depths' }),
       })
+    } else if (surrogate === 'gam') {
+      const models = Array.from({ length: classCount }, (_, c) =>
+        fitGam(
+          train.x,
+          Float64Array.from(train.probabilities, (p) => p[c]!),
+          { bins, rounds, learningRate: 0.5, onRound: () => throwIfInterrupted(WHERE) },
+        ),
+      )
+      gam = models
+      predict = (x) => {
+        const outputs = models.map((m) => predictGam(m, x))
+        const values = x.map((_, i) => Float64Array.from(outputs, (o) => o[i]!))
+        const classes = Int32Array.from(values, (v) => v.indexOf(Math.max(...v)))
+        return { classes, values }
+      }
+      const total = new Array<number>(table.featureNames.length).fill(0)
+      for (const m of models) shapeRanges(m).forEach((r, j) => (total[j]! += r))
+      const sum = total.reduce((a, b) => a + b, 0)
+      importance = total.map((v) => (sum > 0 ? v / sum : 0))
     } else {
       linear = Array.from({ length: classCount }, (_, c) =>
         fitLasso(
@@ -336,7 +380,7 @@ export async function distill(
     }
     const onTrain = predict(train.x)
     const onHeld = held ? predict(held.x) : null
-    const probabilityOutputs = surrogate === 'linear' || fitTo === 'probabilities'
+    const probabilityOutputs = surrogate !== 'tree' || fitTo === 'probabilities'
     const reference = held ?? train
     const perClassValues = perClassAgreement(reference.classes, (onHeld ?? onTrain).classes, classCount)
     const fidelity: FidelityReport = {
@@ -375,6 +419,7 @@ export async function distill(
       curve,
       importance,
       provenance,
+      gam,
     )
   } catch (error) {
     throw explainBackendError(error, WHERE)
@@ -406,4 +451,26 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
     db += (rb[i]! - mean) ** 2
   }
   return num / Math.sqrt(da * db)
+}
+
+/** Each class's GAM as its strongest shape functions: `p(good) = 0.7 + f(duration) + ...` and bin values. */
+function gamText(models: BinnedGam[], featureNames: string[], classNames: string[]): string {
+  const show = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(3))) : 'inf')
+  return models
+    .flatMap((m, c) => {
+      const ranges = shapeRanges(m)
+      const top = ranges
+        .map((r, j) => [r, j] as const)
+        .filter(([r]) => r > 0)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, 5)
+      return [
+        `p(${classNames[c]}) = ${show(m.intercept)} + ${top.map(([, j]) => `f(${featureNames[j]})`).join(' + ')}${ranges.filter((r) => r > 0).length > 5 ? ' + ...' : ''}`,
+        ...top.map(
+          ([, j]) =>
+            `  f(${featureNames[j]}): ${m.shapes[j]!.edges.map((e, b) => `<= ${show(e)}: ${show(m.shapes[j]!.values[b]!)}`).join(', ')}`,
+        ),
+      ]
+    })
+    .join('\n')
 }

@@ -5,7 +5,7 @@ import type { FidelityPoint } from './fidelity'
 
 /** The payload of the 'surrogate' view. */
 export function surrogatePayload(parts: {
-  surrogate: 'tree' | 'linear'
+  surrogate: 'tree' | 'linear' | 'gam'
   featureNames: string[]
   classNames: string[]
   tree: Tree | null

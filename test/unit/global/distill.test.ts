@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as gw from '../../../src'
 import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
 import { predictTree } from '../../../src/global/distill/cart'
+import { r2Score } from '../../../src/global/distill/fidelity'
+import { fitGam, predictGam, shapeRanges } from '../../../src/global/distill/gam'
 import { MIME_TYPES } from '../../../src/display/schema'
 import { validatePayload } from '../../../src/display/validate'
 
@@ -91,5 +93,41 @@ describe('gw.distill', () => {
     await expect(gw.distill({} as never, credit)).rejects.toThrow(
       /gw.distill: model expected a model from gw.load/,
     )
+  })
+})
+
+describe('binned GAM surrogate', () => {
+  it('recovers an additive step function exactly enough (R^2 > 0.99) and ranks the features by shape range', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      Float64Array.of((i * 37) % 100, (i * 11) % 7, (i * 53) % 13),
+    )
+    const y = rows.map((r) => (r[0]! > 50 ? 1 : 0) + 0.3 * r[1]!)
+    const gam = fitGam(rows, y, { bins: 16, rounds: 30, learningRate: 0.5 })
+    const prediction = predictGam(gam, rows)
+    expect(
+      r2Score(
+        y.map((v) => Float64Array.of(v)),
+        Array.from(prediction, (v: number) => Float64Array.of(v)),
+      ),
+    ).toBeGreaterThan(0.99)
+    const ranges = shapeRanges(gam)
+    expect(ranges[1]!).toBeGreaterThan(ranges[0]!) // 0.3 * 6 = 1.8 > 1
+    expect(ranges[2]!).toBeLessThan(0.05)
+  })
+
+  it('distils the credit MLP into shape functions with R^2 and a readable text', async () => {
+    const before = tf.memory().numTensors
+    const result = await gw.distill(model, credit, { surrogate: 'gam', seed: 1 })
+    expect(tf.memory().numTensors).toBe(before)
+    expect(result.fidelity.r2).toBeGreaterThan(0.4)
+    expect(result.fidelity.heldOutAgreement).toBeGreaterThan(0.6)
+    expect(result.gam).toHaveLength(2)
+    expect(result.toText()).toMatch(/^p\(good\) = [\d.]+ \+ f\(/)
+    expect(
+      validatePayload(
+        'surrogate',
+        JSON.parse(JSON.stringify(result[JUPYTER_DISPLAY]()[MIME_TYPES.surrogate])),
+      ).ok,
+    ).toBe(true)
   })
 })
