@@ -10,6 +10,8 @@ import {
   rollout,
   summarizeHeads,
 } from '../../../src/transformer'
+import { decodePng } from '../../../src/display/png'
+import { headGridPng, poolPattern } from '../../../src/transformer/picture'
 import { fixtureModel, forwardCases, maxDifference } from './helpers'
 
 describe('attention analysis on a hooked transformer', () => {
@@ -94,9 +96,7 @@ describe('attention analysis on a hooked transformer', () => {
 })
 
 describe('the attention picture', () => {
-  it('draws layers x heads cells on one scale; a previous-token stripe shows below the diagonal', async () => {
-    const { headGridPng, poolPattern } = await import('../../../src/transformer/picture')
-    const { decodePng } = await import('../../../src/display/png')
+  it('draws layers x heads cells on one scale; a previous-token stripe shows below the diagonal', () => {
     const t = 8
     const previous = Array.from({ length: t }, (_, i) =>
       Array.from({ length: t }, (_, j) => (i === 0 ? +(j === 0) : +(j === i - 1))),
