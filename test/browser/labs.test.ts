@@ -215,6 +215,21 @@ const CHECKS: Record<string, (page: Page) => Promise<void>> = {
   },
 }
 
+// Lab 12 (issue 15): the depth-3 surrogate drawn as a tree beside its fidelity curve, and the reports' text.
+CHECKS['12-global.ipynb'] = async (page) => {
+  const surrogate = await view(page, '.gw-surrogate', 0)
+  expect(await surrogate.locator('.gw-surrogate-title').textContent()).toMatch(
+    /^Surrogate tree of depth 3: agreement \d+\.\d %, held out \d+\.\d %/,
+  )
+  expect(await surrogate.locator('.gw-surrogate-leaf').count()).toBe(8)
+  expect(await surrogate.locator('.gw-surrogate-point').count()).toBe(12)
+  expect(await page.locator('.jp-Notebook .gw-error').count()).toBe(0)
+  const text = (await page.locator('.jp-Notebook .jp-OutputArea-output').allTextContents()).join('\n')
+  expect(text).toMatch(/watermark at dense_1: .* significant: yes/)
+  expect(text).toMatch(/random at dense_1: .* significant: no/)
+  await surrogate.screenshot({ path: join(SCREENSHOTS, 'lab-12-surrogate.png') })
+}
+
 describe.skipIf(!kernel.glasswing)('the labs after Run All in JupyterLab', () => {
   for (const [file, check] of Object.entries(CHECKS))
     it(`runs ${file} and shows what its text says`, async () => {
