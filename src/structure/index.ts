@@ -5,6 +5,7 @@ import { procrustes } from './procrustes'
 import { rsa, rdm, compareRdms } from './rsa'
 import { layerSimilarity } from './layers'
 import { nmf } from './nmf'
+import { spray } from './spray'
 import { clusterUnits, spatialActivations } from './cluster'
 
 /** Similarity measures between two representations of the same examples (rows). */
@@ -20,12 +21,14 @@ export const similarity = {
   compareRdms,
   layers: layerSimilarity,
   nmf,
+  spray,
   clusterUnits,
   spatialActivations,
 }
 
 export { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms, layerSimilarity }
-export { nmf, clusterUnits, spatialActivations }
+export { nmf, spray, clusterUnits, spatialActivations }
+export type { SprayOptions, SprayResult } from './spray'
 export type { NmfOptions, NmfResult } from './nmf'
 export type { ClusterOptions, UnitClusters, Linkage } from './cluster'
 export { LayerSimilarity, randomTwin, type LayerSimilarityOptions, type LayerSimilarityData } from './layers'
