@@ -2,6 +2,7 @@
 import { JUPYTER_DISPLAY, escapeHtml, type Displayable, type MimeBundle } from '../display/bundle'
 import type { Provenance } from '../display/schema'
 import { textPicture } from '../global/picture'
+import { triptychPng } from './triptych'
 
 export interface CounterfactualParts {
   original: number[]
@@ -15,6 +16,8 @@ export interface CounterfactualParts {
   scale: number[]
   immutable: number[]
   requested: number
+  /** One example's shape: [features] for rows, [H, W, C] for images (shown as a triptych). */
+  exampleShape: number[]
   /** Why none was found (null when some were). */
   reason: string | null
   seconds: number
@@ -41,6 +44,7 @@ export class CounterfactualSet implements Displayable {
   readonly scale: number[]
   readonly immutable: number[]
   readonly requested: number
+  readonly exampleShape: number[]
   readonly reason: string | null
   readonly seconds: number
   readonly provenance: Provenance
@@ -56,6 +60,7 @@ export class CounterfactualSet implements Displayable {
     this.scale = parts.scale
     this.immutable = parts.immutable
     this.requested = parts.requested
+    this.exampleShape = parts.exampleShape
     this.reason = parts.reason
     this.seconds = parts.seconds
     this.provenance = parts.provenance
@@ -163,7 +168,28 @@ export class CounterfactualSet implements Displayable {
     return `<div><p>${escapeHtml(this.summary())}</p><table>${head}${body}${foot}</table></div>`
   }
 
+  /** Whether the examples are images ([H, W, C]), shown as original / counterfactual / difference. */
+  get isImage(): boolean {
+    return this.exampleShape.length === 3
+  }
+
+  /** Base64 PNG of original | counterfactual `k` | difference (images only). */
+  triptych(k = 0): string {
+    return triptychPng(this.original, this.counterfactuals[k] ?? this.original, this.exampleShape)
+  }
+
   [JUPYTER_DISPLAY](): MimeBundle {
+    if (this.isImage) {
+      const summary =
+        this.summary() +
+        (this.counterfactuals.length ? ` ${this.changed(0).length} pixels changed in the first.` : '')
+      const png = this.triptych(0)
+      return {
+        'text/plain': summary,
+        'text/html': `<div><p>${escapeHtml(summary)}</p><img alt="original | counterfactual | difference" src="data:image/png;base64,${png}"/></div>`,
+        'image/png': png,
+      }
+    }
     const text = this.toString()
     return { 'text/plain': text, 'text/html': this.toHTML(), 'image/png': textPicture(text.split('\n'), 160) }
   }

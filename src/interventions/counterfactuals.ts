@@ -66,15 +66,18 @@ export function counterfactuals(
   const where = 'gw.counterfactuals'
   const started = performance.now()
   model.requireGradients(where, 'counterfactual search')
-  if (!(x instanceof tf.Tensor) || x.isDisposed || !(x.rank === 1 || (x.rank === 2 && x.shape[0] === 1)))
+  if (!(x instanceof tf.Tensor) || x.isDisposed || !(x.rank === 1 || x.shape[0] === 1))
     throw new GlasswingError({
       where,
       argument: 'x',
-      expected: 'one row: a tensor [features] or [1, features]',
+      expected: 'one example: a row [features] or [1, features], or an image [1, H, W, C]',
       received: describeValue(x),
       hint: 'Pick one row: rows.slice([i], [1]).',
     })
   const original = Array.from(x.dataSync())
+  // Images and other shaped inputs are searched flat and reshaped for the model (sparse pixel edits).
+  const exampleShape = x.rank === 1 ? [x.shape[0]!] : x.shape.slice(1)
+  const shaped = (rows: tf.Tensor2D): tf.Tensor => rows.reshape([rows.shape[0], ...exampleShape])
   const features = original.length
   const distance = options.distance ?? (options.reference ? 'mad-l1' : 'l2')
   if (distance !== 'mad-l1' && distance !== 'l2')
@@ -165,7 +168,7 @@ export function counterfactuals(
       })
 
   // How to read the target probability off the model's output.
-  const out0 = tf.tidy(() => model.predict(tf.tensor2d([original])).dataSync() as Float32Array)
+  const out0 = tf.tidy(() => model.predict(shaped(tf.tensor2d([original]))).dataSync() as Float32Array)
   const width = out0.length
   const isDistribution =
     width === 1
@@ -183,7 +186,7 @@ export function counterfactuals(
     })
   /** log p / (1 - p) of the target, per row. */
   const targetLogOdds = (rows: tf.Tensor2D): tf.Tensor1D => {
-    const out = model.predict(rows).reshape([rows.shape[0], -1])
+    const out = model.predict(shaped(rows)).reshape([rows.shape[0], -1])
     let p: tf.Tensor
     if (width === 1) {
       const q = isDistribution ? out : tf.sigmoid(out)
@@ -321,8 +324,45 @@ export function counterfactuals(
       tf.dispose([projected, free, repaired])
     }
     const valid = (row: number[]) => probabilityOf([row])[0]! >= probability - 1e-4
+    /**
+     * The fewest of a valid row's changes (largest scaled change first, one-hot groups kept as they
+     * are) that still reach the target once Newton-repaired on those features alone: a doubling then
+     * bisecting search over how many to keep. Returns the row unchanged when none fewer does.
+     */
+    const fewest = (row: number[]): number[] => {
+      const inGroup = new Set(groups.flat())
+      const order = original
+        .map((_, j) => j)
+        .filter((j) => !inGroup.has(j) && movable[j] && row[j] !== original[j])
+        .sort(
+          (a, b) =>
+            Math.abs(row[b]! - original[b]!) / scale[b]! - Math.abs(row[a]! - original[a]!) / scale[a]!,
+        )
+      const attempt = (k: number): number[] | null => {
+        const chosen = new Set(order.slice(0, k))
+        const start = original.map((v, j) => (chosen.has(j) || inGroup.has(j) ? row[j]! : v))
+        const free = tf.tensor1d(original.map((_, j) => (chosen.has(j) ? 1 : 0)))
+        const at = tf.tensor2d([start])
+        const repaired = newton(at, free)
+        const result = (repaired.arraySync() as number[][])[0]!
+        tf.dispose([free, at, repaired])
+        return valid(result) ? result : null
+      }
+      let k = 1
+      let found: number[] | null = null
+      while (k < order.length && !(found = attempt(k))) k *= 2
+      if (!found) return row
+      let [lowK, highK] = [Math.floor(k / 2), k] // invalid at lowK (or 0), valid at highK
+      while (highK - lowK > 1) {
+        const middle = (lowK + highK) >> 1
+        const trial = attempt(middle)
+        if (trial) [highK, found] = [middle, trial]
+        else lowK = middle
+      }
+      return found
+    }
     rows = rows.map((row) =>
-      options.sparse !== false && valid(row) ? sparsify(row, original, groups, valid, scale) : row,
+      options.sparse !== false && valid(row) ? sparsify(fewest(row), original, groups, valid, scale) : row,
     )
     const p = probabilityOf(rows)
     const keep = rows.map((_, k) => p[k]! >= probability - 1e-4)
@@ -369,6 +409,7 @@ export function counterfactuals(
       scale,
       immutable: [...immutable],
       requested: count,
+      exampleShape: [...exampleShape],
       reason,
       seconds: (performance.now() - started) / 1000,
       provenance: makeProvenance({

@@ -98,7 +98,7 @@ describe('gw.counterfactuals', () => {
     }
     const x = tf.tensor1d(lg.x)
     const two = tf.tensor2d([lg.x, lg.x])
-    fails(() => counterfactuals(model, two), /x expected one row/)
+    fails(() => counterfactuals(model, two), /x expected one example/)
     fails(() => counterfactuals(model, x, { distance: 'mad-l1' }), /options\.reference/)
     fails(
       () => counterfactuals(model, x, { immutable: [9] }),

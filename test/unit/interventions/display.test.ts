@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodePng, load, type GlasswingModel } from '../../../src'
+import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
+import { ablate, counterfactuals, patch } from '../../../src/interventions'
+import { mnistShaped } from '../attribution/models'
+import { toy, toyMlp } from './toy'
+
+let model: GlasswingModel
+let clean: tf.Tensor2D
+let corrupt: tf.Tensor2D
+
+beforeAll(async () => {
+  model = await toyMlp()
+  clean = tf.tensor2d(toy.mlp.clean as number[][])
+  corrupt = tf.tensor2d(toy.mlp.corrupt as number[][])
+})
+afterAll(() => {
+  tf.dispose([clean, corrupt])
+  model.dispose()
+})
+
+describe('intervention results display themselves with text and PNG fallbacks', () => {
+  it('patching and ablation: text/plain and a PNG; CSV and arrays export', () => {
+    for (const result of [
+      patch(model, { clean, corrupt }, { layers: ['hidden', 'logits'], target: 0, foil: 1 }),
+      ablate(model, { inputs: clean, labels: [0, 1] }, { layer: 'hidden' }),
+    ]) {
+      const bundle = result[JUPYTER_DISPLAY]()
+      expect(bundle['text/plain']).toMatch(/layer|Ablation/)
+      const png = decodePng(bundle['image/png'] as string)
+      expect(png.width).toBeGreaterThan(50)
+      expect(result.provenance.method).toMatch(/patching|ablation/)
+      expect(result.toCSV().length).toBeGreaterThan(20)
+    }
+  })
+
+  it('an image counterfactual is a sparse pixel edit shown as original | counterfactual | difference', async () => {
+    const images = await load(mnistShaped())
+    const reference = tf.randomUniform([8, 784], 0, 1, 'float32', 3) as tf.Tensor2D
+    const x = reference.slice([0], [1]).reshape([1, 28, 28, 1])
+    const before = tf.memory().numTensors
+    const cf = counterfactuals(images, x, { reference, iterations: 4, steps: 30, timeBudgetMs: 20_000 })
+    expect(tf.memory().numTensors).toBe(before)
+    tf.dispose([reference, x])
+    images.dispose()
+    expect(cf.isImage).toBe(true)
+    expect(cf.validity).toBe(1)
+    expect(cf.sparsity).toBeLessThan(784 / 4) // a sparse edit, not a new image
+    const bundle = cf[JUPYTER_DISPLAY]()
+    const png = decodePng(bundle['image/png'] as string)
+    expect(png.width).toBe(3 * 28 * 4 + 4)
+    expect(bundle['text/html']).toContain('original | counterfactual | difference')
+  })
+})
