@@ -13,6 +13,7 @@ import type { Provenance } from '../../display/schema'
 import { GlasswingError, describeValue } from '../../errors'
 import { throwIfInterrupted } from '../../session/interrupt'
 import { asModel, checkOptions, numberOption, readTable, teacherOutputs, type ModelLike } from '../common'
+import type { MatrixSpecLike } from '../matrix-spec'
 import { textPicture } from '../picture'
 import { attributionTests, auc, decomposeGap, groupMeans, type GapDecomposition } from './explain'
 import { bootstrapIntervals, groupMetrics, groupRows, type GroupMetrics, type SummaryName } from './metrics'
@@ -100,6 +101,36 @@ export class FairnessReport implements Displayable {
       'group,count,selectionRate,accuracy,falsePositiveRate,falseNegativeRate,truePositiveRate',
       ...this.toArray().map((r, i) => [JSON.stringify(this.metrics.groups[i]), ...r].join(',')),
     ].join('\n')
+  }
+
+  /**
+   * Features x groups mean attribution toward the favourable class in the shared matrix view's shape,
+   * with a last column for the gap's parts; '*' marks features whose attributions differ between the
+   * two groups (Welch, Benjamini-Hochberg 0.05). Null when the explanation layer was skipped.
+   */
+  toMatrixSpec(): MatrixSpecLike | null {
+    if (!this.groupAttributions) return null
+    const gapColumn = this.gap ? [`gap ${this.gap.groups[0]} - ${this.gap.groups[1]}`] : []
+    return {
+      title: `Mean attribution toward '${this.favorable}' by ${this.sensitiveName}`,
+      rowTitle: 'feature',
+      columnTitle: 'group',
+      valueLabel: `mean attribution to P(${this.favorable})`,
+      rows: this.featureNames,
+      columns: [...this.metrics.groups, ...gapColumn],
+      values: this.groupAttributions.map((row, j) => [
+        ...row,
+        ...(this.gap ? [this.gap.contributions[j]!] : []),
+      ]),
+      scale: 'diverging',
+      marks: this.groupAttributions.map((row, j) => [
+        ...row.map(() => ''),
+        ...(this.gap ? [this.attributionTests && this.attributionTests[j]!.pAdjusted < 0.05 ? '*' : ''] : []),
+      ]),
+      caption: this.gap
+        ? `The gap column sums to the gap in mean P(${this.favorable}), ${this.gap.outputGap.toFixed(4)} (residual ${this.gap.residual.toExponential(1)}).`
+        : undefined,
+    }
   }
 
   /** The features contributing most to the gap, largest magnitude first. */

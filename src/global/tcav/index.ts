@@ -16,6 +16,7 @@ import type { GlasswingModel } from '../../model/types'
 import { throwIfInterrupted } from '../../session/interrupt'
 import { progress } from '../../session/progress'
 import { asModel, checkOptions, numberOption, type ModelLike } from '../common'
+import type { MatrixSpecLike } from '../matrix-spec'
 import { textPicture } from '../picture'
 import { tcavScores, trainCav, type CavClassifier } from './cav'
 import { GENERATED_CONCEPTS, generateConcept, type GeneratedConcept } from './concepts'
@@ -94,6 +95,33 @@ export class TcavResult implements Displayable {
   /** The row of a concept at a layer. */
   get(concept: string, layer: string): TcavRow | undefined {
     return this.rows.find((r) => r.concept === concept && r.layer === layer)
+  }
+
+  /**
+   * Concepts x layers in the shared matrix view's shape: mean TCAV score (0.5 = no preference), '*'
+   * where significant after correction, each CAV's score on click.
+   */
+  toMatrixSpec(): MatrixSpecLike {
+    const p = this.provenance.parameters
+    const cavs = Math.max(...this.rows.map((r) => r.scores.length))
+    return {
+      title: `TCAV scores for class ${p.target}`,
+      rowTitle: 'concept',
+      columnTitle: 'layer',
+      valueLabel: 'mean TCAV score (share of inputs whose output rises along the CAV)',
+      rows: this.concepts,
+      columns: this.layers,
+      values: this.toArray(),
+      scale: 'sequential',
+      range: [0, 1],
+      marks: this.concepts.map((c) => this.layers.map((l) => (this.get(c, l)?.significant ? '*' : ''))),
+      perItem: {
+        label: 'score per CAV (one per random set)',
+        items: Array.from({ length: cavs }, (_, i) => `CAV ${i + 1}`),
+        values: this.concepts.map((c) => this.layers.map((l) => this.get(c, l)?.scores ?? [])),
+      },
+      caption: `'*' = significant at ${p.alpha} after ${p.correction} across concepts x layers (${p.test} t-test against random-vs-random CAVs).`,
+    }
   }
 
   /** Mean TCAV score, concepts x layers. */

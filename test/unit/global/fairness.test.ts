@@ -83,6 +83,10 @@ describe('gw.fairness', () => {
     expect(report.proxies[0]!.feature).toMatch(/^personal_status=/)
     expect(report.counterfactual!.total).toBe(200)
     expect(report.toCSV().split('\n')).toHaveLength(3)
+    const spec = report.toMatrixSpec()!
+    expect(spec.columns).toEqual(['female', 'male', 'gap male - female'])
+    const parts = spec.values.reduce((sum, row) => sum + row[2]!, 0)
+    expect(Math.abs(parts + report.gap!.residual - report.gap!.outputGap)).toBeLessThan(1e-9)
     expect(report[JUPYTER_DISPLAY]()['text/plain']).toContain('Fairness by sex (favourable: good)')
   })
 

@@ -59,6 +59,17 @@ describe('gw.tcav', () => {
     const text = result[JUPYTER_DISPLAY]()['text/plain']
     expect(text).toContain('watermark @ dense_1')
     expect(result.toCSV().split('\n')).toHaveLength(5)
+    // The concept x layer table in the shared matrix view's shape, significance marked.
+    const spec = result.toMatrixSpec()
+    expect([spec.rows, spec.columns]).toEqual([
+      ['watermark', 'random'],
+      ['dense_1', 'flatten_1'],
+    ])
+    expect(spec.marks).toEqual([
+      ['*', '*'],
+      ['', ''],
+    ])
+    expect(spec.perItem!.values[0]![0]).toHaveLength(20)
   })
 
   it('keeps random-vs-random false positives near the nominal 5 % over 20 seeds', async () => {
