@@ -33,6 +33,7 @@ import { guidedIntegratedGradients } from './path/guided-ig'
 import { xrai } from './path/xrai'
 import { deepLift, deepLiftShap, layerDeepLift } from './deeplift/deeplift'
 import { shapleySampling, shapleyValues } from './perturbation/shapley'
+import { guidedGradCam } from './cam/guided-grad-cam'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /** Every method, by name. */
@@ -64,6 +65,7 @@ export const METHODS = {
   'layer-deeplift': layerDeepLift,
   'shapley-values': shapleyValues,
   'shapley-sampling': shapleySampling,
+  'guided-grad-cam': guidedGradCam,
 } satisfies Record<string, AttributionMethod<object>>
 
 /** A registered method's name. */
@@ -228,3 +230,4 @@ export type { XraiOptions, XraiRegions } from './path/xrai'
 export type { DeepLiftOptions, DeepLiftShapOptions, LayerDeepLiftOptions } from './deeplift/deeplift'
 export type { DeepLiftRule } from './deeplift/walk'
 export type { ShapleySamplingOptions, ShapleyValuesOptions } from './perturbation/shapley'
+export type { GuidedGradCamOptions } from './cam/guided-grad-cam'

@@ -1,4 +1,4 @@
-// DeepLIFT, Layer DeepLIFT, DeepLiftShap, exact Shapley values and Shapley value sampling against
+// DeepLIFT, Layer DeepLIFT, DeepLiftShap, exact Shapley values, Shapley value sampling and Guided Grad-CAM against
 // Captum on the parity models (identical weights and inputs), and DeepLiftShap against SHAP's
 // DeepExplainer on the same background. The reference comes from
 // scripts/reference/attribution/deeplift_shapley_reference.py; a difference must stay under 1e-4 of the

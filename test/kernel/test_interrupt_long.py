@@ -69,6 +69,7 @@ METHOD_CALLS = {
     "layer-deeplift": f"gw.explain({ROWS}, method: 'layer-deeplift', layer: 'conv2d_2' }})",
     "shapley-values": "gw.explain(model, many, { method: 'shapley-values', segments: { method: 'grid', cellSize: 10 } })",
     "shapley-sampling": "gw.explain(model, few, { method: 'shapley-sampling', samples: 1_000_000 })",
+    "guided-grad-cam": f"gw.explain({ROWS}, method: 'guided-grad-cam' }})",
 }
 
 # Families the table above may not reach through a method's own defaults.

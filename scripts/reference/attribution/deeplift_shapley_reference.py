@@ -25,7 +25,7 @@ import captum
 import numpy as np
 import shap
 import torch
-from captum.attr import DeepLift, DeepLiftShap, LayerDeepLift, ShapleyValues, ShapleyValueSampling
+from captum.attr import DeepLift, DeepLiftShap, GuidedGradCam, LayerDeepLift, ShapleyValues, ShapleyValueSampling
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from captum_reference import FIXTURES, DeepCnn, SmallCnn, decode, encode, nhwc, read_weights  # noqa: E402
@@ -181,6 +181,17 @@ def main() -> None:
             )
         # SHAP's DeepExplainer on the same background: per output class, [n, c, h, w] per class.
         plain = (SmallCnn if name == "small-cnn" else DeepCnn)(read_weights(name)).eval()
+        # Guided Grad-CAM on the plain twin (guided backprop's hooks are not affected by captum #1104).
+        guided = nhwc(GuidedGradCam(plain, getattr(plain, layer)).attribute(x, target=targets).detach())
+        cases.append(
+            {
+                "name": "guided-grad-cam",
+                "options": {"method": "guided-grad-cam", "layer": tfjs_layer},
+                "shape": list(guided.shape),
+                "values": encode(guided),
+                "delta": None,
+            }
+        )
         explainer = shap.DeepExplainer(plain, distribution)
         shap_values = explainer.shap_values(x, check_additivity=False)
         shap_values = np.asarray(shap_values)

@@ -30,4 +30,5 @@ export const CASES: Record<MethodName, ExplainOptions> = {
   'layer-deeplift': { method: 'layer-deeplift', layer: 'conv' },
   'shapley-values': { method: 'shapley-values', segments: { method: 'grid', cellSize: 4 } },
   'shapley-sampling': { method: 'shapley-sampling', samples: 4, segments: { method: 'grid', cellSize: 2 } },
+  'guided-grad-cam': { method: 'guided-grad-cam', layer: 'conv' },
 }

@@ -175,7 +175,7 @@ describe('DeepLIFT', () => {
       target: 1,
     })
     expect(tf.memory().numTensors).toBe(before)
-    const singles = []
+    const singles: Awaited<ReturnType<typeof explain>>[] = []
     for (let b = 0; b < 3; b++) {
       const reference = references.slice([b], [1])
       singles.push(await explain(graph, graphInputs, { method: 'deeplift', baseline: reference, target: 1 }))
