@@ -64,6 +64,8 @@ export {
 } from './session'
 /** Reports: results as a self-contained, script-free HTML file and its PDF. */
 export { report, Report, type ReportOptions, type ReportItem, type ReportTable } from './report'
+/** Any labelled matrix of numbers as the matrix view (heatmap, hover, sort, per-cell detail, CSV). */
+export { matrix, Matrix, type MatrixSpec } from './display/matrix'
 /** Host-side session API (the kernel installs its hooks here); notebooks rarely need it. */
 export * as session from './session'
 /** Live link with the views: the embedding selection, explainers for other targets. */

@@ -8,6 +8,7 @@ import { embeddingAtAnySize } from './views/density'
 import { renderEmbedding } from './views/embedding'
 import { preloadPlotlyWhenIdle } from './views/embedding-plotly'
 import { renderFeatures } from './views/features'
+import { renderMatrix } from './views/matrix/view'
 import { renderNeurons } from './views/neurons'
 import { renderSaliency } from './views/saliency'
 import { renderSurrogate } from './views/surrogate/view'
@@ -23,6 +24,7 @@ const VIEWS: { [K in ViewKind]: RenderView<PayloadOf[K]> } = {
   neurons: renderNeurons,
   features: renderFeatures,
   surrogate: renderSurrogate,
+  matrix: renderMatrix,
 }
 
 function extension<K extends ViewKind>(kind: K): IRenderMime.IExtension {

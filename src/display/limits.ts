@@ -19,6 +19,10 @@ export const MAX_IMAGE_SIDE = 8192
 /** The most pixels a declared picture may have (64 megapixels: 256 MB of RGBA once decoded). */
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024
 
+/** The most cells a matrix view draws (rows x columns), and the most values behind its cells. */
+export const MAX_MATRIX_CELLS = 1_000_000
+export const MAX_MATRIX_ITEMS = 16_000_000
+
 /** Where a value nests deeper than allowed: the path to the first too-deep place, as `a.b[3].c`. */
 export interface TooDeep {
   depth: number

@@ -16,6 +16,7 @@ export const MIME_TYPES = {
   neurons: 'application/vnd.glasswing.neurons.v1+json',
   features: 'application/vnd.glasswing.features.v1+json',
   surrogate: 'application/vnd.glasswing.surrogate.v1+json',
+  matrix: 'application/vnd.glasswing.matrix.v1+json',
 } as const
 
 export type ViewKind = keyof typeof MIME_TYPES
@@ -389,6 +390,7 @@ export interface PayloadOf {
   neurons: NeuronsPayload
   features: FeaturesPayload
   surrogate: SurrogatePayload
+  matrix: MatrixPayload
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -421,4 +423,52 @@ export interface SurrogatePayload extends PayloadBase {
   fidelity: { agreement: number; heldOutAgreement: number | null; r2: number | null }
   /** Readable rules or equations, one per line. */
   text: string[]
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Matrix: any rows x columns table of numbers drawn as a heatmap (CKA between layers, ablation effects
+// per unit and class, quality metrics per method, TCAV scores per concept and layer, patching sweeps)
+
+/**
+ * A labelled matrix of numbers, drawn as a heatmap: hover a cell for its value, click a column's name to
+ * sort the rows by it, click a cell for the values behind it (`perItem`: one per example, batch, ...).
+ *
+ * @example
+ * { version: 1, provenance, kind: 'matrix', title: 'CKA between the layers of mnist-cnn',
+ *   rowTitle: 'layer', columnTitle: 'layer', valueLabel: 'linear CKA', rows: ['conv1', 'dense'],
+ *   columns: ['conv1', 'dense'], values: { dtype: 'float32', shape: [2, 2], data }, scale: 'sequential',
+ *   range: [0, 1] }
+ */
+export interface MatrixPayload extends PayloadBase {
+  kind: 'matrix'
+  title: string
+  /** What the rows are (for example 'method', 'unit', 'layer'). */
+  rowTitle: string
+  /** What the columns are. */
+  columnTitle: string
+  /** What a cell's number is (for example 'mean deletion AUC', 'accuracy change'). */
+  valueLabel: string
+  rows: string[]
+  columns: string[]
+  /** `float32`, shape [rows, columns]; NaN where a cell has no value (drawn empty). */
+  values: EncodedArray
+  /** 'sequential' colours low to high; 'diverging' centres the colours on 0. */
+  scale: 'sequential' | 'diverging'
+  /** The values at the ends of the colour scale; absent or null: the values' own extent. */
+  range?: [number, number] | null
+  /** A short mark per cell ('*' significant, '~' no better than chance, ''), [rows][columns]. */
+  marks?: string[][] | null
+  /** The values behind each cell, shown on click: `float32` of shape [rows, columns, items]. */
+  perItem?: { label: string; items: string[]; values: EncodedArray } | null
+  /** One line under the title: how the numbers were made and what the marks mean. */
+  caption?: string | null
+  /** Lines of text shown above the heatmap: the result's summary (overall figures, tests). */
+  notes?: string[] | null
+  /**
+   * 'all' (default): one colour scale for every cell; 'column': each column coloured on its own extent
+   * (columns in different units, such as metrics), brightest = best where `higherIsBetter` says.
+   */
+  colourBy?: 'all' | 'column' | null
+  /** Whether a higher value is better, per column (the view's sort starts from the best); absent: none. */
+  higherIsBetter?: (boolean | null)[] | null
 }

@@ -154,6 +154,32 @@ function features(p: PayloadOf['features'], found: NumberFindings): void {
   }
 }
 
+/** A matrix's missing cells are drawn empty, said in a notice; one with no number at all is refused. */
+function matrix(p: PayloadOf['matrix'], found: NumberFindings): void {
+  const cells = p.rows.length * p.columns.length
+  const bad = nonFinite(p.values)
+  if (bad.count > 0 && bad.count === cells)
+    found.errors.push(
+      `matrix.values: expected at least one finite number, got ${plural(cells, 'cell')} all ${NOT_FINITE}. ` +
+        'Check what the matrix was computed from',
+    )
+  else if (bad.count > 0) {
+    const row = p.rows[Math.floor(bad.first / p.columns.length)] ?? ''
+    const column = p.columns[bad.first % p.columns.length] ?? ''
+    found.notices.push(
+      `${plural(bad.count, 'cell')} of ${cells.toLocaleString('en-US')} ${bad.count === 1 ? 'has' : 'have'} no ` +
+        `finite value and ${bad.count === 1 ? 'is' : 'are'} drawn empty (first: row ${quoted(row)}, column ${quoted(column)}).`,
+    )
+  }
+  if (p.perItem)
+    zeroedNotice(
+      [{ array: p.perItem.values, path: 'perItem.values' }],
+      'per-cell list',
+      'gaps (no bar)',
+      found.notices,
+    )
+}
+
 /**
  * Checks a payload whose shape is valid (see `validatePayload`): picture sizes, and values that are
  * not finite, refused or noted as the module comment says.
@@ -167,7 +193,8 @@ export function checkNumbers<K extends ViewKind>(kind: K, payload: PayloadOf[K])
     if (kind === 'saliency') saliency(payload as PayloadOf['saliency'], found)
     else if (kind === 'embedding') embedding(payload as PayloadOf['embedding'], found)
     else if (kind === 'neurons') neurons(payload as PayloadOf['neurons'], found)
-    else features(payload as PayloadOf['features'], found)
+    else if (kind === 'matrix') matrix(payload as PayloadOf['matrix'], found)
+    else if (kind === 'features') features(payload as PayloadOf['features'], found)
   } catch (error) {
     // An array the shape checks do not cover (an example's activation map) that is not base64.
     found.errors.push(`${kind}: could not read an array's numbers (${String(error)})`)

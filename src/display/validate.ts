@@ -5,7 +5,7 @@
  * path and what was expected, so a bad payload becomes a readable error box instead of a broken view.
  */
 import { BYTES_PER_ELEMENT } from './codec'
-import { MAX_PAYLOAD_DEPTH, shortPath, tooDeep } from './limits'
+import { MAX_MATRIX_CELLS, MAX_MATRIX_ITEMS, MAX_PAYLOAD_DEPTH, shortPath, tooDeep } from './limits'
 import type { PayloadOf, ViewKind } from './schema'
 import { checkNumbers } from './validate-numbers'
 
@@ -432,7 +432,99 @@ const surrogate: Check = (v, p, e) => {
   })
 }
 
-const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features, surrogate }
+const matrix: Check = (v, p, e) => {
+  shape(
+    {
+      ...base,
+      kind: oneOf('matrix'),
+      title: str,
+      rowTitle: str,
+      columnTitle: str,
+      valueLabel: str,
+      rows: list(str),
+      columns: list(str),
+      values: encodedArray,
+      scale: oneOf('sequential', 'diverging'),
+    },
+    {
+      range: nullable(
+        (r, rp, re) =>
+          void expect(
+            Array.isArray(r) && r.length === 2 && r.every(isNum) && r[0] < r[1],
+            re,
+            rp,
+            '[low, high] with low < high',
+            r,
+          ),
+      ),
+      marks: nullable(list(list(str))),
+      perItem: nullable(shape({ label: str, items: list(str), values: encodedArray })),
+      caption: nullable(str),
+      notes: nullable(list(str)),
+      colourBy: nullable(oneOf('all', 'column')),
+      higherIsBetter: nullable(list(nullable(bool))),
+    },
+  )(v, p, e)
+  if (e.length > 0) return
+  const t = v as PayloadOf['matrix']
+  const [r, c] = [t.rows.length, t.columns.length]
+  if (
+    !expect(
+      r * c <= MAX_MATRIX_CELLS,
+      e,
+      `${p}.rows`,
+      `at most ${MAX_MATRIX_CELLS} cells`,
+      shown(`${r}x${c}`),
+    )
+  )
+    return
+  const want = `[${r}, ${c}]`
+  expect(t.values.dtype === 'float32', e, `${p}.values.dtype`, "'float32'", t.values.dtype)
+  expect(
+    `[${t.values.shape.join(', ')}]` === want,
+    e,
+    `${p}.values.shape`,
+    want,
+    shown(`[${t.values.shape.join(', ')}]`),
+  )
+  if (t.marks && expect(t.marks.length === r, e, `${p}.marks`, `${r} rows of marks`, t.marks))
+    t.marks.forEach((row, i) =>
+      expect(row.length === c, e, `${p}.marks[${i}]`, `${c} marks (one per column)`, row),
+    )
+  if (t.higherIsBetter)
+    expect(
+      t.higherIsBetter.length === c,
+      e,
+      `${p}.higherIsBetter`,
+      `${c} entries (one per column)`,
+      t.higherIsBetter,
+    )
+  if (t.perItem) {
+    const items = t.perItem.items.length
+    const wantItems = `[${r}, ${c}, ${items}]`
+    const got = `[${t.perItem.values.shape.join(', ')}]`
+    if (
+      expect(
+        r * c * items <= MAX_MATRIX_ITEMS,
+        e,
+        `${p}.perItem.items`,
+        `at most ${MAX_MATRIX_ITEMS} values in all`,
+        shown(`${r * c * items}`),
+      )
+    ) {
+      expect(
+        t.perItem.values.dtype === 'float32',
+        e,
+        `${p}.perItem.values.dtype`,
+        "'float32'",
+        t.perItem.values.dtype,
+      )
+      expect(got === wantItems, e, `${p}.perItem.values.shape`, wantItems, shown(got))
+    }
+  }
+}
+
+const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features, surrogate, matrix }
 
 /**
  * Validates a payload of the given view.

@@ -110,7 +110,10 @@ export class PatchingResult implements Displayable {
       perItem: {
         label: this.method === 'patch' ? this.metric : `${this.metric} (really patched)`,
         items: Array.from({ length: this.examples }, (_, i) => `pair ${i}`),
-        values: this.perItem,
+        // Cells not really patched (attribution patching's unconfirmed ones) have no per-pair values.
+        values: this.perItem.map((row) =>
+          row.map((items) => (items.length ? items : new Array<number>(this.examples).fill(NaN))),
+        ),
       },
       caption:
         `${this.examples} pairs, ${this.passes} batched passes, ${this.seconds.toFixed(2)} s` +

@@ -1,5 +1,6 @@
 /** Results of `gw.evaluate`: per-example scores, and the methods x metrics table of a comparison. */
 import { JUPYTER_DISPLAY, escapeHtml, type MimeBundle } from '../display/bundle'
+import { matrixBundle, type MatrixSpec } from '../display/matrix'
 import type { Provenance } from '../display/schema'
 import { METRICS, type MetricName, type Preset } from './metrics'
 
@@ -15,21 +16,6 @@ export interface EvaluationData {
   exampleOf: number[]
   preset: Preset
   provenance: Provenance
-}
-
-/** The shape of the shared matrix view's spec (src/display/matrix.ts's MatrixSpec). */
-export interface MatrixSpecLike {
-  title: string
-  rowTitle: string
-  columnTitle: string
-  valueLabel: string
-  rows: string[]
-  columns: string[]
-  values: number[][]
-  scale?: 'sequential' | 'diverging'
-  marks?: string[][]
-  perItem?: { label: string; items: string[]; values: number[][][] }
-  caption?: string
 }
 
 const fmt = (v: number): string =>
@@ -166,7 +152,7 @@ export class QualityTable {
    * The table as the shared matrix view's spec (src/display/matrix.ts): methods and the random floor as
    * rows, metrics as columns, '~' marking a method no better than the floor, per-example values on click.
    */
-  toMatrixSpec(): MatrixSpecLike {
+  toMatrixSpec(): MatrixSpec {
     const items = this.noiseFloor.data.exampleOf.map(
       (e, r) => `example ${e} (class ${this.noiseFloor.data.targets[r]})`,
     )
@@ -182,6 +168,8 @@ export class QualityTable {
       ),
       values: this.toArray(),
       scale: 'sequential',
+      colourBy: 'column',
+      higherIsBetter: [...this.metrics.map((m) => METRICS[m].higherIsBetter)],
       marks: [
         ...this.methods.map((method) =>
           this.metrics.map((metric) => (this.beatsFloor(method, metric) ? '' : '~')),
@@ -234,8 +222,9 @@ export class QualityTable {
       )
       .join('')
     const floor = `<tr><td><em>random (noise floor)</em></td>${this.floor.map((v) => `<td><em>${fmt(v)}</em></td>`).join('')}</tr>`
+    const text = this.toString()
     return {
-      'text/plain': this.toString(),
+      ...matrixBundle(this.toMatrixSpec(), this.provenance, text),
       'text/html': `<table class="gw-quality-table">${head}${body}${floor}</table>`,
     }
   }

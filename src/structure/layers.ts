@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { GlasswingError, describeValue } from '../errors'
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/bundle'
+import { matrixBundle, type MatrixSpec } from '../display/matrix'
 import { makeProvenance } from '../display/provenance'
 import type { Provenance } from '../display/schema'
 import type { GlasswingModel } from '../model/types'
@@ -358,20 +359,7 @@ export class LayerSimilarity implements Displayable {
   }
 
   /** The shared matrix view's spec: CKA colours, '*' where the interval lies above the random baseline. */
-  matrixSpec(): {
-    title: string
-    rowTitle: string
-    columnTitle: string
-    valueLabel: string
-    rows: string[]
-    columns: string[]
-    values: number[][]
-    scale: 'sequential'
-    range: [number, number]
-    marks: string[][]
-    perItem: { label: string; items: string[]; values: number[][][] }
-    caption: string
-  } {
+  matrixSpec(): MatrixSpec {
     const { rows, columns, values, low, perBatch, batches, examples } = this.data
     const hasBaseline = rows[rows.length - 1] === 'random init (same layer)'
     const base = hasBaseline ? values[values.length - 1]! : null
@@ -419,6 +407,6 @@ export class LayerSimilarity implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { 'text/plain': this.toString() }
+    return matrixBundle(this.matrixSpec(), this.provenance, this.toString())
   }
 }

@@ -9,6 +9,7 @@ import type { PayloadOf, ViewKind } from '../../src/display/schema'
 import {
   embeddingPayload,
   HOSTILE,
+  matrixPayloadSample,
   neuronsPayload,
   saliencyPayload,
   tabularPayload,
@@ -36,7 +37,7 @@ export const LONG = 'w'.repeat(100_000)
 
 /** Fields that identify or classify rather than name: never replaced. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate)$|^\.provenance\.(library|backend|parameters)|\.view\./
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate|scale|colourBy)$|^\.provenance\.(library|backend|parameters)|\.view\./
 
 /** The payload with every string outside KEPT (and base64 data) made by `replace`. */
 export function replaceStrings(value: unknown, replace: (text: string) => string, path = ''): unknown {
@@ -73,6 +74,7 @@ const samples: { [K in ViewKind]: () => PayloadOf[K] } = {
     fidelity: { agreement: 0.8, heldOutAgreement: 0.7, r2: null },
     text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
   }),
+  matrix: () => matrixPayloadSample({ rows: 6, columns: 4 }),
 }
 
 /** Float32 values with these positions set to `value`. */
@@ -212,6 +214,37 @@ function numberCases(): HostileCase[] {
       outcome: 'error',
       message: /examples\[0\]\.attributions\[1\]: expected a finite number, got null/,
     },
+  })
+  const holes = samples.matrix()
+  holes.values = encodeArray(poke(decodeArray(holes.values), [1, 5], NaN), [6, 4], 'float32')
+  cases.push({
+    name: 'matrix with two empty cells',
+    kind: 'matrix',
+    payload: holes,
+    expected: {
+      outcome: 'notice',
+      message:
+        /^2 cells of 24 have no finite value and are drawn empty \(first: row "row 0", column "column 1"\)/,
+    },
+  })
+  const empty = samples.matrix()
+  empty.values = encodeArray(new Float32Array(24).fill(NaN), [6, 4], 'float32')
+  cases.push({
+    name: 'matrix with no finite value',
+    kind: 'matrix',
+    payload: empty,
+    expected: {
+      outcome: 'error',
+      message: /matrix\.values: expected at least one finite number, got 24 cells all not finite/,
+    },
+  })
+  const transposed = samples.matrix()
+  transposed.values = encodeArray(decodeArray(transposed.values), [4, 6], 'float32')
+  cases.push({
+    name: 'matrix values of the wrong shape',
+    kind: 'matrix',
+    payload: transposed,
+    expected: { outcome: 'error', message: /matrix\.values\.shape: expected \[6, 4\], got \[4, 6\]/ },
   })
   return cases
 }

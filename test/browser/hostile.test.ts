@@ -92,8 +92,9 @@ describe.runIf(kernel.glasswing)('hostile and malformed payloads (Glasswing kern
         error: node.querySelector('.gw-error')?.textContent ?? null,
         notice: node.querySelector('.gw-notice')?.textContent ?? null,
         drawn:
-          node.querySelector('.gw-saliency, .gw-embedding, .gw-neurons, .gw-features, .gw-surrogate') !==
-          null,
+          node.querySelector(
+            '.gw-saliency, .gw-embedding, .gw-neurons, .gw-features, .gw-surrogate, .gw-matrix',
+          ) !== null,
         height: node.getBoundingClientRect().height,
         width: node.getBoundingClientRect().width,
       }))

@@ -1,7 +1,7 @@
 /**
  * gw.evaluate and gw.randomisationTest in JupyterLab and Chromium: a real methods x metrics table and a
- * real cascade strip from the Glasswing kernel on mnist-cnn, shown through their HTML (table; PNG strip
- * with its similarity row) with the text fallback beside. Screenshots: .cache/screenshots/quality-*.png.
+ * real cascade strip from the Glasswing kernel on mnist-cnn: the table in the matrix view, the strip
+ * through its HTML (PNG with its similarity row) with the text fallback beside. Screenshots: .cache/screenshots/quality-*.png.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -40,17 +40,31 @@ function cell(n: number): Locator {
 }
 
 describe.skipIf(!kernel.glasswing)('explanation quality in JupyterLab (Glasswing kernel)', () => {
-  it('shows the methods x metrics table with ranks and the random noise floor', async () => {
-    const table = cell(1).locator('table.gw-quality-table')
-    await table.waitFor({ timeout: 120_000 })
-    const rows = await table.locator('tr').allTextContents()
-    expect(rows).toHaveLength(4) // header, two methods, the floor
-    expect(rows[0]).toMatch(/Deletion AUC.*Insertion AUC.*Sparseness/)
-    expect(rows[1]).toMatch(/^saliency/)
-    expect(rows[2]).toMatch(/^input-x-gradient.*#1/)
-    expect(rows[3]).toMatch(/^random \(noise floor\)/)
-    await table.scrollIntoViewIfNeeded()
-    await table.screenshot({ path: join(SCREENSHOTS, 'quality-table.png') })
+  it('shows the methods x metrics matrix: each metric on its own scale, best first on a click, examples per cell', async () => {
+    const view = cell(1).locator('.gw-matrix')
+    await view.waitFor({ timeout: 120_000 })
+    expect(await cell(1).locator('.gw-error').count()).toBe(0)
+    const plain = (texts: string[]) => texts.map((t) => t.replace(/[\u2066-\u2069]/g, ''))
+    expect(plain(await view.locator('.gw-matrix-row').allTextContents())).toEqual([
+      'saliency',
+      'input-x-gradient',
+      'random (noise floor)',
+    ])
+    const columns = plain(await view.locator('.gw-matrix-column').allTextContents())
+    expect(columns).toHaveLength(3)
+    expect(columns[0]).toMatch(/^Deletion AUC/)
+    expect(await view.locator('.gw-matrix-legend').textContent()).toMatch(
+      /worst.*best.*each column on its own scale/,
+    )
+    // Deletion: lower is better, so the first click puts the lowest deletion AUC on top.
+    await view.locator('.gw-matrix-column').first().click()
+    expect(await view.locator('select.gw-matrix-sort').inputValue()).toBe('0:a')
+    const box = (await view.locator('canvas.gw-matrix-cells').boundingBox())!
+    await page.mouse.click(box.x + box.width / 6, box.y + box.height / 6)
+    await expect.poll(() => view.locator('.gw-matrix-detail .gw-matrix-bar').count()).toBe(8) // 8 digits
+    expect(await view.locator('.gw-matrix-detail-caption').textContent()).toMatch(/^per example: 8 values/)
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'quality-table.png') })
   })
 
   it('shows the cascade strip: a PNG of original + one column per layer, and the similarity per stage', async () => {

@@ -13,7 +13,7 @@ import type { Provenance } from '../../display/schema'
 import { GlasswingError, describeValue } from '../../errors'
 import { throwIfInterrupted } from '../../session/interrupt'
 import { asModel, checkOptions, numberOption, readTable, teacherOutputs, type ModelLike } from '../common'
-import type { MatrixSpecLike } from '../matrix-spec'
+import { matrixBundle, type MatrixSpec } from '../../display/matrix'
 import { textPicture } from '../picture'
 import { attributionTests, auc, decomposeGap, groupMeans, type GapDecomposition } from './explain'
 import { bootstrapIntervals, groupMetrics, groupRows, type GroupMetrics, type SummaryName } from './metrics'
@@ -108,7 +108,7 @@ export class FairnessReport implements Displayable {
    * with a last column for the gap's parts; '*' marks features whose attributions differ between the
    * two groups (Welch, Benjamini-Hochberg 0.05). Null when the explanation layer was skipped.
    */
-  toMatrixSpec(): MatrixSpecLike | null {
+  toMatrixSpec(): MatrixSpec | null {
     if (!this.groupAttributions) return null
     const gapColumn = this.gap ? [`gap ${this.gap.groups[0]} - ${this.gap.groups[1]}`] : []
     return {
@@ -178,6 +178,8 @@ export class FairnessReport implements Displayable {
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const text = this.toString()
+    const spec = this.toMatrixSpec()
+    if (spec) return matrixBundle({ ...spec, notes: text.split('\n') }, this.provenance, text)
     return { 'text/plain': text, 'image/png': textPicture(text.split('\n'), 150) }
   }
 }

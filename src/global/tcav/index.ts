@@ -16,8 +16,7 @@ import type { GlasswingModel } from '../../model/types'
 import { throwIfInterrupted } from '../../session/interrupt'
 import { progress } from '../../session/progress'
 import { asModel, checkOptions, numberOption, type ModelLike } from '../common'
-import type { MatrixSpecLike } from '../matrix-spec'
-import { textPicture } from '../picture'
+import { matrixBundle, type MatrixSpec } from '../../display/matrix'
 import { tcavScores, trainCav, type CavClassifier } from './cav'
 import { GENERATED_CONCEPTS, generateConcept, type GeneratedConcept } from './concepts'
 import { adjustPValues, tTest, type Correction } from './stats'
@@ -101,7 +100,7 @@ export class TcavResult implements Displayable {
    * Concepts x layers in the shared matrix view's shape: mean TCAV score (0.5 = no preference), '*'
    * where significant after correction, each CAV's score on click.
    */
-  toMatrixSpec(): MatrixSpecLike {
+  toMatrixSpec(): MatrixSpec {
     const p = this.provenance.parameters
     const cavs = Math.max(...this.rows.map((r) => r.scores.length))
     return {
@@ -118,7 +117,12 @@ export class TcavResult implements Displayable {
       perItem: {
         label: 'score per CAV (one per random set)',
         items: Array.from({ length: cavs }, (_, i) => `CAV ${i + 1}`),
-        values: this.concepts.map((c) => this.layers.map((l) => this.get(c, l)?.scores ?? [])),
+        values: this.concepts.map((c) =>
+          this.layers.map((l) => {
+            const scores = this.get(c, l)?.scores ?? []
+            return Array.from({ length: cavs }, (_, k) => scores[k] ?? NaN)
+          }),
+        ),
       },
       caption: `'*' = significant at ${p.alpha} after ${p.correction} across concepts x layers (${p.test} t-test against random-vs-random CAVs).`,
     }
@@ -168,7 +172,7 @@ export class TcavResult implements Displayable {
 
   [JUPYTER_DISPLAY](): MimeBundle {
     const text = this.toString()
-    return { 'text/plain': text, 'image/png': textPicture(text.split('\n'), 160) }
+    return matrixBundle({ ...this.toMatrixSpec(), notes: text.split('\n') }, this.provenance, text)
   }
 }
 

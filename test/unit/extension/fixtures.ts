@@ -3,9 +3,11 @@
  * browser tests and the benchmarks. `hostile` puts markup in every label to prove it is shown as text.
  */
 import { encodeArray, encodeRawImage } from '../../../src/display/codec'
+import { matrixPayload } from '../../../src/display/matrix'
 import { encodePng } from '../../../src/display/png'
 import type {
   EmbeddingPayload,
+  MatrixPayload,
   FeaturesPayload,
   NeuronsPayload,
   Provenance,
@@ -288,4 +290,38 @@ export function textPayload(hostile = false, methods?: string[]): FeaturesPayloa
     ],
     ...(methods && { methods }),
   }
+}
+
+/** A matrix payload: `rows` x `columns` seeded values, a mark per cell, `items` values behind each cell. */
+export function matrixPayloadSample(
+  options: { rows?: number; columns?: number; items?: number; scale?: 'sequential' | 'diverging' } = {},
+): MatrixPayload {
+  const { rows = 4, columns = 3, items = 5, scale = 'sequential' } = options
+  const next = random(rows * 31 + columns)
+  const values = Array.from({ length: rows }, () =>
+    Array.from({ length: columns }, () => (scale === 'diverging' ? 2 * next() - 1 : next())),
+  )
+  return matrixPayload(
+    {
+      title: 'CKA between the layers',
+      rowTitle: 'layer',
+      columnTitle: 'metric',
+      valueLabel: 'linear CKA',
+      rows: Array.from({ length: rows }, (_, i) => `row ${i}`),
+      columns: Array.from({ length: columns }, (_, j) => `column ${j}`),
+      values,
+      scale,
+      marks: values.map((row) => row.map((v) => (v > 0.5 ? '*' : ''))),
+      perItem: {
+        label: 'per batch',
+        items: Array.from({ length: items }, (_, k) => `batch ${k}`),
+        values: values.map((row) =>
+          row.map((v) => Array.from({ length: items }, () => v + 0.1 * (next() - 0.5))),
+        ),
+      },
+      caption: '* marks a value above 0.5',
+      notes: ['overall: 0.5', 'second line'],
+    },
+    provenance('cka'),
+  )
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { validatePayload } from '../../../src/display/validate'
 import type { PayloadOf, ViewKind } from '../../../src/display/schema'
 import { shownStrings } from '../../../extension/src/views/text/shown-strings'
-import { embeddingPayload, neuronsPayload, saliencyPayload, tabularPayload, textPayload } from './fixtures'
+import {
+  embeddingPayload,
+  matrixPayloadSample,
+  neuronsPayload,
+  saliencyPayload,
+  tabularPayload,
+  textPayload,
+} from './fixtures'
 
 const RLO = '\u202egnp.exe'
 const LONG = 'w'.repeat(100_000)
@@ -26,7 +33,7 @@ function rightToLeft(value: unknown, path = ''): unknown {
 
 /** Fields never shown as names: identifiers, enumerations and provenance other than the method. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|surrogate)$|^\.provenance\.(library|backend|parameters)/
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|surrogate|scale|colourBy)$|^\.provenance\.(library|backend|parameters)/
 
 const payloads: { [K in ViewKind]: PayloadOf[K] } = {
   saliency: saliencyPayload({ count: 2, methods: ['saliency', 'grad-cam'] }),
@@ -50,6 +57,7 @@ const payloads: { [K in ViewKind]: PayloadOf[K] } = {
     fidelity: { agreement: 0.8, heldOutAgreement: 0.7, r2: null },
     text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
   },
+  matrix: matrixPayloadSample(),
 }
 
 describe('shownStrings', () => {

@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as gw from '../../../src'
 import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
+import { MIME_TYPES, type MatrixPayload } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 import { groupMetrics } from '../../../src/global/fairness/metrics'
 
 const reference = JSON.parse(readFileSync(join(__dirname, '../../fixtures/global/fairness.json'), 'utf8'))
@@ -87,7 +89,11 @@ describe('gw.fairness', () => {
     expect(spec.columns).toEqual(['female', 'male', 'gap male - female'])
     const parts = spec.values.reduce((sum, row) => sum + row[2]!, 0)
     expect(Math.abs(parts + report.gap!.residual - report.gap!.outputGap)).toBeLessThan(1e-9)
-    expect(report[JUPYTER_DISPLAY]()['text/plain']).toContain('Fairness by sex (favourable: good)')
+    const bundle = report[JUPYTER_DISPLAY]()
+    expect(bundle['text/plain']).toContain('Fairness by sex (favourable: good)')
+    const payload = bundle[MIME_TYPES.matrix] as MatrixPayload
+    expect(validatePayload('matrix', payload).ok).toBe(true)
+    expect([payload.scale, payload.notes![0]]).toEqual(['diverging', bundle['text/plain'].split('\n')[0]])
   })
 
   it('groups a numeric column cut at a value and excludes it from the proxies', async () => {

@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as gw from '../../../src'
 import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
+import { MIME_TYPES, type MatrixPayload } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 
 let model: gw.GlasswingModel
 let threes: tf.Tensor4D
@@ -70,6 +72,9 @@ describe('gw.tcav', () => {
       ['', ''],
     ])
     expect(spec.perItem!.values[0]![0]).toHaveLength(20)
+    const payload = result[JUPYTER_DISPLAY]()[MIME_TYPES.matrix] as MatrixPayload
+    expect(validatePayload('matrix', payload).ok).toBe(true)
+    expect(payload.notes).toEqual(text.split('\n'))
   })
 
   it('keeps random-vs-random false positives near the nominal 5 % over 20 seeds', async () => {

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodePng, load, type GlasswingModel } from '../../../src'
 import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
+import { MIME_TYPES, type MatrixPayload } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 import { ablate, counterfactuals, patch } from '../../../src/interventions'
 import { mnistShaped } from '../attribution/models'
 import { toy, toyMlp } from './toy'
@@ -21,13 +23,18 @@ afterAll(() => {
 })
 
 describe('intervention results display themselves with text and PNG fallbacks', () => {
-  it('patching and ablation: text/plain and a PNG; CSV and arrays export', () => {
+  it('patching and ablation: the matrix view, text/plain and a PNG; CSV and arrays export', () => {
     for (const result of [
       patch(model, { clean, corrupt }, { layers: ['hidden', 'logits'], target: 0, foil: 1 }),
       ablate(model, { inputs: clean, labels: [0, 1] }, { layer: 'hidden' }),
     ]) {
       const bundle = result[JUPYTER_DISPLAY]()
       expect(bundle['text/plain']).toMatch(/layer|Ablation/)
+      const checked = validatePayload('matrix', bundle[MIME_TYPES.matrix])
+      expect(checked.ok).toBe(true)
+      const payload = bundle[MIME_TYPES.matrix] as MatrixPayload
+      expect(payload.rows).toEqual(result.toMatrix().rows)
+      expect(payload.notes![0]).toBe(result.toString().split('\n')[0])
       const png = decodePng(bundle['image/png'] as string)
       expect(png.width).toBeGreaterThan(50)
       expect(result.provenance.method).toMatch(/patching|ablation/)

@@ -2,6 +2,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GlasswingError } from '../../../src'
+import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
+import { MIME_TYPES, type MatrixPayload } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 import { compare, createRandom, explain } from '../../../src/attribution'
 import { load, type GlasswingModel } from '../../../src/model'
 import {
@@ -199,6 +202,13 @@ describe('quality metrics: closed forms and properties', () => {
     expect(spec.marks![0]![0]).toBe('')
     expect(spec.perItem!.values[0]![0]).toEqual(table.evaluations[0]!.values('deletion'))
     expect(spec.perItem!.items).toHaveLength(2)
+    // Shown as the matrix view (metrics in different units: each column on its own scale), with the
+    // HTML table kept for exports.
+    const bundle = table[JUPYTER_DISPLAY]()
+    const payload = bundle[MIME_TYPES.matrix] as MatrixPayload
+    expect(validatePayload('matrix', payload).ok).toBe(true)
+    expect([payload.colourBy, payload.higherIsBetter]).toEqual(['column', [false, true]])
+    expect(bundle['text/html']).toContain('gw-quality-table')
   })
 
   it('bad input is refused naming the argument', async () => {

@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JUPYTER_DISPLAY, load, type GlasswingModel } from '../../../src'
 import { LayerSimilarity, layerSimilarity, minibatchCka } from '../../../src/structure'
+import { MIME_TYPES, type MatrixPayload } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 import { mnistTest } from '../representation/mnist'
 
 const MODELS = join(__dirname, '..', '..', '..', 'notebooks', 'models')
@@ -48,9 +50,13 @@ describe('gw.similarity.layers (layer x layer minibatch CKA)', () => {
     expect(v[4]![2]!).toBeLessThan(v[1]![2]!)
     const spec = sim.matrixSpec()
     expect(spec.values).toHaveLength(5)
-    expect(spec.marks[1]![2]).toBe('*')
+    expect(spec.marks![1]![2]).toBe('*')
     expect(sim.toCSV().split('\n')[0]).toBe('row,column,cka,ci_low,ci_high')
-    expect(sim[JUPYTER_DISPLAY]()['text/plain']).toMatch(/CKA between the layers of mnist-cnn/)
+    const bundle = sim[JUPYTER_DISPLAY]()
+    expect(bundle['text/plain']).toMatch(/CKA between the layers of mnist-cnn/)
+    const payload = bundle[MIME_TYPES.matrix] as MatrixPayload
+    expect(validatePayload('matrix', payload).ok).toBe(true)
+    expect(payload.perItem!.values.shape).toEqual([5, 4, 4])
   })
 
   it('between two models: one pass each, labelled rows and columns; refuses bad options naming them', async () => {

@@ -4,7 +4,7 @@
  * and their classes stay visible at millions of points. Pure: arrays in, RGBA out.
  */
 import type { Coloring } from '../embedding-model'
-import { makeTable } from '../colormap'
+import { VIRIDIS } from '../colormap'
 
 /** A colour code per point and the RGB of each code (3 bytes a code). */
 export interface PointColours {
@@ -12,14 +12,6 @@ export interface PointColours {
   palette: Uint8Array
 }
 
-/** Viridis, as Plotly's colour scale draws number columns in the point-by-point view. */
-const VIRIDIS = makeTable([
-  [0, 68, 1, 84],
-  [0.25, 59, 82, 139],
-  [0.5, 33, 145, 140],
-  [0.75, 94, 201, 98],
-  [1, 253, 231, 37],
-])
 /** Plotly's colour for a number that is not finite ('#444'), so both views agree. */
 const NOT_FINITE_RGB = [68, 68, 68]
 

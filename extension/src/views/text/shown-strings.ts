@@ -116,12 +116,36 @@ const surrogate = (p: PayloadOf['surrogate'], show: Shown): PayloadOf['surrogate
   text: p.text.map((line) => show(line, SENTENCE_MAX)),
 })
 
+const matrix = (p: PayloadOf['matrix'], show: Shown): PayloadOf['matrix'] => ({
+  ...p,
+  provenance: { ...p.provenance, method: show(p.provenance.method) },
+  title: show(p.title, SENTENCE_MAX),
+  rowTitle: show(p.rowTitle, NAME_MAX),
+  columnTitle: show(p.columnTitle, NAME_MAX),
+  valueLabel: show(p.valueLabel, NAME_MAX),
+  rows: p.rows.map((r) => show(r, NAME_MAX)),
+  columns: p.columns.map((c) => show(c, NAME_MAX)),
+  ...(p.marks ? { marks: p.marks.map((row) => row.map((m) => show(m, NAME_MAX))) } : {}),
+  ...(p.caption ? { caption: show(p.caption, SENTENCE_MAX) } : {}),
+  ...(p.notes ? { notes: p.notes.map((line) => show(line, SENTENCE_MAX)) } : {}),
+  ...(p.perItem
+    ? {
+        perItem: {
+          ...p.perItem,
+          label: show(p.perItem.label, NAME_MAX),
+          items: p.perItem.items.map((i) => show(i, NAME_MAX)),
+        },
+      }
+    : {}),
+})
+
 const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] } = {
   saliency,
   embedding,
   neurons,
   features,
   surrogate,
+  matrix,
 }
 
 /**

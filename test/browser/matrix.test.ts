@@ -1,0 +1,140 @@
+/**
+ * The matrix view in JupyterLab and Chromium with real results of the Glasswing kernel: CKA between the
+ * layers of mnist-cnn (gw.similarity.layers), an ablation study of conv2d_1 over 200 digits (gw.ablate)
+ * and a user's own matrix with hostile names (gw.matrix). Hover, sort by a column, a cell's per-item
+ * bars and the CSV download are driven as a user would. Screenshots: .cache/screenshots/matrix-*.png.
+ */
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { log, openNotebook, ROOT, SCREENSHOTS, startLab, type Lab } from './lab'
+import { chooseKernel } from './notebook'
+
+const kernel = chooseKernel()
+let lab: Lab
+let page: Page
+
+beforeAll(async () => {
+  if (!kernel.glasswing) return
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  lab = await startLab()
+  log('lab started')
+  const cells = [
+    [
+      `const model = await gw.load(${JSON.stringify(join(ROOT, 'notebooks', 'models', 'mnist-cnn'))})`,
+      "const digits = await gw.datasets.mnist({ split: 'test', limit: 200 })",
+      'const labels = Array.from(digits.labels.dataSync())',
+      "console.log('ready')",
+    ].join('\n'),
+    'await gw.similarity.layers(model, digits.images, { batchSize: 50 })',
+    "gw.ablate(model, { inputs: digits.images, labels }, { layer: 'conv2d_1' })",
+    [
+      "gw.matrix({ title: '<img src=x onerror=\"window.gwPwned=1\">', rows: ['<b>bold</b>', '\u202egnp.exe'],",
+      "  columns: ['a', 'b'], values: [[1, 2], [3, NaN]] })",
+    ].join('\n'),
+  ]
+  page = await openNotebook(lab, 'matrix.ipynb', cells, kernel)
+}, 300_000)
+
+afterAll(async () => {
+  await lab?.stop()
+})
+
+function cell(n: number): Locator {
+  return page.locator('.jp-Notebook .jp-Cell').nth(n)
+}
+
+/** The centre of cell (position, column) of a view's canvas, in page coordinates. */
+async function cellPoint(view: Locator, columns: number, rows: number, position: number, column: number) {
+  const box = (await view.locator('canvas.gw-matrix-cells').boundingBox())!
+  return {
+    x: box.x + ((column + 0.5) * box.width) / columns,
+    y: box.y + ((position + 0.5) * box.height) / rows,
+  }
+}
+
+const rowNames = (view: Locator) =>
+  view
+    .locator('.gw-matrix-row')
+    .allTextContents()
+    .then((names) => names.map((n) => n.replace(/[\u2066-\u2069]/g, '')))
+
+describe.skipIf(!kernel.glasswing)('the matrix view in JupyterLab (Glasswing kernel)', () => {
+  it('draws CKA between the layers as a heatmap with its baseline row; hover says a cell, a click shows its batches', async () => {
+    const view = cell(1).locator('.gw-matrix')
+    await view.waitFor({ timeout: 120_000 })
+    expect(await cell(1).locator('.gw-error').count()).toBe(0)
+    expect(await view.locator('.gw-matrix-title').textContent()).toMatch(
+      /CKA between the layers of mnist-cnn/,
+    )
+    const names = await rowNames(view)
+    expect(names.slice(0, 5)).toEqual([
+      'conv2d_1',
+      'max_pooling2d_1',
+      'conv2d_2',
+      'max_pooling2d_2',
+      'flatten_1',
+    ])
+    // Every layer against every layer, and a last row of a random-init twin's layers as the baseline.
+    const n = names.length - 1
+    expect(names[n]).toBe('random init (same layer)')
+    expect(await view.locator('.gw-matrix-column').count()).toBe(n)
+    // The diagonal is a layer against itself: CKA 1.
+    const diagonal = await cellPoint(view, n, n + 1, 2, 2)
+    await page.mouse.move(diagonal.x, diagonal.y)
+    const tooltip = view.locator('.gw-matrix-tooltip')
+    await expect.poll(() => tooltip.isVisible()).toBe(true)
+    expect(await tooltip.textContent()).toMatch(/^\u2068?conv2d_2\u2069? × \u2068?conv2d_2\u2069?: 1\b/)
+    await page.mouse.click(diagonal.x, diagonal.y)
+    const bars = view.locator('.gw-matrix-detail .gw-matrix-bar')
+    await expect.poll(() => bars.count()).toBe(4) // 200 digits in batches of 50
+    expect(await view.locator('.gw-matrix-detail-caption').textContent()).toMatch(
+      /CKA in each minibatch: 4 values/,
+    )
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'matrix-cka.png') })
+  })
+
+  it('sorts an ablation study by a column on a click, and downloads it as CSV', async () => {
+    const view = cell(2).locator('.gw-matrix')
+    await view.waitFor({ timeout: 120_000 })
+    expect(await view.locator('.gw-matrix-title').textContent()).toMatch(
+      /^\u2068?Ablation \(zero\): accuracy change per class/,
+    )
+    const given = await rowNames(view)
+    expect(given).toHaveLength(8) // conv2d_1's 8 channels
+    expect(await view.locator('.gw-matrix-column').count()).toBe(11) // overall + 10 classes
+    const overall = view.locator('.gw-matrix-column').first()
+    await overall.click()
+    expect(await view.locator('select.gw-matrix-sort').inputValue()).toBe('0:d')
+    const csv = await Promise.all([
+      page.waitForEvent('download'),
+      view.locator('.gw-matrix-csv').click(),
+    ]).then(async ([download]) => readFileSync((await download.path())!, 'utf8'))
+    const lines = csv.trim().split('\n')
+    expect(lines[0]).toBe('ablated,overall,0,1,2,3,4,5,6,7,8,9')
+    expect(lines).toHaveLength(9)
+    const change = lines.slice(1).map((l) => ({ name: l.split(',')[0]!, overall: Number(l.split(',')[1]) }))
+    const by = (sign: number) =>
+      [...change]
+        .sort((a, b) => sign * (a.overall - b.overall) || given.indexOf(a.name) - given.indexOf(b.name))
+        .map((c) => c.name)
+    expect(await rowNames(view)).toEqual(by(-1)) // largest change first
+    await overall.click() // again: the other way
+    expect(await view.locator('select.gw-matrix-sort').inputValue()).toBe('0:a')
+    expect(await rowNames(view)).toEqual(by(1))
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'matrix-ablation.png') })
+  })
+
+  it("shows a user's matrix with markup in its names as text, and says which cell is empty", async () => {
+    const view = cell(3).locator('.gw-matrix')
+    await view.waitFor({ timeout: 60_000 })
+    expect(await view.locator('img, b').count()).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { gwPwned?: number }).gwPwned)).toBeUndefined()
+    expect(await cell(3).locator('.gw-notice').textContent()).toMatch(
+      /1 cell of 4 has no finite value and is drawn empty/,
+    )
+  })
+})
