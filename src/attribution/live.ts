@@ -15,6 +15,8 @@ import { GlasswingError, describeValue } from '../errors'
 // Types only: attribution.ts imports this module, so a value import would be a cycle.
 import type { Attribution, AttributionData } from './attribution'
 import { saliencyMaps } from './display'
+import { viewScorer } from './live-score'
+import type { GlasswingModel } from '../model/types'
 
 /** How a result is computed again for another class; `runAttribution` makes one per result. */
 export interface Recompute {
@@ -28,6 +30,8 @@ export interface Recompute {
 
 /** A bound recomputation: run it for any class, release it once. */
 export interface BoundRecompute {
+  /** The model it runs (what a view's "Score" evaluates the maps with). */
+  readonly model: GlasswingModel
   /** The same method, options and inputs, explaining class `target` for every input. */
   run(target: number): Promise<AttributionData>
   /** Disposes the copied tensors. */
@@ -55,13 +59,57 @@ export function withLiveLink(bundle: MimeBundle, items: readonly Attribution[]):
     bound.push(one)
   }
   const displayId = `glasswing-saliency-${randomUUID()}`
-  registerExplainer(displayId, explainerOf(payload.methods, bound), () => {
-    for (const one of bound) one.release()
+  const computed = new Computed(bound)
+  const score = viewScorer({
+    model: bound[0]!.model,
+    items: items.map((item) => item.data),
+    retargeted: (row, target) => computed.get(row, target),
   })
+  const release = (): void => {
+    computed.clear()
+    for (const one of bound) one.release()
+  }
+  registerExplainer(displayId, explainerOf(payload.methods, computed), release, score)
   return { ...bundle, [MIME_TYPES.saliency]: { ...payload, displayId } }
 }
 
-function explainerOf(methods: readonly string[], bound: readonly BoundRecompute[]): Explainer {
+/**
+ * The attributions computed for other classes, the latest {@link KEPT_COMPUTED} kept: what a view asked
+ * for is what it then shows and may ask to score, so scoring reuses them instead of computing again.
+ */
+const KEPT_COMPUTED = 8
+
+class Computed {
+  private readonly kept = new Map<string, AttributionData>()
+  constructor(private readonly bound: readonly BoundRecompute[]) {}
+
+  /** Grid row `row`'s attribution of class `target`, kept or computed now. */
+  async get(row: number, target: number): Promise<AttributionData> {
+    const key = `${row}/${target}`
+    const held = this.kept.get(key)
+    if (held) return held
+    const data = await this.bound[row]!.run(target)
+    this.kept.delete(key)
+    this.kept.set(key, data)
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= KEPT_COMPUTED) break
+      this.kept.delete(oldest)
+    }
+    return data
+  }
+
+  /** Recomputes (the view asked again: it wants fresh maps, not kept ones). */
+  async fresh(row: number, target: number): Promise<AttributionData> {
+    this.kept.delete(`${row}/${target}`)
+    return this.get(row, target)
+  }
+
+  clear(): void {
+    this.kept.clear()
+  }
+}
+
+function explainerOf(methods: readonly string[], computed: Computed): Explainer {
   return async (target, method) => {
     const rows = method === undefined ? methods.map((_, row) => row) : [methods.indexOf(method)]
     if (rows[0] === -1)
@@ -74,7 +122,7 @@ function explainerOf(methods: readonly string[], bound: readonly BoundRecompute[
       })
     const maps: SaliencyMap[] = []
     // One method after another: each already uses every core, and the tensors of one stay bounded.
-    for (const row of rows) maps.push(...(saliencyMaps(await bound[row]!.run(target), row) ?? []))
+    for (const row of rows) maps.push(...(saliencyMaps(await computed.fresh(row, target), row) ?? []))
     return { maps }
   }
 }

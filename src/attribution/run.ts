@@ -203,6 +203,7 @@ function recomputeFor<Options extends object>(
         return null
       }
       return {
+        model,
         async run(target) {
           const batch = tf.tensor(inputs.values, inputs.shape, 'float32')
           try {

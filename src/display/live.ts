@@ -17,6 +17,25 @@ export type Explainer = (
   method?: string,
 ) => Promise<{ maps: SaliencyMap[]; methods?: string[] }>
 
+/** What a saliency view asks to have scored: one metric, one method row, the class shown per input. */
+export interface ScoreRequest {
+  metric: string
+  method: number
+  targets: (number | null)[]
+}
+
+/** The scores of a {@link ScoreRequest}: one per input (null where it had no target), and their mean. */
+export interface ScoreAnswer {
+  metric: string
+  title: string
+  higherIsBetter: boolean
+  scores: (number | null)[]
+  mean: number | null
+}
+
+/** Scores the maps a saliency view shows (results whose maps can be scored register one). */
+export type ViewScorer = (request: ScoreRequest) => Promise<ScoreAnswer>
+
 /**
  * How many explainers a session keeps: each holds a model and its inputs (and copies of tensor options),
  * so only the views of the latest results can ask for more; older ones answer that the cell must run again.
@@ -27,6 +46,7 @@ interface KeptExplainer {
   explain: Explainer
   /** Frees what the explainer holds (kept tensors); called once, on eviction or replacement. */
   release: () => void
+  score?: ViewScorer
 }
 
 interface LiveState {
@@ -61,41 +81,85 @@ export function ensureLiveLink(): void {
   registerCommTarget(COMM_TARGET, (comm) => {
     comm.onMessage((data) => {
       const message = data as ViewMessage
-      if (message?.type === 'selection' && Array.isArray(message.indices)) {
-        const state = liveState()
-        const indices = typeof message.mask === 'string' ? maskToIndices(message.mask) : message.indices
-        state.selections.set(message.displayId, indices.filter(Number.isInteger))
-        state.lastSelection = message.displayId
-      } else if (message?.type === 'explain') {
-        const explainer = liveState().explainers.get(message.displayId)
-        const reply = (answer: KernelMessage): void => comm.send(answer)
-        if (!explainer) {
-          reply({
-            type: 'error',
-            requestId: message.requestId,
-            message: `This result is no longer in the kernel (it keeps the last ${KEPT_EXPLAINERS} results, and a restart forgets them); run its cell again to explain other classes.`,
-          })
-          return
-        }
-        explainer.explain(message.target, message.method).then(
-          ({ maps, methods }) =>
-            reply({ type: 'explained', requestId: message.requestId, maps, ...(methods ? { methods } : {}) }),
-          (error: unknown) =>
-            reply({
-              type: 'error',
-              requestId: message.requestId,
-              message: error instanceof Error ? error.message : String(error),
-            }),
-        )
-      }
+      const reply = (answer: KernelMessage): void => comm.send(answer)
+      if (message?.type === 'selection' && Array.isArray(message.indices)) select(message)
+      else if (message?.type === 'explain') void answerExplain(message, reply)
+      else if (message?.type === 'score') void answerScore(message, reply)
     })
   })
 }
 
+function select(message: Extract<ViewMessage, { type: 'selection' }>): void {
+  const state = liveState()
+  const indices = typeof message.mask === 'string' ? maskToIndices(message.mask) : message.indices
+  state.selections.set(message.displayId, indices.filter(Number.isInteger))
+  state.lastSelection = message.displayId
+}
+
+/** The kept explainer of a view, or null after telling the view why there is none. */
+function keptFor(
+  message: { requestId: string; displayId: string },
+  reply: (answer: KernelMessage) => void,
+  what: string,
+): KeptExplainer | null {
+  const kept = liveState().explainers.get(message.displayId)
+  if (!kept)
+    reply({
+      type: 'error',
+      requestId: message.requestId,
+      message: `This result is no longer in the kernel (it keeps the last ${KEPT_EXPLAINERS} results, and a restart forgets them); run its cell again to ${what}.`,
+    })
+  return kept ?? null
+}
+
+function failed(requestId: string, error: unknown): KernelMessage {
+  return { type: 'error', requestId, message: error instanceof Error ? error.message : String(error) }
+}
+
+async function answerExplain(
+  message: Extract<ViewMessage, { type: 'explain' }>,
+  reply: (answer: KernelMessage) => void,
+): Promise<void> {
+  const explainer = keptFor(message, reply, 'explain other classes')
+  if (!explainer) return
+  try {
+    const { maps, methods } = await explainer.explain(message.target, message.method)
+    reply({ type: 'explained', requestId: message.requestId, maps, ...(methods ? { methods } : {}) })
+  } catch (error) {
+    reply(failed(message.requestId, error))
+  }
+}
+
+async function answerScore(
+  message: Extract<ViewMessage, { type: 'score' }>,
+  reply: (answer: KernelMessage) => void,
+): Promise<void> {
+  const kept = keptFor(message, reply, 'score its maps')
+  if (!kept) return
+  if (!kept.score) {
+    reply({
+      type: 'error',
+      requestId: message.requestId,
+      message: "This result's maps cannot be scored in the kernel; use gw.evaluate on the result instead.",
+    })
+    return
+  }
+  try {
+    const { metric, method, targets } = message
+    reply({
+      type: 'scored',
+      requestId: message.requestId,
+      ...(await kept.score({ metric, method, targets })),
+    })
+  } catch (error) {
+    reply(failed(message.requestId, error))
+  }
+}
+
 /**
- * Lets a saliency view with this `displayId` ask the kernel for other targets. The session keeps the
- * last {@link KEPT_EXPLAINERS}; `release` frees what an explainer holds when it is dropped (evicted by
- * newer ones, or replaced under the same id).
+ * Lets a saliency view with this `displayId` ask the kernel for other targets, and, with `score`, for a
+ * quality metric of the maps it shows. The session keeps the last {@link KEPT_EXPLAINERS}; `release`
+ * frees what an explainer holds when it is dropped (evicted by newer ones, or replaced under the same id).
  *
  * @example
  * gw.registerExplainer('my-view', async (target) => ({ maps: await mapsFor(target) }), () => kept.dispose())
@@ -104,11 +168,12 @@ export function registerExplainer(
   displayId: string,
   explainer: Explainer,
   release: () => void = () => {},
+  score?: ViewScorer,
 ): void {
   ensureLiveLink()
   const explainers = liveState().explainers
   forget(explainers, displayId)
-  explainers.set(displayId, { explain: explainer, release })
+  explainers.set(displayId, { explain: explainer, release, ...(score ? { score } : {}) })
   for (const oldest of explainers.keys()) {
     if (explainers.size <= KEPT_EXPLAINERS) break
     forget(explainers, oldest)

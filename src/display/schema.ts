@@ -375,11 +375,36 @@ export type ViewMessage =
   | { type: 'selection'; displayId: string; indices: number[]; mask?: string }
   /** A saliency view asks for maps of another target (class index) or method, for all its inputs. */
   | { type: 'explain'; requestId: string; displayId: string; target: number; method?: string }
+  /**
+   * A saliency view asks for one quality metric (a `gw.evaluate` metric name that needs no mask) of the
+   * maps it shows of method row `method`: `targets[i]` is the class shown for input `i` (null: none).
+   */
+  | {
+      type: 'score'
+      requestId: string
+      displayId: string
+      metric: string
+      method: number
+      targets: (number | null)[]
+    }
 
 /** Messages the kernel sends back (`comm_msg` data). */
 export type KernelMessage =
   /** New maps for an `explain` request; the view merges them into what it shows. */
   | { type: 'explained'; requestId: string; maps: SaliencyMap[]; methods?: string[] }
+  /**
+   * The scores of a `score` request: one per input (null where the input had no target), their mean,
+   * the metric's title and direction, as `gw.evaluate` computes them on the same maps.
+   */
+  | {
+      type: 'scored'
+      requestId: string
+      metric: string
+      title: string
+      higherIsBetter: boolean
+      scores: (number | null)[]
+      mean: number | null
+    }
   /** The request failed; `message` is shown to the user as text. */
   | { type: 'error'; requestId: string; message: string }
 

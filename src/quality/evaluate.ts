@@ -319,10 +319,15 @@ export function randomAttribution(like: Attribution, seed: number): Attribution 
   })
 }
 
-async function evaluateOne(
+/**
+ * `gw.evaluate` of one attribution, options already checked; `show.progress: false` draws no progress
+ * bar (a view's request runs outside any cell, so there is no output to draw it in).
+ */
+export async function evaluateOne(
   model: GlasswingModel,
   attribution: Attribution,
   opts: EvaluateOptions,
+  show: { progress: boolean } = { progress: true },
 ): Promise<Evaluation> {
   const { rows, exampleShape } = rowsOf(attribution, WHERE)
   const features = rows[0]?.input.length ?? 0
@@ -354,9 +359,10 @@ async function evaluateOne(
   const scorers = [false, true].map((softmax) => modelScorer(model, exampleShape, batchSize, WHERE, softmax))
   const values: Record<string, number[]> = {}
   const curves: Record<string, number[][]> = {}
-  const bar = richFrontEnd()
-    ? progress({ total: metrics.length, label: `${WHERE} (${attribution.method})`, unit: 'metric' })
-    : null
+  const bar =
+    show.progress && richFrontEnd()
+      ? progress({ total: metrics.length, label: `${WHERE} (${attribution.method})`, unit: 'metric' })
+      : null
   for (const metric of metrics) {
     const s = settings[metric]
     const a = prepared(rows, s)

@@ -11,3 +11,4 @@ export {
   type Preset,
 } from './metrics'
 export * as qualityMetrics from './pure'
+export { VIEW_METRICS, scoreAttribution } from './view-score'
