@@ -95,9 +95,11 @@ HELPER_CALLS = {
     # Structure (issue 14): layer x layer CKA over 4-digit batches then a million bootstrap resamples; NMF updates.
     "gw.similarity.layers": "gw.similarity.layers(model, many, { batchSize: 4, bootstrap: 1_000_000 })",
     "gw.similarity.nmf": "Promise.resolve().then(() => gw.similarity.nmf(gw.similarity.spatialActivations(model, some, 'conv2d_2'), { iterations: 1_000_000 }))",
-    # Interventions (issue 12): a channel sweep of 2,000 pairs, 8 per pass; every unit of conv2d_2 ablated over 2,000 digits.
+    # Interventions (issue 12): a channel sweep of 2,000 pairs, 8 per pass; every unit of dense_1 ablated over 8,000 digits.
     "gw.patch": "Promise.resolve().then(() => gw.patch(model, { clean: many, corrupt: many }, { layers: ['conv2d_1', 'conv2d_2'], over: 'channels', metric: 'logit-diff', batchSize: 8 }))",
-    "gw.ablate": "Promise.resolve().then(() => gw.ablate(model, { inputs: many, labels: digits.labels }, { layer: 'conv2d_2', batchSize: 4 }))",
+    # (conv2d_2's 16 units over 2,000 digits finished within the wait on a quiet machine; dense_1's 64 over
+    # 8,000 take 6 s x 4 at load 6.)
+    "gw.ablate": "Promise.resolve().then(() => { const x = tf.concat([many, many, many, many]); const y = tf.concat([digits.labels, digits.labels, digits.labels, digits.labels]); try { return gw.ablate(model, { inputs: x, labels: y }, { layer: 'dense_1', batchSize: 4 }) } finally { tf.dispose([x, y]) } })",
     "gw.jobs (local runner)": "gw.jobs.submit({ version: 1, name: 'interrupted', model: 'notebooks/models/mnist-cnn', data: { dataset: 'mnist' }, operation: { kind: 'explain', options: { method: 'saliency', target: { topK: 3 } } }, shards: 40, batchSize: 4, output: `/tmp/gw-interrupted-job-${Date.now()}` }, { runner: 'local', workers: 1 }).then((job) => job.result())",
 }
 
