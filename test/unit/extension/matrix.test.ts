@@ -88,7 +88,9 @@ describe('matrix view model', () => {
 
   it('makes thin cells without values for large matrices, square ones for layer x layer', () => {
     const big = layoutOf(512, 10)
-    expect([big.cellHeight, big.values, big.rowNames]).toEqual([4, false, false])
+    expect([big.cellHeight, big.values, big.rowNames]).toEqual([3, false, false])
+    const units = layoutOf(64, 11) // dense_1's units x (overall + 10 classes): named rows, the grid scrolls
+    expect([units.cellHeight, units.rowNames]).toEqual([12, true])
     const square = layoutOf(8, 8, true)
     expect(square.cellWidth).toBe(square.cellHeight)
   })

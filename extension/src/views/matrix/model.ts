@@ -118,10 +118,12 @@ export interface MatrixLayout {
  */
 export function layoutOf(rows: number, columns: number, square = false): MatrixLayout {
   let cellWidth = Math.max(4, Math.min(72, Math.floor(720 / columns)))
-  let cellHeight = Math.max(4, Math.min(26, Math.floor(560 / rows)))
+  // Up to 160 rows keep room for their names (the grid scrolls); more rows get thin bands named on hover.
+  let cellHeight =
+    rows <= 160 ? Math.max(12, Math.min(26, Math.floor(560 / rows))) : Math.max(3, Math.floor(560 / rows))
   if (square)
     cellWidth = cellHeight = Math.max(4, Math.min(48, Math.floor(560 / rows), Math.floor(720 / columns)))
-  return { cellWidth, cellHeight, values: cellWidth >= 44 && cellHeight >= 18, rowNames: cellHeight >= 11 }
+  return { cellWidth, cellHeight, values: cellWidth >= 44 && cellHeight >= 18, rowNames: cellHeight >= 12 }
 }
 
 /** The cell under a point of the grid (x, y in CSS pixels from its top-left), in data indices. */
