@@ -199,12 +199,20 @@ function contextOver(
   return context
 }
 
-function resolveNeuron(
+/**
+ * A neuron selector checked against the model (a known layer, an index inside its output shape) and
+ * its position in the flattened output, batch excluded.
+ *
+ * @example
+ * resolveNeuron(model, { layer: 'conv2d_1', index: [3, 4, 0] }, 'gw.explain')   // { layer, flatIndex: 96 }
+ */
+export function resolveNeuron(
   model: GlasswingModel,
   neuron: NeuronSelector,
   where: string,
+  argument = 'options.neuron',
 ): { layer: string; flatIndex: number } {
-  checkLayerName(neuron.layer, model.layerNames, where, 'options.neuron.layer')
+  checkLayerName(neuron.layer, model.layerNames, where, `${argument}.layer`)
   const shape = model.layerShape(neuron.layer).slice(1)
   const index = neuron.index
   const valid =
@@ -214,7 +222,7 @@ function resolveNeuron(
   if (!valid) {
     throw new GlasswingError({
       where,
-      argument: 'options.neuron.index',
+      argument: `${argument}.index`,
       expected: `an index into the layer’s output shape [${shape.join(', ')}] (batch excluded)`,
       received: describeValue(index),
     })

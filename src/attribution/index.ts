@@ -34,6 +34,11 @@ import { xrai } from './path/xrai'
 import { deepLift, deepLiftShap, layerDeepLift } from './deeplift/deeplift'
 import { shapleySampling, shapleyValues } from './perturbation/shapley'
 import { guidedGradCam } from './cam/guided-grad-cam'
+import { neuronDeepLift } from './deeplift/neuron-deeplift'
+import { featurePermutation } from './perturbation/feature-permutation'
+import { layerConductance } from './layer/layer-conductance'
+import { neuronConductance } from './layer/neuron-conductance'
+import { internalInfluence } from './layer/internal-influence'
 import type { AttributionMethod, CommonOptions } from './types'
 
 /** Every method, by name. */
@@ -66,6 +71,11 @@ export const METHODS = {
   'shapley-values': shapleyValues,
   'shapley-sampling': shapleySampling,
   'guided-grad-cam': guidedGradCam,
+  'neuron-deeplift': neuronDeepLift,
+  'feature-permutation': featurePermutation,
+  'layer-conductance': layerConductance,
+  'neuron-conductance': neuronConductance,
+  'internal-influence': internalInfluence,
 } satisfies Record<string, AttributionMethod<object>>
 
 /** A registered method's name. */
@@ -231,3 +241,8 @@ export type { DeepLiftOptions, DeepLiftShapOptions, LayerDeepLiftOptions } from 
 export type { DeepLiftRule } from './deeplift/walk'
 export type { ShapleySamplingOptions, ShapleyValuesOptions } from './perturbation/shapley'
 export type { GuidedGradCamOptions } from './cam/guided-grad-cam'
+export type { NeuronDeepLiftOptions } from './deeplift/neuron-deeplift'
+export type { FeaturePermutationOptions } from './perturbation/feature-permutation'
+export type { LayerConductanceOptions } from './layer/layer-conductance'
+export type { NeuronConductanceOptions } from './layer/neuron-conductance'
+export type { InternalInfluenceOptions } from './layer/internal-influence'

@@ -10,7 +10,8 @@ import { GlasswingError, describeValue } from '../../errors'
 import { lrpPlan } from '../lrp/plan'
 import { BASELINE_KINDS, makeBaseline, type Baseline, type BaselineKind } from '../gradient/baselines'
 import { resolveLayer } from '../layer/layer-gradient-x-activation'
-import type { AttributionContext, AttributionMethod } from '../types'
+import type { GlasswingModel } from '../../model'
+import type { AttributionContext, AttributionMethod, CommonOptions } from '../types'
 import { deepLiftWalk, type DeepLiftRule } from './walk'
 
 const RULES: readonly DeepLiftRule[] = ['rescale', 'reveal-cancel']
@@ -58,7 +59,25 @@ function checkModel(context: AttributionContext): void {
   })
 }
 
-function resolveDeepLift(options: Partial<DeepLiftOptions>, context: AttributionContext): DeepLiftOptions {
+/** The DeepLIFT methods explain the target; a unit is explained by 'neuron-deeplift'. */
+function refuseNeuron(options: CommonOptions, context: AttributionContext): void {
+  if (options.neuron === undefined) return
+  throw new GlasswingError({
+    where: context.where,
+    argument: 'options.neuron',
+    expected: "no neuron (this method explains the target's score)",
+    received: describeValue(options.neuron),
+    hint: "Use method 'neuron-deeplift' to explain a unit's activation with DeepLIFT.",
+  })
+}
+
+/** DeepLIFT's options filled in and checked (shared with layer and neuron DeepLIFT). */
+export function resolveDeepLift(
+  options: Partial<DeepLiftOptions>,
+  context: AttributionContext,
+  neuron = false,
+): DeepLiftOptions {
+  if (!neuron) refuseNeuron(options as CommonOptions, context)
   checkModel(context)
   const blurSigma = options.blurSigma ?? 5
   if (!(typeof blurSigma === 'number' && blurSigma > 0 && blurSigma <= 1000)) {
@@ -78,32 +97,35 @@ function resolveDeepLift(options: Partial<DeepLiftOptions>, context: Attribution
 
 const flatSum = (t: tf.Tensor) => tf.sum(t.reshape([t.shape[0]!, -1]), 1) as tf.Tensor1D
 
-/** DeepLIFT of rows `rows` (context rows) of `inputs` against `references`; values on tensor `at`. */
-function attribute(
+/**
+ * DeepLIFT of rows `rows` (context rows) of `inputs` against `references`; values on the input, or on
+ * layer `layer`'s units. `from` (a tensor id, with `score` reading one unit of it) explains that
+ * unit instead of the target (neuron DeepLIFT).
+ */
+export function attributeDeepLift(
   context: AttributionContext,
   inputs: tf.Tensor,
   references: tf.Tensor,
   rows: Int32Array,
   rule: DeepLiftRule,
   layer: string | null,
+  from?: { id: number; score: (activation: tf.Tensor) => tf.Tensor },
 ): { values: tf.Tensor; delta: tf.Tensor1D } {
   const walk = deepLiftWalk(
     context.model,
     inputs,
     references,
-    (z) => context.score(z, rows),
+    from ? from.score : (z) => context.score(z, rows),
     rule,
     context.where,
+    from?.id,
   )
   const change = tf.mul(
     tf.sub(walk.activations.get(walk.output)!, walk.references.get(walk.output)!),
     walk.selector,
   )
   let id = walk.input
-  if (layer !== null) {
-    const layersModel = context.model.tfModel as tf.LayersModel
-    id = layersModel.getLayer(layer).inboundNodes[0]!.outputTensors[0]!.id
-  }
+  if (layer !== null) id = layerOutputId(context.model, layer)
   const m = walk.multipliers.get(id)
   const activation = walk.activations.get(id)
   if (!activation) {
@@ -118,6 +140,12 @@ function attribute(
   const values = tf.mul(tf.sub(activation, walk.references.get(id)!), m ?? tf.zerosLike(activation))
   // Summation-to-delta holds at the input (a layer's units sum to the same where every path crosses it).
   return { values, delta: tf.sub(flatSum(values), flatSum(change)) as tf.Tensor1D }
+}
+
+/** The id of the tensor a layer writes (its first call), as the DeepLIFT walk names tensors. */
+export function layerOutputId(model: GlasswingModel, layer: string): number {
+  const layersModel = model.tfModel as tf.LayersModel
+  return layersModel.getLayer(layer).inboundNodes[0]!.outputTensors[0]!.id
 }
 
 const allRows = (count: number) => Int32Array.from({ length: count }, (_, row) => row)
@@ -139,7 +167,7 @@ export const deepLift: AttributionMethod<DeepLiftOptions> = {
   attribute(context, options) {
     const references = makeBaseline(context, options.baseline, options.blurSigma, 'options.baseline')
     const rows = allRows(context.inputs.shape[0]!)
-    return attribute(context, context.inputs, references, rows, options.rule, null)
+    return attributeDeepLift(context, context.inputs, references, rows, options.rule, null)
   },
 }
 
@@ -163,7 +191,7 @@ export const layerDeepLift: AttributionMethod<LayerDeepLiftOptions> = {
     const references = makeBaseline(context, options.baseline, options.blurSigma, 'options.baseline')
     const rows = allRows(context.inputs.shape[0]!)
     return {
-      ...attribute(context, context.inputs, references, rows, options.rule, options.layer),
+      ...attributeDeepLift(context, context.inputs, references, rows, options.rule, options.layer),
       layer: options.layer,
     }
   },
@@ -182,6 +210,7 @@ export const deepLiftShap: AttributionMethod<DeepLiftShapOptions> = {
   stochastic: false,
   signed: () => true,
   resolve(options, context) {
+    refuseNeuron(options as CommonOptions, context)
     checkModel(context)
     const baselines = options.baselines ?? 'zero'
     const shape = context.inputs.shape.slice(1)
@@ -211,7 +240,7 @@ export const deepLiftShap: AttributionMethod<DeepLiftShapOptions> = {
     if (!(options.baselines instanceof tf.Tensor)) {
       // One named reference per example: DeepLIFT itself.
       const references = makeBaseline(context, options.baselines, 5, 'options.baselines')
-      return attribute(context, context.inputs, references, allRows(n), options.rule, null)
+      return attributeDeepLift(context, context.inputs, references, allRows(n), options.rule, null)
     }
     const background = options.baselines.toFloat()
     const b = background.shape[0]!
@@ -222,7 +251,7 @@ export const deepLiftShap: AttributionMethod<DeepLiftShapOptions> = {
     ])
     const references = tf.tile(background, [n, ...shape.map(() => 1)])
     const rows = Int32Array.from({ length: n * b }, (_, row) => Math.floor(row / b))
-    const { values, delta } = attribute(context, inputs, references, rows, options.rule, null)
+    const { values, delta } = attributeDeepLift(context, inputs, references, rows, options.rule, null)
     return {
       values: tf.mean(values.reshape([n, b, ...shape]), 1),
       delta: tf.mean(delta.reshape([n, b]), 1) as tf.Tensor1D,

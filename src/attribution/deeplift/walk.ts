@@ -26,6 +26,7 @@ export type DeepLiftRule = 'rescale' | 'reveal-cancel'
 /** The result of a walk: activations of inputs and references, and multipliers, by tensor id. */
 export interface DeepLiftWalk {
   input: number
+  /** The tensor the multipliers start from (the model's output, or the layer `from` named). */
   output: number
   activations: Map<number, tf.Tensor>
   references: Map<number, tf.Tensor>
@@ -61,7 +62,8 @@ function linearBack(operation: LinearOperation, at: tf.Tensor, kernel: tf.Tensor
 
 /**
  * Multipliers of every tensor of `model`'s graph for the target scored by `score` (rows of `inputs`
- * against the same rows of `references`). Call inside `tf.tidy`.
+ * against the same rows of `references`), from the model's output or from tensor `from` (a layer's
+ * output, whose score is then a unit of it). Call inside `tf.tidy`.
  *
  * @example
  * const walk = deepLiftWalk(model, x, x0, (z) => z.gather([3], 1).flatten(), 'rescale', 'gw.explain (deeplift)')
@@ -73,8 +75,11 @@ export function deepLiftWalk(
   score: (logits: tf.Tensor) => tf.Tensor,
   rule: DeepLiftRule,
   where: string,
+  /** The tensor whose score is explained (default: the model's output; a layer's for neuron DeepLIFT). */
+  from?: number,
 ): DeepLiftWalk {
-  const { steps, input, output } = lrpPlan(model, where)
+  const { steps, input, output: modelOutput } = lrpPlan(model, where)
+  const output = from ?? modelOutput
   const layersModel = model.tfModel as tf.LayersModel
   const classOf = (layer: string) => layersModel.getLayer(layer).getClassName()
   const activations = forward(steps, input, inputs)

@@ -31,4 +31,13 @@ export const CASES: Record<MethodName, ExplainOptions> = {
   'shapley-values': { method: 'shapley-values', segments: { method: 'grid', cellSize: 4 } },
   'shapley-sampling': { method: 'shapley-sampling', samples: 4, segments: { method: 'grid', cellSize: 2 } },
   'guided-grad-cam': { method: 'guided-grad-cam', layer: 'conv' },
+  'neuron-deeplift': { method: 'neuron-deeplift', neuron: { layer: 'conv', index: [2, 3, 1] } },
+  'feature-permutation': { method: 'feature-permutation', segments: { method: 'grid', cellSize: 4 } },
+  'layer-conductance': { method: 'layer-conductance', layer: 'conv', steps: 8 },
+  'neuron-conductance': {
+    method: 'neuron-conductance',
+    through: { layer: 'conv', index: [2, 3, 1] },
+    steps: 8,
+  },
+  'internal-influence': { method: 'internal-influence', layer: 'conv', steps: 8 },
 }
