@@ -6,9 +6,10 @@ export {
   METRICS,
   METRIC_NAMES,
   DEFAULT_METRICS,
+  VIEW_METRICS,
   presetSettings,
   type MetricName,
   type Preset,
 } from './metrics'
 export * as qualityMetrics from './pure'
-export { VIEW_METRICS, scoreAttribution } from './view-score'
+export { scoreAttribution } from './view-score'

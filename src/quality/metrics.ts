@@ -150,6 +150,9 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   },
 }
 
+/** The metrics a saliency view's "Score" offers: every metric that needs no mask (a view has none). */
+export const VIEW_METRICS: readonly MetricName[] = METRIC_NAMES.filter((name) => !METRICS[name].needsMask)
+
 /** What `gw.evaluate` computes when `metrics` is not given (localisation too when a mask is). */
 export const DEFAULT_METRICS: readonly MetricName[] = ['deletion', 'insertion', 'sparseness', 'complexity']
 

@@ -7,10 +7,7 @@ import { Attribution, type AttributionData } from '../attribution/attribution'
 import { provideAttributionScorer, type AttributionScorer } from '../attribution/live-score'
 import { GlasswingError, describeValue } from '../errors'
 import { evaluateOne } from './evaluate'
-import { METRICS, METRIC_NAMES, type MetricName } from './metrics'
-
-/** The metrics a view offers: every metric that needs no mask (a view has none to give). */
-export const VIEW_METRICS: readonly MetricName[] = METRIC_NAMES.filter((name) => !METRICS[name].needsMask)
+import { METRICS, METRIC_NAMES, VIEW_METRICS, type MetricName } from './metrics'
 
 /**
  * Scores every row of `data` with `metric` under gw.evaluate's defaults (preset 'paper', seed 0), as
