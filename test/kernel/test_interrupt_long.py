@@ -70,6 +70,13 @@ METHOD_CALLS = {
     "shapley-values": "gw.explain(model, many, { method: 'shapley-values', segments: { method: 'grid', cellSize: 10 } })",
     "shapley-sampling": "gw.explain(model, few, { method: 'shapley-sampling', samples: 1_000_000 })",
     "guided-grad-cam": f"gw.explain({ROWS}, method: 'guided-grad-cam' }})",
+    # A unit explains no class (no top-k rows): one digit per pass makes 2,000 passes.
+    "neuron-deeplift": "gw.explain(model, many, { method: 'neuron-deeplift', neuron: { layer: 'conv2d_2', index: [5, 5, 3] }, batchSize: 1 })",
+    # Every pixel of 2,000 digits shuffled 5 times: 7.8 million permuted copies.
+    "feature-permutation": "gw.explain(model, many, { method: 'feature-permutation', segments: { method: 'grid', cellSize: 1 }, repeats: 5 })",
+    "layer-conductance": "gw.explain(model, few, { method: 'layer-conductance', layer: 'conv2d_2', steps: 1_000_000, rule: 'riemann-middle' })",
+    "neuron-conductance": "gw.explain(model, few, { method: 'neuron-conductance', through: { layer: 'conv2d_2', index: [5, 5, 3] }, steps: 1_000_000 })",
+    "internal-influence": "gw.explain(model, few, { method: 'internal-influence', layer: 'conv2d_2', steps: 1_000_000, rule: 'riemann-middle' })",
 }
 
 # Families the table above may not reach through a method's own defaults.

@@ -23,10 +23,13 @@ const PERMUTED = Symbol('feature-permutation data')
 interface Permuted {
   /** Every example explained, `[examples, ...]`: owned by the base, alive while the batches run. */
   examples: tf.Tensor
-  /** `repeats x features` permutations of the examples: `orders[r * features + k][e]` replaces e. */
-  orders: Int32Array[]
+  /** `repeats x features` permutations of the examples, one after another: entry `(r * features + k) * examples + e` replaces e. */
+  orders: Int32Array
   features: number
 }
+
+/** The most permutation entries drawn up front (repeats x features x examples: 256 MB of int32). */
+const MAX_ENTRIES = 64 * 1024 * 1024
 
 /** Feature permutation's options. */
 export interface FeaturePermutationOptions extends Omit<SegmentOptions, 'baseline'> {
@@ -114,15 +117,30 @@ export const featurePermutation: AttributionMethod<FeaturePermutationOptions> = 
     const repeats = checkCount(options.repeats ?? 1, 'repeats', context)
     const { mask, count } = featureMask(context.inputs, 0, segments, context.where)
     mask.dispose()
-    const orders = Array.from({ length: repeats * count }, () =>
-      permutationOf(examples, (bound) => context.random.integer(bound)),
-    )
+    if (repeats * count * examples > MAX_ENTRIES) {
+      throw refuse(
+        context,
+        'options.repeats',
+        `at most ${MAX_ENTRIES.toLocaleString('en')} permuted entries (repeats x features x examples)`,
+        `${repeats} x ${count} x ${examples}`,
+        'Group features (a coarser grid, a mask of groups), use fewer repeats, or pass fewer examples.',
+      )
+    }
+    const orders = new Int32Array(repeats * count * examples)
+    for (let index = 0; index < repeats * count; index++) {
+      throwIfInterrupted('feature-permutation', { done: index, total: repeats * count, unit: 'permutations' })
+      orders.set(
+        permutationOf(examples, (bound) => context.random.integer(bound)),
+        index * examples,
+      )
+    }
     // The base's whole batch of examples: alive until every batch of rows has run (run.ts disposes it after).
     return { ...shared, repeats, [PERMUTED]: { examples: context.inputs, orders, features: count } }
   },
   attribute(context, options) {
     const permuted = options[PERMUTED]!
     const { examples, orders, features } = permuted
+    const exampleCount = examples.shape[0]!
     const rows = context.inputs.shape[0]!
     const { mask } = featureMask(context.inputs, 0, options.segments, context.where)
     const scores = context.objective(
@@ -146,7 +164,7 @@ export const featurePermutation: AttributionMethod<FeaturePermutationOptions> = 
         const repeat = Math.floor(copy / (features * rows))
         featureOf[i] = feature
         rowOf[i] = row
-        sourceOf[i] = orders[repeat * features + feature]![context.exampleOf[row]!]!
+        sourceOf[i] = orders[(repeat * features + feature) * exampleCount + context.exampleOf[row]!]!
       }
       const part = tf.tidy(() => {
         const labels = tf.tensor1d(featureOf, 'int32').reshape([count, ...shape.slice(1).map(() => 1)])

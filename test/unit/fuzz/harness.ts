@@ -131,6 +131,11 @@ const METHOD_KEYS: Partial<Record<MethodName, string[]>> = {
   lrp: ['composite', 'epsilon', 'gamma'],
   'guided-ig': ['steps', 'fraction', 'maxDistance', 'baseline'],
   xrai: ['steps', 'regions', 'baseline'],
+  'neuron-deeplift': ['neuron', 'baseline', 'rule'],
+  'feature-permutation': ['segments', 'repeats', 'featureNames'],
+  'layer-conductance': ['layer', 'steps', 'rule', 'baseline', 'internalBatchSize'],
+  'neuron-conductance': ['through', 'steps', 'rule', 'baseline'],
+  'internal-influence': ['layer', 'steps', 'rule', 'baseline', 'internalBatchSize'],
 }
 /** Small settings, so that a case whose corruption turns out valid finishes quickly. */
 const SMALL: Record<string, unknown> = {
@@ -142,6 +147,8 @@ const SMALL: Record<string, unknown> = {
   window: 2,
   segments: { method: 'grid', cellSize: 4 },
   noise: { samples: 2 },
+  through: { layer: 'conv', index: [2, 3, 1] },
+  neuron: { layer: 'conv', index: [2, 3, 1] },
 }
 
 /** One case: which function, how its arguments are corrupted. */
