@@ -434,20 +434,53 @@ export interface SurrogateNode {
   share: number
 }
 
+/** One rule of an ordered rule list; the default (last) has no conditions. */
+export interface SurrogateRule {
+  /** All must hold: `featureNames[feature] <= threshold` or `> threshold`. */
+  conditions: { feature: number; operator: '<=' | '>'; threshold: number }[]
+  label: string
+  /** Training rows the rule captures (those no earlier rule captured). */
+  samples: number
+  /** Share of the rows (held out where there are) the rule captures, and how often the model agrees with it there (null: none captured). */
+  coverage: number
+  precision: number | null
+}
+
+/** One feature's shape function of a GAM: `cuts.length + 1` bins, `values[b]` added for a value in bin b. */
+export interface SurrogateShape {
+  feature: number
+  /** Bin b holds values in (cuts[b - 1], cuts[b]]; the first bin is unbounded below, the last above. */
+  cuts: number[]
+  values: number[]
+}
+
+/** A GAM's shape functions for one class (or output), strongest first. */
+export interface SurrogateShapes {
+  className: string
+  intercept: number
+  shapes: SurrogateShape[]
+  /** Features with a non-flat shape left out of `shapes` (only the strongest are sent). */
+  omitted: number
+}
+
 /** A surrogate model of gw.distill: its fidelity curve and, for trees, the tree itself. */
 export interface SurrogatePayload extends PayloadBase {
   kind: 'surrogate'
-  surrogate: 'tree' | 'linear' | 'gam'
+  surrogate: 'tree' | 'rules' | 'linear' | 'gam'
   featureNames: string[]
   classNames: string[]
-  /** Label agreement with the model, by tree depth, on the training rows and held out. */
+  /** Label agreement with the model, by tree depth (rule lists: by rules before the default), on the training rows and held out. */
   curve: { depth: number; leaves: number; agreement: number; heldOutAgreement: number | null }[]
-  /** The depth of the tree shown (null for a linear surrogate). */
+  /** The depth of the tree shown, the number of rules before the default of a rule list, or null. */
   chosenDepth: number | null
   nodes: SurrogateNode[]
   fidelity: { agreement: number; heldOutAgreement: number | null; r2: number | null }
   /** Readable rules or equations, one per line. */
   text: string[]
+  /** Rule lists: the rules in order, the default last. */
+  rules?: SurrogateRule[]
+  /** GAMs: each class's shape functions. */
+  shapes?: SurrogateShapes[]
 }
 
 // ---------------------------------------------------------------------------------------------------

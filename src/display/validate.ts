@@ -386,30 +386,82 @@ function textCounts(t: Extract<PayloadOf['features'], { modality: 'text' }>, p: 
 }
 
 const surrogate: Check = (v, p, e) => {
-  shape({
-    ...base,
-    kind: oneOf('surrogate'),
-    surrogate: oneOf('tree', 'linear', 'gam'),
-    featureNames: list(str),
-    classNames: list(str),
-    curve: list(shape({ depth: index, leaves: index, agreement: num, heldOutAgreement: nullable(num) })),
-    chosenDepth: nullable(index),
-    nodes: list(
-      shape({
-        feature: num,
-        threshold: nullable(num),
-        left: num,
-        right: num,
-        samples: index,
-        label: str,
-        share: num,
-      }),
-    ),
-    fidelity: shape({ agreement: num, heldOutAgreement: nullable(num), r2: nullable(num) }),
-    text: list(str),
-  })(v, p, e)
+  shape(
+    {
+      ...base,
+      kind: oneOf('surrogate'),
+      surrogate: oneOf('tree', 'rules', 'linear', 'gam'),
+      featureNames: list(str),
+      classNames: list(str),
+      curve: list(shape({ depth: index, leaves: index, agreement: num, heldOutAgreement: nullable(num) })),
+      chosenDepth: nullable(index),
+      nodes: list(
+        shape({
+          feature: num,
+          threshold: nullable(num),
+          left: num,
+          right: num,
+          samples: index,
+          label: str,
+          share: num,
+        }),
+      ),
+      fidelity: shape({ agreement: num, heldOutAgreement: nullable(num), r2: nullable(num) }),
+      text: list(str),
+    },
+    {
+      rules: list(
+        shape({
+          conditions: list(shape({ feature: index, operator: oneOf('<=', '>'), threshold: num })),
+          label: str,
+          samples: index,
+          coverage: num,
+          precision: nullable(num),
+        }),
+      ),
+      shapes: list(
+        shape({
+          className: str,
+          intercept: num,
+          shapes: list(shape({ feature: index, cuts: list(num), values: list(num) })),
+          omitted: index,
+        }),
+      ),
+    },
+  )(v, p, e)
   if (e.length > 0) return
   const t = v as PayloadOf['surrogate']
+  t.rules?.forEach((rule, r) =>
+    rule.conditions.forEach((c, k) =>
+      expect(
+        c.feature < t.featureNames.length,
+        e,
+        `${p}.rules[${r}].conditions[${k}].feature`,
+        'a feature index',
+        c.feature,
+      ),
+    ),
+  )
+  t.shapes?.forEach((group, g) =>
+    group.shapes.forEach((s, k) => {
+      const at = `${p}.shapes[${g}].shapes[${k}]`
+      expect(s.feature < t.featureNames.length, e, `${at}.feature`, 'a feature index', s.feature)
+      expect(
+        s.values.length === s.cuts.length + 1,
+        e,
+        `${at}.values`,
+        `${s.cuts.length + 1} values (one per bin)`,
+        s.values,
+      )
+      expect(
+        s.cuts.every((c, i) => i === 0 || c > s.cuts[i - 1]!),
+        e,
+        `${at}.cuts`,
+        'increasing cut points',
+        s.cuts,
+      )
+    }),
+  )
   t.nodes.forEach((node, i) => {
     const inner = node.feature >= 0
     if (inner) {

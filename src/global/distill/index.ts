@@ -1,6 +1,7 @@
 /**
- * gw.distill: a readable surrogate of a model (a CART tree or a sparse linear model), fitted to the
- * model's labels or probabilities on the data and on samples near it, with an honest fidelity report.
+ * gw.distill: a readable surrogate of a model (a CART tree, an ordered rule list, a sparse linear model or
+ * a binned GAM), fitted to the model's labels or probabilities on the data and on samples near it, with an
+ * honest fidelity report.
  */
 import { ensureBackend, explainBackendError } from '../../backend'
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../../display/bundle'
@@ -33,19 +34,38 @@ import {
 } from './fidelity'
 import { fitGam, predictGam, shapeRanges, type BinnedGam } from './gam'
 import { fitLasso, predictLinear, type LinearModel } from './linear'
+import {
+  fitRuleList,
+  predictRuleList,
+  ruleFidelity,
+  ruleListText,
+  truncateRuleList,
+  type ListRule,
+  type RuleFidelity,
+} from './rule-list'
 import { rulesText, treeRules, type Rule } from './rules'
 
 const WHERE = 'gw.distill'
 
+/** The kinds of surrogate gw.distill fits. */
+export type Surrogate = 'tree' | 'rules' | 'linear' | 'gam'
+
 /** Options of {@link distill}. */
 export interface DistillOptions {
-  /** 'tree' (CART, default), 'linear' (the lasso on each output) or 'gam' (binned shape functions by cyclic boosting). */
-  surrogate?: 'tree' | 'linear' | 'gam'
+  /**
+   * 'tree' (CART, default), 'rules' (an ordered if-then-else rule list of the model's labels), 'linear'
+   * (the lasso on each output) or 'gam' (binned shape functions by cyclic boosting).
+   */
+  surrogate?: Surrogate
   /** Depth of the chosen tree (default 3); the curve goes from 1 to `maxDepth` + 3. */
   maxDepth?: number
   /** Least rows in a leaf (default 1, as scikit-learn). */
   minSamplesLeaf?: number
-  /** GAM: quantile bins per feature (default 16) and boosting rounds over all features (default 30). */
+  /** Rule lists: rules before the default (default 8), conditions per rule (default 2), cost of a condition as a share of the rows (default 0.005). */
+  maxRules?: number
+  maxConditions?: number
+  ruleCost?: number
+  /** GAM and rule lists: quantile bins per feature (default 16); GAM: boosting rounds over all features (default 30). */
   bins?: number
   rounds?: number
   /** Lasso penalty (default 0.01). */
@@ -74,6 +94,8 @@ export interface FidelityReport {
   perClass: Record<string, number>
   /** Per leaf: coverage and precision on the held-out rows (trees). */
   leaves: LeafFidelity[]
+  /** Per rule of a rule list, in order (the default last): coverage and precision on the held-out rows. */
+  rules: RuleFidelity[]
   /** Spearman correlation between the surrogate's feature importance and the attribution importance given. */
   importanceRankAgreement: number | null
 }
@@ -81,7 +103,7 @@ export interface FidelityReport {
 /** A fitted surrogate and its fidelity. Displays its rules, the fidelity curve and the report. */
 export class Distillation implements Displayable {
   constructor(
-    readonly surrogate: 'tree' | 'linear' | 'gam',
+    readonly surrogate: Surrogate,
     readonly featureNames: string[],
     readonly classNames: string[],
     readonly tree: Tree | null,
@@ -93,9 +115,11 @@ export class Distillation implements Displayable {
     readonly provenance: Provenance,
     /** Per class, the binned GAM's intercept and shape functions (surrogate 'gam'). */
     readonly gam: BinnedGam[] | null = null,
+    /** The ordered rules, the default last (surrogate 'rules'). */
+    readonly ruleList: ListRule[] | null = null,
   ) {}
 
-  /** The tree's rules, one per leaf (empty for a linear surrogate). */
+  /** The tree's rules, one per leaf (empty for other surrogates; a rule list is `ruleList`). */
   rules(): Rule[] {
     return this.tree ? treeRules(this.tree, this.featureNames, this.classNames) : []
   }
@@ -103,6 +127,7 @@ export class Distillation implements Displayable {
   /** The rules as `if ... then ...` lines, or the linear model's equation per class. */
   toText(): string {
     if (this.tree) return rulesText(this.rules(), this.tree.kind)
+    if (this.ruleList) return ruleListText(this.ruleList)
     if (this.gam) return gamText(this.gam, this.featureNames, this.classNames)
     return this.linear!.map((m, c) => {
       const terms = m.weights
@@ -119,6 +144,7 @@ export class Distillation implements Displayable {
     return {
       surrogate: this.surrogate,
       rules: this.tree ? this.rules() : undefined,
+      ruleList: this.ruleList ?? undefined,
       linear: this.linear ?? undefined,
       gam: this.gam ?? undefined,
       featureNames: this.featureNames,
@@ -153,7 +179,7 @@ export class Distillation implements Displayable {
     const f = this.fidelity
     const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)} %`)
     const lines = [
-      `Distillation (${this.surrogate}${this.tree ? `, depth ${this.provenance.parameters.maxDepth}, ${this.tree.nodes.filter((n) => n.feature < 0).length} leaves` : ''}): agreement ${pct(f.agreement)}, held out ${pct(f.heldOutAgreement)}` +
+      `Distillation (${this.surrogate}${this.tree ? `, depth ${this.provenance.parameters.maxDepth}, ${this.tree.nodes.filter((n) => n.feature < 0).length} leaves` : ''}${this.ruleList ? `, ${this.ruleList.length - 1} rules and a default` : ''}): agreement ${pct(f.agreement)}, held out ${pct(f.heldOutAgreement)}` +
         (f.r2 !== null ? `, R^2 ${f.r2.toFixed(3)}` : '') +
         (f.importanceRankAgreement !== null
           ? `, importance rank agreement ${f.importanceRankAgreement.toFixed(2)}`
@@ -161,10 +187,13 @@ export class Distillation implements Displayable {
       ...this.toText().split('\n'),
     ]
     if (this.curve.length) {
-      lines.push('fidelity by depth (agreement / held out):')
+      const rules = this.surrogate === 'rules'
+      lines.push(`fidelity by ${rules ? 'rules' : 'depth'} (agreement / held out):`)
       for (const p of this.curve)
         lines.push(
-          `  depth ${p.depth}: ${pct(p.agreement)} / ${pct(p.heldOutAgreement)} (${p.leaves} leaves)`,
+          rules
+            ? `  ${p.depth} rules: ${pct(p.agreement)} / ${pct(p.heldOutAgreement)}`
+            : `  depth ${p.depth}: ${pct(p.agreement)} / ${pct(p.heldOutAgreement)} (${p.leaves} leaves)`,
         )
     }
     return lines.join('\n')
@@ -177,8 +206,14 @@ export class Distillation implements Displayable {
       featureNames: this.featureNames,
       classNames: this.classNames,
       tree: this.tree,
+      ruleList: this.ruleList,
+      gam: this.gam,
       curve: this.curve,
-      chosenDepth: this.tree ? (this.provenance.parameters.maxDepth as number) : null,
+      chosenDepth: this.tree
+        ? (this.provenance.parameters.maxDepth as number)
+        : this.ruleList
+          ? this.ruleList.length - 1
+          : null,
       fidelity: this.fidelity,
       text: this.toText(),
       provenance: this.provenance,
@@ -207,11 +242,11 @@ export async function distill(
     const glasswing = await asModel(model, WHERE)
     const table = readTable(data, WHERE, 'data')
     const surrogate = options.surrogate ?? 'tree'
-    if (surrogate !== 'tree' && surrogate !== 'linear' && surrogate !== 'gam')
+    if (surrogate !== 'tree' && surrogate !== 'rules' && surrogate !== 'linear' && surrogate !== 'gam')
       throw new GlasswingError({
         where: WHERE,
         argument: 'options.surrogate',
-        expected: "'tree', 'linear' or 'gam'",
+        expected: "'tree', 'rules', 'linear' or 'gam'",
         received: describeValue(surrogate),
         hint: "Leave it out for 'tree'.",
       })
@@ -256,6 +291,30 @@ export async function distill(
       'options.rounds',
       (v) => Number.isInteger(v) && v >= 1,
       'a positive integer',
+    )
+    const maxRules = numberOption(
+      options.maxRules,
+      8,
+      WHERE,
+      'options.maxRules',
+      (v) => Number.isInteger(v) && v >= 1 && v <= 100,
+      'an integer from 1 to 100',
+    )
+    const maxConditions = numberOption(
+      options.maxConditions,
+      2,
+      WHERE,
+      'options.maxConditions',
+      (v) => Number.isInteger(v) && v >= 1 && v <= 5,
+      'an integer from 1 to 5',
+    )
+    const ruleCost = numberOption(
+      options.ruleCost,
+      0.005,
+      WHERE,
+      'options.ruleCost',
+      (v) => v >= 0 && v < 1,
+      'a share in [0, 1)',
     )
     const heldOutShare = numberOption(
       options.heldOut,
@@ -317,6 +376,7 @@ export async function distill(
     let tree: Tree | null = null
     let linear: LinearModel[] | null = null
     let gam: BinnedGam[] | null = null
+    let ruleList: ListRule[] | null = null
     let curve: FidelityPoint[] = []
     let predict: (x: Float64Array[]) => { classes: Int32Array; values: Float64Array[] }
     let importance: number[]
@@ -334,6 +394,31 @@ export async function distill(
         minSamplesLeaf,
         onDepth: (depth) =>
           throwIfInterrupted(WHERE, { done: depth - 1, total: depths.length, unit: 'depths' }),
+      })
+    } else if (surrogate === 'rules') {
+      const list = fitRuleList(train.x, train.classes, classCount, table.featureNames, classNames, {
+        maxRules,
+        maxConditions,
+        bins,
+        cost: ruleCost,
+        minSamples: minSamplesLeaf,
+        onRule: (rule) => throwIfInterrupted(WHERE, { done: rule, total: maxRules, unit: 'rules' }),
+      })
+      ruleList = list
+      predict = (x) => predictRuleList(list, x)
+      importance = ruleImportance(list, table.featureNames.length)
+      curve = Array.from({ length: list.length }, (_, length) => {
+        const cut = truncateRuleList(list, length, train, classCount, classNames)
+        const onTrain = predictRuleList(cut, train.x)
+        const onHeld = held ? predictRuleList(cut, held.x) : null
+        return {
+          depth: length,
+          leaves: length + 1,
+          agreement: agreement(onTrain.classes, train.classes),
+          r2: r2Score(train.probabilities, onTrain.values),
+          heldOutAgreement: held ? agreement(onHeld!.classes, held.classes) : null,
+          heldOutR2: held ? r2Score(held.probabilities, onHeld!.values) : null,
+        }
       })
     } else if (surrogate === 'gam') {
       const models = Array.from({ length: classCount }, (_, c) =>
@@ -390,6 +475,7 @@ export async function distill(
       heldOutR2: probabilityOutputs && held ? r2Score(held.probabilities, onHeld!.values) : null,
       perClass: Object.fromEntries(classNames.map((name, c) => [name, perClassValues[c]!])),
       leaves: tree && tree.kind === 'classifier' ? leafFidelity(tree, reference) : [],
+      rules: ruleList ? ruleFidelity(ruleList, reference) : [],
       importanceRankAgreement: importanceGiven ? spearman(importance, importanceGiven) : null,
     }
     const provenance = makeProvenance({
@@ -400,6 +486,8 @@ export async function distill(
         maxDepth,
         minSamplesLeaf,
         alpha,
+        ...(surrogate === 'rules' ? { maxRules, maxConditions, ruleCost } : {}),
+        ...(surrogate === 'rules' || surrogate === 'gam' ? { bins } : {}),
         heldOut: heldOutShare,
         samplesNear: near,
         nearScale,
@@ -420,10 +508,20 @@ export async function distill(
       importance,
       provenance,
       gam,
+      ruleList,
     )
   } catch (error) {
     throw explainBackendError(error, WHERE)
   }
+}
+
+/** A rule list's feature importance: the share of its conditions on each feature, weighted by the rows each rule captures. */
+function ruleImportance(rules: readonly ListRule[], features: number): number[] {
+  const total = new Array<number>(features).fill(0)
+  for (const rule of rules)
+    for (const c of rule.conditions) total[c.featureIndex]! += rule.samples / rule.conditions.length
+  const sum = total.reduce((a, b) => a + b, 0)
+  return total.map((v) => (sum > 0 ? v / sum : 0))
 }
 
 /** Spearman's rank correlation (average ranks for ties). */

@@ -1,17 +1,29 @@
 /** The surrogate view's payload, from a fitted Distillation's parts. */
-import type { Provenance, SurrogatePayload } from '../../display/schema'
+import type { Provenance, SurrogatePayload, SurrogateShapes } from '../../display/schema'
 import type { Tree } from './cart'
 import type { FidelityPoint } from './fidelity'
+import { shapeRanges, type BinnedGam } from './gam'
+import type { ListRule, RuleFidelity } from './rule-list'
+
+/** Shape functions sent per class: the strongest (the view draws each as a small step chart). */
+export const SHAPES_SENT = 16
 
 /** The payload of the 'surrogate' view. */
 export function surrogatePayload(parts: {
-  surrogate: 'tree' | 'linear' | 'gam'
+  surrogate: 'tree' | 'rules' | 'linear' | 'gam'
   featureNames: string[]
   classNames: string[]
   tree: Tree | null
+  ruleList: ListRule[] | null
+  gam: BinnedGam[] | null
   curve: FidelityPoint[]
   chosenDepth: number | null
-  fidelity: { agreement: number; heldOutAgreement: number | null; r2: number | null }
+  fidelity: {
+    agreement: number
+    heldOutAgreement: number | null
+    r2: number | null
+    rules: RuleFidelity[]
+  }
   text: string
   provenance: Provenance
 }): SurrogatePayload {
@@ -54,5 +66,44 @@ export function surrogatePayload(parts: {
       r2: finite(parts.fidelity.r2),
     },
     text: parts.text.split('\n'),
+    ...(parts.ruleList
+      ? {
+          rules: parts.ruleList.map((rule, r) => {
+            const measured = parts.fidelity.rules[r]
+            return {
+              conditions: rule.conditions.map((c) => ({
+                feature: c.featureIndex,
+                operator: c.operator,
+                threshold: c.threshold,
+              })),
+              label: rule.label,
+              samples: rule.samples,
+              coverage: measured?.coverage ?? 0,
+              precision: finite(measured?.precision ?? null),
+            }
+          }),
+        }
+      : {}),
+    ...(parts.gam
+      ? { shapes: parts.gam.map((m, c) => gamShapes(m, parts.classNames[c] ?? `class ${c}`)) }
+      : {}),
+  }
+}
+
+/** A class's strongest shape functions (non-flat, by range), with the infinite last edge dropped. */
+function gamShapes(gam: BinnedGam, className: string): SurrogateShapes {
+  const ranked = shapeRanges(gam)
+    .map((range, feature) => ({ range, feature }))
+    .filter((s) => s.range > 0)
+    .sort((a, b) => b.range - a.range)
+  return {
+    className,
+    intercept: gam.intercept,
+    shapes: ranked.slice(0, SHAPES_SENT).map(({ feature }) => ({
+      feature,
+      cuts: gam.shapes[feature]!.edges.slice(0, -1),
+      values: gam.shapes[feature]!.values.slice(),
+    })),
+    omitted: Math.max(0, ranked.length - SHAPES_SENT),
   }
 }

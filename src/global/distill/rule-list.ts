@@ -1,0 +1,418 @@
+/**
+ * Ordered rule lists (`if ... then ... else if ... else ...`) learnt by a CORELS-like greedy search over
+ * binned conditions. Each turn adds the rule that most lowers the list's objective on the rows no
+ * earlier rule captured: the rows it would misclassify plus the rows the default label (the majority of
+ * the rows left) would misclassify, plus a cost per condition (CORELS' regularisation). A rule is a
+ * conjunction of up to `maxConditions` threshold conditions found by beam search over quantile cuts of
+ * each feature; the list ends with the default label once no rule gains more than it costs.
+ */
+import type { Condition } from './rules'
+
+/** One rule of an ordered list; the last rule of a list is the default, with no conditions. */
+export interface ListRule {
+  conditions: Condition[]
+  label: string
+  classIndex: number
+  /** Class shares among the training rows the rule captures (those no earlier rule captured). */
+  value: number[]
+  /** Training rows the rule captures. */
+  samples: number
+}
+
+/** Limits and costs of the search. */
+export interface RuleListOptions {
+  /** Rules before the default. */
+  maxRules: number
+  /** Conditions per rule. */
+  maxConditions: number
+  /** Quantile cuts per feature (features with fewer distinct values cut between each pair). */
+  bins: number
+  /** Cost of one condition, as a share of the rows (a rule must fix more rows than its conditions cost). */
+  cost: number
+  /** Least training rows a rule must capture. */
+  minSamples?: number
+  /** Candidate rules kept at each length of the beam search (default 8). */
+  beamWidth?: number
+  /** Called before each rule's search (the caller checks for interrupts there). */
+  onRule?: (rule: number) => void
+}
+
+interface Candidate {
+  feature: number
+  operator: '<=' | '>'
+  threshold: number
+  bits: Uint32Array
+}
+
+interface Scored {
+  conditions: number[]
+  cover: Uint32Array
+  label: number
+  counts: number[]
+  gain: number
+  score: number
+}
+
+function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24
+}
+
+function countAnd(a: Uint32Array, b: Uint32Array): number {
+  let n = 0
+  for (let w = 0; w < a.length; w++) n += popcount(a[w]! & b[w]!)
+  return n
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0)
+}
+
+function and(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length)
+  for (let w = 0; w < a.length; w++) out[w] = a[w]! & b[w]!
+  return out
+}
+
+/** Cut points of one column: between distinct values where there are few, else at quantiles. */
+export function cutPoints(column: Float64Array, bins: number): number[] {
+  const sorted = Float64Array.from(column).sort()
+  const distinct = [...new Set(sorted)]
+  const between = (v: number): number => {
+    const next = distinct[distinct.indexOf(v) + 1]
+    return next === undefined ? v : v / 2 + next / 2
+  }
+  if (distinct.length <= bins + 1) return distinct.slice(0, -1).map(between)
+  const cuts: number[] = []
+  for (let b = 1; b < bins; b++) {
+    const v = sorted[Math.floor((b * sorted.length) / bins)]!
+    const cut = between(v)
+    if (cut !== v && (cuts.length === 0 || cut > cuts[cuts.length - 1]!)) cuts.push(cut)
+  }
+  return cuts
+}
+
+/** Learns an ordered rule list of the teacher's labels. */
+export function fitRuleList(
+  x: readonly Float64Array[],
+  classes: Int32Array,
+  classCount: number,
+  featureNames: readonly string[],
+  classNames: readonly string[],
+  options: RuleListOptions,
+): ListRule[] {
+  const n = x.length
+  const d = x[0]?.length ?? 0
+  const words = Math.ceil(n / 32)
+  const minSamples = Math.max(1, options.minSamples ?? 1)
+  const beamWidth = options.beamWidth ?? 8
+  const bitsOf = (test: (i: number) => boolean): Uint32Array => {
+    const bits = new Uint32Array(words)
+    for (let i = 0; i < n; i++) if (test(i)) bits[i >>> 5]! |= 1 << (i & 31)
+    return bits
+  }
+  const classBits = Array.from({ length: classCount }, (_, c) => bitsOf((i) => classes[i] === c))
+  const candidates: Candidate[] = []
+  for (let j = 0; j < d; j++) {
+    const column = Float64Array.from(x, (r) => r[j]!)
+    for (const threshold of cutPoints(column, options.bins)) {
+      const below = bitsOf((i) => column[i]! <= threshold)
+      const above = bitsOf((i) => !(column[i]! <= threshold))
+      candidates.push({ feature: j, operator: '<=', threshold, bits: below })
+      candidates.push({ feature: j, operator: '>', threshold, bits: above })
+    }
+  }
+
+  const remaining = bitsOf(() => true)
+  const picked: Picked[][] = []
+  const shares = (counts: number[]): number[] => {
+    const total = counts.reduce((a, b) => a + b, 0)
+    return counts.map((c) => (total > 0 ? c / total : 0))
+  }
+  const argmax = (counts: readonly number[]): number => {
+    let best = 0
+    counts.forEach((c, k) => {
+      if (c > counts[best]!) best = k
+    })
+    return best
+  }
+  const majority = (bits: Uint32Array): number[] => classBits.map((b) => countAnd(bits, b))
+  const toRule = (conditions: Picked[], label: number, counts: number[]): ListRule => ({
+    conditions: conditions.map((c) => {
+      return {
+        feature: featureNames[c.feature] ?? `x${c.feature}`,
+        featureIndex: c.feature,
+        operator: c.operator,
+        threshold: c.threshold,
+      }
+    }),
+    label: classNames[label] ?? String(label),
+    classIndex: label,
+    value: shares(counts),
+    samples: counts.reduce((a, b) => a + b, 0),
+  })
+
+  for (let turn = 0; turn < options.maxRules; turn++) {
+    options.onRule?.(turn)
+    const left = majority(remaining)
+    const leftTotal = left.reduce((a, b) => a + b, 0)
+    if (leftTotal === 0) break
+    const errorsBefore = leftTotal - Math.max(...left)
+    if (errorsBefore === 0) break
+    const evaluate = (conditions: number[], cover: Uint32Array): Scored | null => {
+      const counts = majority(cover)
+      const covered = counts.reduce((a, b) => a + b, 0)
+      if (covered < minSamples) return null
+      const label = argmax(counts)
+      const rest = left.map((c, k) => c - counts[k]!)
+      const errorsAfter = covered - counts[label]! + (leftTotal - covered - Math.max(...rest))
+      const gain = errorsBefore - errorsAfter
+      return { conditions, cover, label, counts, gain, score: gain / n - options.cost * conditions.length }
+    }
+    // Beam search: rules of one condition, then the most promising extended by one more, and so on.
+    // A conjunction can gain where none of its parts does (x0 > 0.7 and x1 <= 0.3 -> A, where neither
+    // half has a majority of A), so the beam also keeps, per class, the parts that concentrate it most
+    // (weighted relative accuracy: rows of the class beyond its share of the rows left), not only the
+    // best gains.
+    const better = (a: Scored, b: Scored): number =>
+      b.score - a.score || a.conditions.length - b.conditions.length
+    const lift = (s: Scored, c: number): number => s.counts[c]! - (sum(s.counts) * left[c]!) / leftTotal
+    const prune = (all: Scored[]): Scored[] => {
+      const kept = new Set<Scored>([...all].sort(better).slice(0, beamWidth))
+      for (let c = 0; c < classCount; c++)
+        for (const s of [...all].sort((a, b) => lift(b, c) - lift(a, c)).slice(0, beamWidth))
+          if (lift(s, c) > 0) kept.add(s)
+      return [...kept]
+    }
+    let best: Scored | null = null
+    const consider = (all: Scored[]): void => {
+      for (const s of all) if (!best || better(s, best) < 0) best = s
+    }
+    let level: Scored[] = []
+    candidates.forEach((c, k) => {
+      const scored = evaluate([k], and(c.bits, remaining))
+      if (scored) level.push(scored)
+    })
+    consider(level)
+    let beam = prune(level)
+    for (let length = 2; length <= options.maxConditions && beam.length; length++) {
+      const seen = new Set<string>()
+      level = []
+      for (const parent of beam)
+        candidates.forEach((c, k) => {
+          if (
+            parent.conditions.some(
+              (p) => candidates[p]!.feature === c.feature && candidates[p]!.operator === c.operator,
+            )
+          )
+            return
+          const conditions = [...parent.conditions, k].sort((a, b) => a - b)
+          const key = conditions.join(',')
+          if (seen.has(key)) return
+          seen.add(key)
+          const scored = evaluate(conditions, and(parent.cover, c.bits))
+          if (scored) level.push(scored)
+        })
+      consider(level)
+      beam = prune(level)
+    }
+    const chosen = best as Scored | null
+    if (!chosen || chosen.score <= 0) break
+    // The cuts are quantiles: move each threshold to the best point between its neighbouring cuts.
+    const conditions: Picked[] = chosen.conditions.map((k) => ({ ...candidates[k]! }))
+    conditions.forEach((condition, k) => {
+      const others = conditions.filter((_, o) => o !== k)
+      const base = others.reduce((bits, o) => and(bits, o.bits), remaining)
+      const cuts = candidates.filter((c) => c.feature === condition.feature && c.operator === '<=')
+      const at = cuts.findIndex((c) => c.threshold === condition.threshold)
+      const low = cuts[at - 1]?.threshold ?? -Infinity
+      const high = cuts[at + 1]?.threshold ?? Infinity
+      const values = [
+        ...new Set(x.map((r) => r[condition.feature]!).filter((v) => v > low && v < high)),
+      ].sort((a, b) => a - b)
+      let bestGain = evaluate([0], and(base, condition.bits))?.gain ?? -Infinity
+      for (let i = 0; i + 1 < values.length; i++) {
+        const threshold = values[i]! / 2 + values[i + 1]! / 2
+        const bits = bitsOf((r) =>
+          condition.operator === '<='
+            ? x[r]![condition.feature]! <= threshold
+            : !(x[r]![condition.feature]! <= threshold),
+        )
+        const scored = evaluate([0], and(base, bits))
+        if (scored && scored.gain > bestGain) {
+          bestGain = scored.gain
+          conditions[k] = { ...condition, threshold, bits }
+        }
+      }
+    })
+    const cover = conditions.reduce((bits, c) => and(bits, c.bits), remaining)
+    picked.push(conditions)
+    for (let w = 0; w < words; w++) remaining[w]! &= ~cover[w]!
+  }
+  const order = improveOrder(picked)
+  // The final list: each rule labelled with the majority of the rows it captures in its place.
+  const left = bitsOf(() => true)
+  const rules: ListRule[] = []
+  for (const conditions of order) {
+    const cover = conditions.reduce((bits, c) => and(bits, c.bits), left)
+    const counts = majority(cover)
+    rules.push(toRule(conditions, argmax(counts), counts))
+    for (let w = 0; w < words; w++) left[w]! &= ~cover[w]!
+  }
+  const rest = majority(left)
+  const restTotal = sum(rest)
+  const fallback = restTotal > 0 ? rest : majority(bitsOf(() => true))
+  const label = argmax(fallback)
+  rules.push({ ...toRule([], label, rest), value: restTotal > 0 ? shares(rest) : shares(fallback) })
+  return rules
+
+  /**
+   * Local search over the greedy list (as CORELS searches orders): swap neighbouring rules and drop
+   * rules while that lowers the errors on the training rows plus the cost of the conditions.
+   */
+  function improveOrder(list: Picked[][]): Picked[][] {
+    const objective = (candidate: Picked[][]): number => {
+      const open = bitsOf(() => true)
+      let errors = 0
+      for (const conditions of candidate) {
+        const cover = conditions.reduce((bits, c) => and(bits, c.bits), open)
+        const counts = majority(cover)
+        errors += sum(counts) - Math.max(...counts)
+        for (let w = 0; w < words; w++) open[w]! &= ~cover[w]!
+      }
+      const rest = majority(open)
+      errors += sum(rest) - Math.max(...rest)
+      return errors / n + options.cost * candidate.reduce((s, c) => s + c.length, 0)
+    }
+    let current = list
+    let value = objective(current)
+    for (let pass = 0; pass < 20; pass++) {
+      let improved = false
+      for (let i = 0; i < current.length; i++) {
+        const tries: Picked[][][] = [current.filter((_, k) => k !== i)]
+        if (i + 1 < current.length)
+          tries.push([...current.slice(0, i), current[i + 1]!, current[i]!, ...current.slice(i + 2)])
+        for (const attempt of tries) {
+          const v = objective(attempt)
+          if (v < value - 1e-12) {
+            current = attempt
+            value = v
+            improved = true
+            break
+          }
+        }
+      }
+      if (!improved) break
+    }
+    return current
+  }
+}
+
+type Picked = Candidate
+
+/** The index of the rule that captures each row (the first whose conditions all hold). */
+export function applyRuleList(rules: readonly ListRule[], x: readonly Float64Array[]): Int32Array {
+  return Int32Array.from(x, (row) =>
+    rules.findIndex((rule) =>
+      rule.conditions.every((c) =>
+        c.operator === '<=' ? row[c.featureIndex]! <= c.threshold : !(row[c.featureIndex]! <= c.threshold),
+      ),
+    ),
+  )
+}
+
+/** Each row's label (the capturing rule's) and class shares. */
+export function predictRuleList(
+  rules: readonly ListRule[],
+  x: readonly Float64Array[],
+): { classes: Int32Array; values: Float64Array[] } {
+  const captured = applyRuleList(rules, x)
+  return {
+    classes: Int32Array.from(captured, (r) => rules[r]!.classIndex),
+    values: Array.from(captured, (r) => Float64Array.from(rules[r]!.value)),
+  }
+}
+
+/** A rule's share of the rows it captures and how often the teacher agrees with its label there. */
+export interface RuleFidelity {
+  rule: number
+  label: number
+  coverage: number
+  /** NaN where the rule captures no row. */
+  precision: number
+}
+
+/** Coverage and precision of every rule of a list on the given rows. */
+export function ruleFidelity(
+  rules: readonly ListRule[],
+  data: { x: readonly Float64Array[]; classes: Int32Array },
+): RuleFidelity[] {
+  const captured = applyRuleList(rules, data.x)
+  return rules.map((rule, r) => {
+    let count = 0
+    let right = 0
+    captured.forEach((c, i) => {
+      if (c !== r) return
+      count++
+      if (data.classes[i] === rule.classIndex) right++
+    })
+    return {
+      rule: r,
+      label: rule.classIndex,
+      coverage: count / data.x.length,
+      precision: count === 0 ? NaN : right / count,
+    }
+  })
+}
+
+/**
+ * The list cut after its first `length` rules, with the default relabelled to the majority of the
+ * training rows those rules leave (the fidelity-versus-rules curve).
+ */
+export function truncateRuleList(
+  rules: readonly ListRule[],
+  length: number,
+  train: { x: readonly Float64Array[]; classes: Int32Array },
+  classCount: number,
+  classNames: readonly string[],
+): ListRule[] {
+  const kept = rules.slice(0, Math.min(length, rules.length - 1))
+  const captured = applyRuleList(kept, train.x)
+  const counts = new Array<number>(classCount).fill(0)
+  captured.forEach((c, i) => {
+    if (c < 0) counts[train.classes[i]!]! += 1
+  })
+  let label = 0
+  counts.forEach((c, k) => {
+    if (c > counts[label]!) label = k
+  })
+  const total = counts.reduce((a, b) => a + b, 0)
+  return [
+    ...kept,
+    {
+      conditions: [],
+      label: classNames[label] ?? String(label),
+      classIndex: label,
+      value: counts.map((c) => (total > 0 ? c / total : 0)),
+      samples: total,
+    },
+  ]
+}
+
+const number = (v: number): string =>
+  Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toFixed(0) : String(Number(v.toPrecision(4)))
+
+/** `if a > 0.5 then good (0.92 of 310)` / `else if ...` / `else bad (...)`, one line per rule. */
+export function ruleListText(rules: readonly ListRule[]): string {
+  return rules
+    .map((rule, r) => {
+      const what = `${rule.label} (${Math.max(...rule.value, 0).toFixed(2)} of ${rule.samples})`
+      if (rule.conditions.length === 0) return r === 0 ? `always ${what}` : `else ${what}`
+      const when = rule.conditions
+        .map((c) => `${c.feature} ${c.operator} ${number(c.threshold)}`)
+        .join(' and ')
+      return `${r === 0 ? 'if' : 'else if'} ${when} then ${what}`
+    })
+    .join('\n')
+}
