@@ -5,6 +5,7 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces'
 import { MIME_TYPES, type PayloadOf, type ViewKind } from '../../src/display/schema'
 import { embeddingAtAnySize } from './views/density'
+import { renderCounterfactual } from './views/counterfactual/view'
 import { renderEmbedding } from './views/embedding'
 import { preloadPlotlyWhenIdle } from './views/embedding-plotly'
 import { renderFeatures } from './views/features'
@@ -25,6 +26,7 @@ const VIEWS: { [K in ViewKind]: RenderView<PayloadOf[K]> } = {
   features: renderFeatures,
   surrogate: renderSurrogate,
   matrix: renderMatrix,
+  counterfactual: renderCounterfactual,
 }
 
 function extension<K extends ViewKind>(kind: K): IRenderMime.IExtension {

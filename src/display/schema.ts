@@ -17,6 +17,7 @@ export const MIME_TYPES = {
   features: 'application/vnd.glasswing.features.v1+json',
   surrogate: 'application/vnd.glasswing.surrogate.v1+json',
   matrix: 'application/vnd.glasswing.matrix.v1+json',
+  counterfactual: 'application/vnd.glasswing.counterfactual.v1+json',
 } as const
 
 export type ViewKind = keyof typeof MIME_TYPES
@@ -416,6 +417,7 @@ export interface PayloadOf {
   features: FeaturesPayload
   surrogate: SurrogatePayload
   matrix: MatrixPayload
+  counterfactual: CounterfactualPayload
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -529,4 +531,55 @@ export interface MatrixPayload extends PayloadBase {
   colourBy?: 'all' | 'column' | null
   /** Whether a higher value is better, per column (the view's sort starts from the best); absent: none. */
   higherIsBetter?: (boolean | null)[] | null
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Counterfactual (gw.counterfactuals): what would have to change for the model to decide otherwise
+
+/**
+ * One example and its counterfactuals. Tabular: a table of the features (rows) of the original and of
+ * each counterfactual (columns), changed cells highlighted, immutable features marked, the probability of
+ * the target before and after. Images: original | counterfactual | difference, drawn from the arrays.
+ *
+ * @example
+ * { version: 1, provenance, kind: 'counterfactual', modality: 'tabular', featureNames: ['duration', 'age'],
+ *   original: { dtype: 'float32', shape: [2], data }, counterfactuals: { dtype: 'float32', shape: [3, 2], data },
+ *   target: 0, targetName: 'good', threshold: 0.5, originalProbability: 0.31, probabilities: [0.5, 0.52, 0.61],
+ *   immutable: [1], requested: 3, validity: 1, proximity: 1.2, sparsity: 1.3, diversity: 0.8, reason: null,
+ *   seconds: 0.9 }
+ */
+export interface CounterfactualPayload extends PayloadBase {
+  kind: 'counterfactual'
+  /** 'tabular': a row of named features; 'image': [height, width, channels] with 1 or 3 channels. */
+  modality: 'tabular' | 'image'
+  /** One name per feature (tabular); empty for images. */
+  featureNames: string[]
+  /** `float32` of one example's shape: [features] or [height, width, channels]. */
+  original: EncodedArray
+  /** `float32` [k, ...the example's shape]: the counterfactuals found (k may be 0). */
+  counterfactuals: EncodedArray
+  /** The class the search had to reach, and its name (null where unknown). */
+  target: number
+  targetName: string | null
+  /** The probability of the target a counterfactual must reach (valid when >= threshold). */
+  threshold: number
+  /** The probability of the target for the original, and for each counterfactual (length k). */
+  originalProbability: number
+  probabilities: number[]
+  /** Indices of the features that were not allowed to change (tabular). */
+  immutable: number[]
+  /** How many counterfactuals were asked for. */
+  requested: number
+  /** Share of the requested count that reach the target (0..1). */
+  validity: number
+  /** Mean scaled L1 distance to the original; null without counterfactuals. */
+  proximity: number | null
+  /** Mean number of changed features (pixels); null without counterfactuals. */
+  sparsity: number | null
+  /** Mean scaled L1 distance between counterfactuals; null with fewer than two. */
+  diversity: number | null
+  /** Why none was found, null when some were. */
+  reason: string | null
+  /** Wall time of the search. */
+  seconds: number
 }

@@ -181,6 +181,38 @@ function matrix(p: PayloadOf['matrix'], found: NumberFindings): void {
 }
 
 /**
+ * A counterfactual's values are refused when one is not finite: a changed cell, a distance or a
+ * difference picture would be made up. Pictures stay within the size bounds.
+ */
+function counterfactual(p: PayloadOf['counterfactual'], found: NumberFindings): void {
+  const example = p.original.shape
+  const size = example.reduce((a, b) => a * b, 1)
+  if (p.modality === 'image') {
+    const [height, width] = example as [number, number]
+    const image = { encoding: 'raw', width, height, channels: 1, data: '' } as const
+    imageSize(image, 'counterfactual.original', found.errors)
+  }
+  const where = (first: number): string => {
+    if (p.modality === 'tabular') {
+      const name = p.featureNames[first % size] ?? String(first % size)
+      return `feature ${quoted(name)}`
+    }
+    const pixel = Math.floor((first % size) / (example[2] ?? 1))
+    return `pixel (row ${Math.floor(pixel / example[1]!)}, column ${pixel % example[1]!})`
+  }
+  for (const key of ['original', 'counterfactuals'] as const) {
+    const bad = nonFinite(p[key])
+    if (bad.count === 0) continue
+    const which = key === 'original' ? 'the original' : `counterfactual ${Math.floor(bad.first / size) + 1}`
+    found.errors.push(
+      `counterfactual.${key}: expected finite numbers, got ${plural(bad.count, 'value')} ${NOT_FINITE}, first ` +
+        `in ${which} at ${where(bad.first)}. A changed value cannot be shown without it: check the inputs ` +
+        'and the search (a NaN in the model output spreads to every step), then recompute',
+    )
+  }
+}
+
+/**
  * Checks a payload whose shape is valid (see `validatePayload`): picture sizes, and values that are
  * not finite, refused or noted as the module comment says.
  *
@@ -195,6 +227,7 @@ export function checkNumbers<K extends ViewKind>(kind: K, payload: PayloadOf[K])
     else if (kind === 'neurons') neurons(payload as PayloadOf['neurons'], found)
     else if (kind === 'matrix') matrix(payload as PayloadOf['matrix'], found)
     else if (kind === 'features') features(payload as PayloadOf['features'], found)
+    else if (kind === 'counterfactual') counterfactual(payload as PayloadOf['counterfactual'], found)
   } catch (error) {
     // An array the shape checks do not cover (an example's activation map) that is not base64.
     found.errors.push(`${kind}: could not read an array's numbers (${String(error)})`)

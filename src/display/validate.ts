@@ -576,7 +576,97 @@ const matrix: Check = (v, p, e) => {
   }
 }
 
-const CHECKS: Record<ViewKind, Check> = { saliency, embedding, neurons, features, surrogate, matrix }
+const probability: Check = (v, p, e) =>
+  void expect(isNum(v) && v >= 0 && v <= 1, e, p, 'a probability in [0, 1]', v)
+
+const counterfactual: Check = (v, p, e) => {
+  shape({
+    ...base,
+    kind: oneOf('counterfactual'),
+    modality: oneOf('tabular', 'image'),
+    featureNames: list(str),
+    original: encodedArray,
+    counterfactuals: encodedArray,
+    target: index,
+    targetName: nullable(str),
+    threshold: probability,
+    originalProbability: probability,
+    probabilities: list(probability),
+    immutable: list(index),
+    requested: index,
+    validity: probability,
+    proximity: nullable(magnitude),
+    sparsity: nullable(magnitude),
+    diversity: nullable(magnitude),
+    reason: nullable(str),
+    seconds: magnitude,
+  })(v, p, e)
+  if (e.length > 0) return
+  const t = v as PayloadOf['counterfactual']
+  const example = t.original.shape
+  const shapeText = (s: number[]) => `[${s.join(', ')}]`
+  for (const key of ['original', 'counterfactuals'] as const)
+    expect(t[key].dtype === 'float32', e, `${p}.${key}.dtype`, "'float32'", t[key].dtype)
+  if (t.modality === 'tabular') {
+    const f = t.featureNames.length
+    expect(
+      shapeText(example) === `[${f}]`,
+      e,
+      `${p}.original.shape`,
+      `[${f}] (one value per feature name)`,
+      shown(shapeText(example)),
+    )
+    t.immutable.forEach((j, i) => expect(j < f, e, `${p}.immutable[${i}]`, `a feature index < ${f}`, j))
+  } else
+    expect(
+      example.length === 3 && (example[2] === 1 || example[2] === 3) && example[0]! > 0 && example[1]! > 0,
+      e,
+      `${p}.original.shape`,
+      '[height, width, 1 or 3 channels]',
+      shown(shapeText(example)),
+    )
+  const k = t.counterfactuals.shape[0] ?? 0
+  const want = shapeText([k, ...example])
+  expect(
+    shapeText(t.counterfactuals.shape) === want,
+    e,
+    `${p}.counterfactuals.shape`,
+    `${want} (k examples shaped like the original)`,
+    shown(shapeText(t.counterfactuals.shape)),
+  )
+  expect(
+    t.probabilities.length === k,
+    e,
+    `${p}.probabilities`,
+    `${k} probabilities (one per counterfactual)`,
+    t.probabilities,
+  )
+  expect(
+    k <= t.requested,
+    e,
+    `${p}.counterfactuals.shape`,
+    `at most ${t.requested} counterfactuals (as requested)`,
+    shown(`${k}`),
+  )
+  if (k === 0)
+    expect(
+      t.reason !== null,
+      e,
+      `${p}.reason`,
+      'why none was found (a string) when there is no counterfactual',
+      null,
+    )
+}
+
+const CHECKS: Record<ViewKind, Check> = {
+  saliency,
+  embedding,
+  neurons,
+  features,
+  surrogate,
+  matrix,
+  counterfactual,
+}
 
 /**
  * Validates a payload of the given view.

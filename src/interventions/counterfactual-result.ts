@@ -1,6 +1,7 @@
 /** The result of gw.counterfactuals: the original row, the counterfactuals, and the set's quality. */
 import { JUPYTER_DISPLAY, escapeHtml, type Displayable, type MimeBundle } from '../display/bundle'
-import type { Provenance } from '../display/schema'
+import { encodeArray } from '../display/codec'
+import { MIME_TYPES, type CounterfactualPayload, type Provenance } from '../display/schema'
 import { textPicture } from '../global/picture'
 import { triptychPng } from './triptych'
 
@@ -10,6 +11,8 @@ export interface CounterfactualParts {
   counterfactuals: number[][]
   probabilities: number[]
   target: number
+  /** The target class's name, when the caller named the classes. */
+  targetName?: string | null
   probability: number
   featureNames: string[]
   /** Per-feature scale of the distances (MAD, or 1). */
@@ -39,6 +42,7 @@ export class CounterfactualSet implements Displayable {
   readonly counterfactuals: number[][]
   readonly probabilities: number[]
   readonly target: number
+  readonly targetName: string | null
   readonly probability: number
   readonly featureNames: string[]
   readonly scale: number[]
@@ -55,6 +59,7 @@ export class CounterfactualSet implements Displayable {
     this.counterfactuals = parts.counterfactuals
     this.probabilities = parts.probabilities
     this.target = parts.target
+    this.targetName = parts.targetName ?? null
     this.probability = parts.probability
     this.featureNames = parts.featureNames
     this.scale = parts.scale
@@ -107,7 +112,7 @@ export class CounterfactualSet implements Displayable {
   }
 
   toCSV(): string {
-    const head = ['row', ...this.featureNames, `p(class ${this.target})`]
+    const head = ['row', ...this.featureNames, `p(${this.targetLabel})`]
     return [
       head.map((h) => `"${h}"`).join(','),
       ...this.toArray().map((r, k) => [k === 0 ? 'original' : `counterfactual ${k}`, ...r].join(',')),
@@ -117,7 +122,7 @@ export class CounterfactualSet implements Displayable {
   private summary(): string {
     if (this.reason) return `No counterfactual found: ${this.reason}.`
     return (
-      `${this.counterfactuals.length} of ${this.requested} counterfactuals reach p(class ${this.target}) >= ${this.probability} ` +
+      `${this.counterfactuals.length} of ${this.requested} counterfactuals reach p(${this.targetLabel}) >= ${this.probability} ` +
       `(from ${this.originalProbability.toFixed(3)}): validity ${this.validity.toFixed(2)}, proximity ${this.proximity.toFixed(3)}, ` +
       `sparsity ${this.sparsity.toFixed(1)} features, diversity ${this.diversity.toFixed(3)} (${this.seconds.toFixed(2)} s)`
     )
@@ -164,13 +169,18 @@ export class CounterfactualSet implements Displayable {
         return `<tr><td>${escapeHtml(name)}${this.immutable.includes(j) ? ' (immutable)' : ''}</td><td>${escapeHtml(fmt(this.original[j]!))}</td>${cells}</tr>`
       })
       .join('')
-    const foot = `<tr><td>p(class ${this.target})</td><td>${fmt(this.originalProbability)}</td>${this.probabilities.map((p) => `<td>${fmt(p)}</td>`).join('')}</tr>`
+    const foot = `<tr><td>p(${escapeHtml(this.targetLabel)})</td><td>${fmt(this.originalProbability)}</td>${this.probabilities.map((p) => `<td>${fmt(p)}</td>`).join('')}</tr>`
     return `<div><p>${escapeHtml(this.summary())}</p><table>${head}${body}${foot}</table></div>`
   }
 
   /** Whether the examples are images ([H, W, C]), shown as original / counterfactual / difference. */
   get isImage(): boolean {
-    return this.exampleShape.length === 3
+    return this.exampleShape.length === 3 && (this.exampleShape[2] === 1 || this.exampleShape[2] === 3)
+  }
+
+  /** The target as the text names it: its class name, else 'class k'. */
+  private get targetLabel(): string {
+    return this.targetName ?? `class ${this.target}`
   }
 
   /** Base64 PNG of original | counterfactual `k` | difference (images only). */
@@ -178,20 +188,57 @@ export class CounterfactualSet implements Displayable {
     return triptychPng(this.original, this.counterfactuals[k] ?? this.original, this.exampleShape)
   }
 
+  /** The counterfactual view's payload: the arrays, the probabilities and the set's quality. */
+  toPayload(): CounterfactualPayload {
+    const k = this.counterfactuals.length
+    // Tabular rows travel flat (a sequence [steps, features] is shown as its flat features).
+    const shape = this.isImage ? [...this.exampleShape] : [this.original.length]
+    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
+    return {
+      version: 1,
+      provenance: this.provenance,
+      kind: 'counterfactual',
+      modality: this.isImage ? 'image' : 'tabular',
+      featureNames: this.isImage ? [] : [...this.featureNames],
+      original: encodeArray(this.original, shape, 'float32'),
+      counterfactuals: encodeArray(this.counterfactuals.flat(), [k, ...shape], 'float32'),
+      target: this.target,
+      targetName: this.targetName,
+      threshold: this.probability,
+      originalProbability: this.originalProbability,
+      probabilities: [...this.probabilities],
+      immutable: [...this.immutable],
+      requested: this.requested,
+      validity: this.validity,
+      proximity: finite(this.proximity),
+      sparsity: finite(this.sparsity),
+      diversity: k > 1 ? finite(this.diversity) : null, // no pair to measure
+      reason: this.reason,
+      seconds: this.seconds,
+    }
+  }
+
   [JUPYTER_DISPLAY](): MimeBundle {
+    const payload = { [MIME_TYPES.counterfactual]: this.toPayload() }
     if (this.isImage) {
       const summary =
         this.summary() +
         (this.counterfactuals.length ? ` ${this.changed(0).length} pixels changed in the first.` : '')
       const png = this.triptych(0)
       return {
+        ...payload,
         'text/plain': summary,
         'text/html': `<div><p>${escapeHtml(summary)}</p><img alt="original | counterfactual | difference" src="data:image/png;base64,${png}"/></div>`,
         'image/png': png,
       }
     }
     const text = this.toString()
-    return { 'text/plain': text, 'text/html': this.toHTML(), 'image/png': textPicture(text.split('\n'), 160) }
+    return {
+      ...payload,
+      'text/plain': text,
+      'text/html': this.toHTML(),
+      'image/png': textPicture(text.split('\n'), 160),
+    }
   }
 }
 

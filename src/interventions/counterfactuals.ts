@@ -36,6 +36,8 @@ export interface CounterfactualOptions {
   oneHotGroups?: readonly (readonly number[])[]
   /** Feature names for the table. */
   featureNames?: readonly string[]
+  /** Class names, so that the view names the target ('good' rather than 'class 0'). */
+  classNames?: readonly string[]
   /** Hard wall-time budget in milliseconds. Default 20,000. */
   timeBudgetMs?: number
   /** Outer iterations (multiplier updates) and inner gradient steps. Defaults 12 and 60. */
@@ -404,6 +406,7 @@ export function counterfactuals(
       counterfactuals: unique,
       probabilities: unique.length ? probabilityOf(unique) : [],
       target,
+      targetName: options.classNames?.[target] ?? null,
       probability,
       featureNames: options.featureNames ? [...options.featureNames] : original.map((_, j) => `x${j}`),
       scale,

@@ -7,6 +7,7 @@
 import { decodeArray, encodeArray } from '../../src/display/codec'
 import type { PayloadOf, ViewKind } from '../../src/display/schema'
 import {
+  counterfactualPayloadSample,
   embeddingPayload,
   HOSTILE,
   matrixPayloadSample,
@@ -75,6 +76,7 @@ const samples: { [K in ViewKind]: () => PayloadOf[K] } = {
     text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
   }),
   matrix: () => matrixPayloadSample({ rows: 6, columns: 4 }),
+  counterfactual: () => counterfactualPayloadSample(),
 }
 
 /** Float32 values with these positions set to `value`. */
@@ -246,6 +248,82 @@ function numberCases(): HostileCase[] {
     payload: transposed,
     expected: { outcome: 'error', message: /matrix\.values\.shape: expected \[6, 4\], got \[4, 6\]/ },
   })
+  const nan = samples.counterfactual()
+  nan.counterfactuals = encodeArray(
+    poke(decodeArray(nan.counterfactuals), [8 + 3], NaN),
+    nan.counterfactuals.shape,
+    'float32',
+  )
+  cases.push({
+    name: 'counterfactual with a NaN value',
+    kind: 'counterfactual',
+    payload: nan,
+    expected: {
+      outcome: 'error',
+      message:
+        /counterfactual\.counterfactuals: expected finite numbers, got 1 value not finite .* counterfactual 2 at feature "installment_commitment"/,
+    },
+  })
+  const ragged = samples.counterfactual()
+  ragged.probabilities = ragged.probabilities.slice(1)
+  cases.push({
+    name: 'counterfactual probabilities missing one',
+    kind: 'counterfactual',
+    payload: ragged,
+    expected: {
+      outcome: 'error',
+      message:
+        /counterfactual\.probabilities: expected 3 probabilities \(one per counterfactual\), got an array of 2/,
+    },
+  })
+  const wrongShape = samples.counterfactual()
+  wrongShape.counterfactuals = encodeArray(decodeArray(wrongShape.counterfactuals), [4, 6], 'float32')
+  cases.push({
+    name: 'counterfactuals shaped unlike the original',
+    kind: 'counterfactual',
+    payload: wrongShape,
+    expected: {
+      outcome: 'error',
+      message: /counterfactual\.counterfactuals\.shape: expected \[4, 8\] .*got \[4, 6\]/,
+    },
+  })
+  const immutable = samples.counterfactual()
+  immutable.immutable = [2, 40]
+  cases.push({
+    name: 'counterfactual immutable index past the features',
+    kind: 'counterfactual',
+    payload: immutable,
+    expected: {
+      outcome: 'error',
+      message: /counterfactual\.immutable\[1\]: expected a feature index < 8, got 40/,
+    },
+  })
+  const silent = counterfactualPayloadSample({ found: 0 })
+  silent.reason = null
+  cases.push({
+    name: 'no counterfactual and no reason',
+    kind: 'counterfactual',
+    payload: silent,
+    expected: { outcome: 'error', message: /counterfactual\.reason: expected why none was found/ },
+  })
+  const tall = counterfactualPayloadSample({ modality: 'image', found: 0 })
+  tall.original = encodeArray(new Float32Array(9000), [9000, 1, 1], 'float32')
+  tall.counterfactuals = encodeArray(new Float32Array(0), [0, 9000, 1, 1], 'float32')
+  cases.push({
+    name: 'counterfactual image 9000 pixels tall',
+    kind: 'counterfactual',
+    payload: tall,
+    expected: {
+      outcome: 'error',
+      message: /counterfactual\.original: expected a picture at most 8192x8192 .* got 1x9000/,
+    },
+  })
+  cases.push({
+    name: 'counterfactual image with none found: the reason is drawn',
+    kind: 'counterfactual',
+    payload: counterfactualPayloadSample({ modality: 'image', found: 0 }),
+    expected: { outcome: 'drawn' },
+  })
   return cases
 }
 
@@ -255,10 +333,16 @@ export function hostileCases(): HostileCase[] {
   const views = [
     ...(Object.keys(samples) as ViewKind[]).map((kind) => [kind, samples[kind]()] as const),
     ['features', textPayload()] as const,
+    ['counterfactual', counterfactualPayloadSample({ modality: 'image', found: 2 })] as const,
   ]
   for (const [kind, payload] of views) {
+    const modality = (payload as { modality?: string }).modality
     const label =
-      kind === 'features' && (payload as PayloadOf['features']).modality === 'text' ? 'text' : kind
+      kind === 'features' && modality === 'text'
+        ? 'text'
+        : kind === 'counterfactual' && modality === 'image'
+          ? 'counterfactual image'
+          : kind
     strings.push(
       {
         name: `${label}: right-to-left names`,

@@ -5,7 +5,9 @@
 import { encodeArray, encodeRawImage } from '../../../src/display/codec'
 import { matrixPayload } from '../../../src/display/matrix'
 import { encodePng } from '../../../src/display/png'
+import { CounterfactualSet } from '../../../src/interventions/counterfactual-result'
 import type {
+  CounterfactualPayload,
   EmbeddingPayload,
   MatrixPayload,
   FeaturesPayload,
@@ -324,4 +326,54 @@ export function matrixPayloadSample(
     },
     provenance('cka'),
   )
+}
+
+/**
+ * A counterfactual payload made by the library's result: a credit-like row of 8 features (one
+ * immutable, `found` counterfactuals changing two or three features each), or a 12x10 grey image whose
+ * counterfactuals brighten a few pixels. `found: 0` gives the reason instead.
+ */
+export function counterfactualPayloadSample(
+  options: { modality?: 'tabular' | 'image'; found?: number } = {},
+): CounterfactualPayload {
+  const { modality = 'tabular', found = 3 } = options
+  const image = modality === 'image'
+  const exampleShape = image ? [12, 10, 1] : [8]
+  const size = exampleShape.reduce((a, b) => a * b, 1)
+  const next = random(size + found)
+  const original = Array.from({ length: size }, (_, j) => (image ? 0 : Math.round(next() * 100) / 10 + j))
+  const counterfactuals = Array.from({ length: found }, (_, k) => {
+    const row = [...original]
+    if (image) for (const p of [13 + k, 25, 47 + 2 * k, 90]) row[p] = 0.5 + 0.1 * k
+    else for (const j of [1, 3 + (k % 3), 6].slice(0, 2 + (k % 2))) row[j] = original[j]! + 1 + k
+    return row
+  })
+  return new CounterfactualSet({
+    original,
+    originalProbability: 0.31,
+    counterfactuals,
+    probabilities: counterfactuals.map((_, k) => 0.5 + 0.05 * k),
+    target: 0,
+    targetName: 'good',
+    probability: 0.5,
+    featureNames: image
+      ? []
+      : [
+          'duration',
+          'credit_amount',
+          'age',
+          'installment_commitment',
+          'residence_since',
+          'existing_credits',
+          'checking_status=<0',
+          'foreign_worker=yes',
+        ],
+    scale: original.map(() => 1),
+    immutable: image ? [] : [2],
+    requested: Math.max(found, 3),
+    exampleShape,
+    reason: found ? null : 'the target is unreachable within the permitted ranges: p(target) = 0.210 < 0.5',
+    seconds: 0.42,
+    provenance: provenance('counterfactuals'),
+  }).toPayload()
 }

@@ -3,6 +3,7 @@ import { validatePayload } from '../../../src/display/validate'
 import type { PayloadOf, ViewKind } from '../../../src/display/schema'
 import { shownStrings } from '../../../extension/src/views/text/shown-strings'
 import {
+  counterfactualPayloadSample,
   embeddingPayload,
   matrixPayloadSample,
   neuronsPayload,
@@ -58,6 +59,7 @@ const payloads: { [K in ViewKind]: PayloadOf[K] } = {
     text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
   },
   matrix: matrixPayloadSample(),
+  counterfactual: counterfactualPayloadSample(),
 }
 
 describe('shownStrings', () => {

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GlasswingError, load, type GlasswingModel } from '../../../src'
+import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
+import { MIME_TYPES, type CounterfactualPayload } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 import { counterfactuals } from '../../../src/interventions'
 import { expectClose, toy } from './toy'
 
@@ -68,6 +71,21 @@ describe('gw.counterfactuals', () => {
     ).toBe(true)
     expect(cf.toString()).toMatch(/validity/)
     expect(cf.toHTML()).toContain('(immutable)')
+    // The view's payload: the same rows, names, immutable features and metrics; fallbacks kept.
+    const bundle = cf[JUPYTER_DISPLAY]()
+    expect(Object.keys(bundle)).toEqual(
+      expect.arrayContaining([MIME_TYPES.counterfactual, 'text/plain', 'text/html', 'image/png']),
+    )
+    const checked = validatePayload('counterfactual', bundle[MIME_TYPES.counterfactual])
+    expect(checked.ok).toBe(true)
+    const payload = bundle[MIME_TYPES.counterfactual] as CounterfactualPayload
+    expect(payload.modality).toBe('tabular')
+    expect(payload.featureNames).toEqual(['a', 'b', 'c0', 'c1'])
+    expect(payload.immutable).toEqual([1])
+    expect(payload.counterfactuals.shape).toEqual([cf.counterfactuals.length, 4])
+    expect(payload.validity).toBe(cf.validity)
+    expect(payload.sparsity).toBe(cf.sparsity)
+    expect(payload.probabilities).toEqual(cf.probabilities)
   })
 
   it('says why when the target is unreachable within the permitted ranges', () => {
@@ -83,6 +101,13 @@ describe('gw.counterfactuals', () => {
     x.dispose()
     expect(cf.counterfactuals).toHaveLength(0)
     expect(cf.reason).toMatch(/unreachable within the permitted ranges/)
+    const payload = cf.toPayload()
+    expect(validatePayload('counterfactual', payload).ok).toBe(true)
+    expect([payload.reason, payload.proximity, payload.counterfactuals.shape]).toEqual([
+      cf.reason,
+      null,
+      [0, 4],
+    ])
   })
 
   it('refuses bad input naming the fix', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodePng, load, type GlasswingModel } from '../../../src'
 import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
-import { MIME_TYPES, type MatrixPayload } from '../../../src/display/schema'
+import { MIME_TYPES, type CounterfactualPayload, type MatrixPayload } from '../../../src/display/schema'
 import { validatePayload } from '../../../src/display/validate'
 import { ablate, counterfactuals, patch } from '../../../src/interventions'
 import { mnistShaped } from '../attribution/models'
@@ -58,5 +58,14 @@ describe('intervention results display themselves with text and PNG fallbacks', 
     const png = decodePng(bundle['image/png'] as string)
     expect(png.width).toBe(3 * 28 * 4 + 4)
     expect(bundle['text/html']).toContain('original | counterfactual | difference')
+    // The view draws the triptych from the arrays.
+    expect(validatePayload('counterfactual', bundle[MIME_TYPES.counterfactual]).ok).toBe(true)
+    const payload = bundle[MIME_TYPES.counterfactual] as CounterfactualPayload
+    expect([payload.modality, payload.original.shape, payload.counterfactuals.shape]).toEqual([
+      'image',
+      [28, 28, 1],
+      [1, 28, 28, 1],
+    ])
+    expect(payload.sparsity).toBe(cf.changed(0).length)
   })
 })

@@ -139,6 +139,14 @@ const matrix = (p: PayloadOf['matrix'], show: Shown): PayloadOf['matrix'] => ({
     : {}),
 })
 
+const counterfactual = (p: PayloadOf['counterfactual'], show: Shown): PayloadOf['counterfactual'] => ({
+  ...p,
+  provenance: { ...p.provenance, method: show(p.provenance.method) },
+  featureNames: p.featureNames.map((f) => show(f, NAME_MAX)),
+  targetName: p.targetName === null ? null : show(p.targetName, NAME_MAX),
+  reason: p.reason === null ? null : show(p.reason, SENTENCE_MAX),
+})
+
 const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] } = {
   saliency,
   embedding,
@@ -146,6 +154,7 @@ const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] }
   features,
   surrogate,
   matrix,
+  counterfactual,
 }
 
 /**
