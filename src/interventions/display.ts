@@ -19,7 +19,8 @@ export function matrixBundle(
   const spec: MatrixSpec = {
     ...matrix,
     scale: matrix.scale ?? (signed ? 'diverging' : 'sequential'),
-    notes: summary.split('\n'),
+    // The summary's lines, less those the view shows already (title, caption).
+    notes: summary.split('\n').filter((line) => line !== matrix.title && line !== matrix.caption),
   }
   return sharedMatrixBundle(spec, provenance, `${summary}\n\n${matrixText(spec)}`)
 }

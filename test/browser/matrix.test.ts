@@ -1,7 +1,7 @@
 /**
  * The matrix view in JupyterLab and Chromium with real results of the Glasswing kernel: CKA between the
- * layers of mnist-cnn (gw.similarity.layers), an ablation study of conv2d_1 over 200 digits (gw.ablate)
- * and a user's own matrix with hostile names (gw.matrix). Hover, sort by a column, a cell's per-item
+ * layers of mnist-cnn (gw.similarity.layers), an ablation study of conv2d_1 over 200 digits (gw.ablate),
+ * a patching sweep of 16 pairs over two layers' 4 x 4 grid cells (gw.patch) and a user's own matrix with hostile names (gw.matrix). Hover, sort by a column, a cell's per-item
  * bars and the CSV download are driven as a user would. Screenshots: .cache/screenshots/matrix-*.png.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -25,10 +25,17 @@ beforeAll(async () => {
       `const model = await gw.load(${JSON.stringify(join(ROOT, 'notebooks', 'models', 'mnist-cnn'))})`,
       "const digits = await gw.datasets.mnist({ split: 'test', limit: 200 })",
       'const labels = Array.from(digits.labels.dataSync())',
+      "import * as tf from '@tensorflow/tfjs'",
       "console.log('ready')",
     ].join('\n'),
     'await gw.similarity.layers(model, digits.images, { batchSize: 50 })',
     "gw.ablate(model, { inputs: digits.images, labels }, { layer: 'conv2d_1' })",
+    // A patching sweep: 16 digits (clean) against the same digits with noise added (corrupt).
+    [
+      'const clean = digits.images.slice([0], [16])',
+      "const corrupt = clean.add(tf.randomUniform(clean.shape, 0, 0.8, 'float32', 3)).clipByValue(0, 1)",
+      "gw.patch(model, { clean, corrupt }, { layers: ['conv2d_1', 'conv2d_2'], grid: 4 })",
+    ].join('\n'),
     [
       "gw.matrix({ title: '<img src=x onerror=\"window.gwPwned=1\">', rows: ['<b>bold</b>', '\u202egnp.exe'],",
       "  columns: ['a', 'b'], values: [[1, 2], [3, NaN]] })",
@@ -128,12 +135,32 @@ describe.skipIf(!kernel.glasswing)('the matrix view in JupyterLab (Glasswing ker
     await view.screenshot({ path: join(SCREENSHOTS, 'matrix-ablation.png') })
   })
 
-  it("shows a user's matrix with markup in its names as text, and says which cell is empty", async () => {
+  it('draws a patching sweep (layers x grid cells): hover a cell, click it for the effect on each pair', async () => {
     const view = cell(3).locator('.gw-matrix')
+    await view.waitFor({ timeout: 120_000 })
+    expect(await cell(3).locator('.gw-error').count()).toBe(0)
+    expect(await view.locator('.gw-matrix-title').textContent()).toMatch(/^\u2068?Activation patching/)
+    expect(await rowNames(view)).toEqual(['conv2d_1', 'conv2d_2'])
+    const columns = await view.locator('.gw-matrix-column').count()
+    expect(columns).toBe(16) // a 4 x 4 grid of cells
+    await view.locator('canvas.gw-matrix-cells').scrollIntoViewIfNeeded()
+    const point = await cellPoint(view, columns, 2, 1, 5)
+    await page.mouse.move(point.x, point.y)
+    const tooltip = view.locator('.gw-matrix-tooltip')
+    await expect.poll(() => tooltip.isVisible()).toBe(true)
+    expect(await tooltip.textContent()).toMatch(/^\u2068?conv2d_2\u2069? × .+: -?\d/)
+    await page.mouse.click(point.x, point.y)
+    await expect.poll(() => view.locator('.gw-matrix-detail .gw-matrix-bar').count()).toBe(16) // 16 pairs
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'matrix-patching.png') })
+  })
+
+  it("shows a user's matrix with markup in its names as text, and says which cell is empty", async () => {
+    const view = cell(4).locator('.gw-matrix')
     await view.waitFor({ timeout: 60_000 })
     expect(await view.locator('img, b').count()).toBe(0)
     expect(await page.evaluate(() => (window as unknown as { gwPwned?: number }).gwPwned)).toBeUndefined()
-    expect(await cell(3).locator('.gw-notice').textContent()).toMatch(
+    expect(await cell(4).locator('.gw-notice').textContent()).toMatch(
       /1 cell of 4 has no finite value and is drawn empty/,
     )
   })

@@ -34,7 +34,14 @@ describe('intervention results display themselves with text and PNG fallbacks', 
       expect(checked.ok).toBe(true)
       const payload = bundle[MIME_TYPES.matrix] as MatrixPayload
       expect(payload.rows).toEqual(result.toMatrix().rows)
-      expect(payload.notes![0]).toBe(result.toString().split('\n')[0])
+      const shown = [payload.title, payload.caption, ...payload.notes!]
+      expect(
+        result
+          .toString()
+          .split('\n')
+          .every((line) => shown.includes(line)),
+      ).toBe(true)
+      expect(payload.notes).not.toContain(payload.title)
       const png = decodePng(bundle['image/png'] as string)
       expect(png.width).toBeGreaterThan(50)
       expect(result.provenance.method).toMatch(/patching|ablation/)
