@@ -4,6 +4,7 @@
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces'
 import { MIME_TYPES, type PayloadOf, type ViewKind } from '../../src/display/schema'
+import { renderAttention } from './views/attention/view'
 import { embeddingAtAnySize } from './views/density'
 import { renderCounterfactual } from './views/counterfactual/view'
 import { renderEmbedding } from './views/embedding'
@@ -25,6 +26,7 @@ const VIEWS: { [K in ViewKind]: RenderView<PayloadOf[K]> } = {
   neurons: renderNeurons,
   features: renderFeatures,
   surrogate: renderSurrogate,
+  attention: renderAttention,
   matrix: renderMatrix,
   counterfactual: renderCounterfactual,
 }

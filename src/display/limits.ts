@@ -23,6 +23,9 @@ export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024
 export const MAX_MATRIX_CELLS = 1_000_000
 export const MAX_MATRIX_ITEMS = 16_000_000
 
+/** The most attention weights an attention view holds (layers x heads x cells): 1,024 tokens x 8 x 8 full. */
+export const MAX_ATTENTION_VALUES = 64 * 1024 * 1024
+
 /** Where a value nests deeper than allowed: the path to the first too-deep place, as `a.b[3].c`. */
 export interface TooDeep {
   depth: number

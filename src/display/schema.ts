@@ -16,6 +16,7 @@ export const MIME_TYPES = {
   neurons: 'application/vnd.glasswing.neurons.v1+json',
   features: 'application/vnd.glasswing.features.v1+json',
   surrogate: 'application/vnd.glasswing.surrogate.v1+json',
+  attention: 'application/vnd.glasswing.attention.v1+json',
   matrix: 'application/vnd.glasswing.matrix.v1+json',
   counterfactual: 'application/vnd.glasswing.counterfactual.v1+json',
 } as const
@@ -416,6 +417,7 @@ export interface PayloadOf {
   neurons: NeuronsPayload
   features: FeaturesPayload
   surrogate: SurrogatePayload
+  attention: AttentionPayload
   matrix: MatrixPayload
   counterfactual: CounterfactualPayload
 }
@@ -483,6 +485,58 @@ export interface SurrogatePayload extends PayloadBase {
   rules?: SurrogateRule[]
   /** GAMs: each class's shape functions. */
   shapes?: SurrogateShapes[]
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Attention (gw.transformer.attention): every layer's and head's pattern of one example
+
+/** A per-head summary score: one value per head, layer-major (`layer * heads + head`). */
+export interface AttentionScore {
+  /** 'entropy', 'previous-token', 'induction', ... */
+  name: string
+  /** One line: what the score measures. */
+  description: string
+  /** One per head; null where the score is undefined (induction without a repeated token). */
+  values: (number | null)[]
+}
+
+/**
+ * One example's attention: a layers x heads grid of query x key patterns, per-head scores, and
+ * attention rollout and flow when the result carries them.
+ *
+ * Patterns are compact: each query row is sent as uint8 fractions of its own largest weight
+ * (`q / 255 * rowMax`), so a row of 512 small weights keeps three significant digits; a causal model's
+ * patterns hold only their lower triangle (`layout: 'lower'`, row i has i + 1 keys). 512 tokens x 8
+ * layers x 8 heads is 8.4 MB of bytes (11 MB of base64) causal, twice that full.
+ *
+ * @example
+ * { version: 1, provenance, kind: 'attention', title: 'Attention of example 0', tokens: ['<s>', 'a', 'b'],
+ *   layers: 2, heads: 2, example: 0, exampleCount: 64, layout: 'lower',
+ *   patterns: { dtype: 'uint8', shape: [2, 2, 6], data }, rowMax: { dtype: 'float16', shape: [2, 2, 3], data },
+ *   scores: [{ name: 'induction', description: '...', values: [0.1, null, 0.9, 0.2] }], rollout: null, flow: null }
+ */
+export interface AttentionPayload extends PayloadBase {
+  kind: 'attention'
+  title: string
+  /** One label per position of the example shown. */
+  tokens: string[]
+  layers: number
+  heads: number
+  /** The example shown, and how many the result holds (the scores are over all of them). */
+  example: number
+  exampleCount: number
+  /** 'full': T x T per pattern; 'lower': T (T + 1) / 2, row by row (keys after the query are 0). */
+  layout: 'full' | 'lower'
+  /** `uint8` without range, [layers, heads, cells]: each weight as a fraction q / 255 of its row's `rowMax`. */
+  patterns: EncodedArray
+  /** `float16` or `float32` [layers, heads, T]: each query row's largest weight. */
+  rowMax: EncodedArray
+  /** Per-head summary scores (may be empty). */
+  scores: AttentionScore[]
+  /** Attention rollout of the example, `float16` or `float32` [T, T] (output position x input token). */
+  rollout: { values: EncodedArray; residual: boolean; headFusion: string; startLayer: number } | null
+  /** Attention flow from one output position to every input token, `float16` or `float32` [T]. */
+  flow: { output: number; values: EncodedArray } | null
 }
 
 // ---------------------------------------------------------------------------------------------------

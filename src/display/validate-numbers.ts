@@ -154,6 +154,34 @@ function features(p: PayloadOf['features'], found: NumberFindings): void {
   }
 }
 
+/**
+ * Attention rows whose largest weight is not finite are drawn empty, said in a notice; a payload with no
+ * finite row is refused. Rollout and flow values that are not finite are drawn empty too.
+ */
+function attention(p: PayloadOf['attention'], found: NumberFindings): void {
+  const rows = p.rowMax.shape.reduce((a, b) => a * b, 1)
+  const bad = nonFinite(p.rowMax)
+  const t = p.tokens.length
+  if (bad.count > 0 && bad.count === rows)
+    found.errors.push(
+      `attention.rowMax: expected finite weights, got ${plural(rows, 'query row')} all ${NOT_FINITE}. ` +
+        'Check the model: a NaN in its attention scores spreads to every row',
+    )
+  else if (bad.count > 0) {
+    const layer = Math.floor(bad.first / (p.heads * t))
+    const head = Math.floor(bad.first / t) % p.heads
+    found.notices.push(
+      `${plural(bad.count, 'query row')} of ${rows.toLocaleString('en-US')} ${bad.count === 1 ? 'has' : 'have'} ` +
+        `weights that are ${NOT_FINITE} and ${bad.count === 1 ? 'is' : 'are'} drawn empty ` +
+        `(first: layer ${layer}, head ${head}, query ${bad.first % t}).`,
+    )
+  }
+  const extra: { array: EncodedArray; path: string }[] = []
+  if (p.rollout) extra.push({ array: p.rollout.values, path: 'rollout' })
+  if (p.flow) extra.push({ array: p.flow.values, path: 'flow' })
+  zeroedNotice(extra, 'rollout or flow', 'empty', found.notices)
+}
+
 /** A matrix's missing cells are drawn empty, said in a notice; one with no number at all is refused. */
 function matrix(p: PayloadOf['matrix'], found: NumberFindings): void {
   const cells = p.rows.length * p.columns.length
@@ -226,6 +254,7 @@ export function checkNumbers<K extends ViewKind>(kind: K, payload: PayloadOf[K])
     else if (kind === 'embedding') embedding(payload as PayloadOf['embedding'], found)
     else if (kind === 'neurons') neurons(payload as PayloadOf['neurons'], found)
     else if (kind === 'matrix') matrix(payload as PayloadOf['matrix'], found)
+    else if (kind === 'attention') attention(payload as PayloadOf['attention'], found)
     else if (kind === 'features') features(payload as PayloadOf['features'], found)
     else if (kind === 'counterfactual') counterfactual(payload as PayloadOf['counterfactual'], found)
   } catch (error) {

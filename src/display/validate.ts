@@ -5,7 +5,15 @@
  * path and what was expected, so a bad payload becomes a readable error box instead of a broken view.
  */
 import { BYTES_PER_ELEMENT } from './codec'
-import { MAX_MATRIX_CELLS, MAX_MATRIX_ITEMS, MAX_PAYLOAD_DEPTH, shortPath, tooDeep } from './limits'
+import {
+  MAX_ATTENTION_VALUES,
+  MAX_IMAGE_SIDE,
+  MAX_MATRIX_CELLS,
+  MAX_MATRIX_ITEMS,
+  MAX_PAYLOAD_DEPTH,
+  shortPath,
+  tooDeep,
+} from './limits'
 import type { PayloadOf, ViewKind } from './schema'
 import { checkNumbers } from './validate-numbers'
 
@@ -484,6 +492,101 @@ const surrogate: Check = (v, p, e) => {
   })
 }
 
+const attention: Check = (v, p, e) => {
+  shape({
+    ...base,
+    kind: oneOf('attention'),
+    title: str,
+    tokens: list(str),
+    layers: index,
+    heads: index,
+    example: index,
+    exampleCount: index,
+    layout: oneOf('full', 'lower'),
+    patterns: encodedArray,
+    rowMax: encodedArray,
+    scores: list(shape({ name: str, description: str, values: list(nullable(num)) })),
+    rollout: nullable(shape({ values: encodedArray, residual: bool, headFusion: str, startLayer: index })),
+    flow: nullable(shape({ output: index, values: encodedArray })),
+  })(v, p, e)
+  if (e.length > 0) return
+  const a = v as PayloadOf['attention']
+  const t = a.tokens.length
+  const [layers, heads] = [a.layers, a.heads]
+  if (!expect(t >= 1 && t <= MAX_IMAGE_SIDE, e, `${p}.tokens`, `1 to ${MAX_IMAGE_SIDE} tokens`, a.tokens))
+    return
+  if (
+    !expect(
+      layers >= 1 && heads >= 1,
+      e,
+      `${p}.layers`,
+      'at least 1 layer and 1 head',
+      shown(`${layers} x ${heads}`),
+    )
+  )
+    return
+  const cells = a.layout === 'lower' ? (t * (t + 1)) / 2 : t * t
+  const total = layers * heads * cells
+  if (
+    !expect(
+      total <= MAX_ATTENTION_VALUES,
+      e,
+      `${p}.patterns`,
+      `at most ${MAX_ATTENTION_VALUES.toLocaleString('en-US')} weights (layers x heads x cells)`,
+      shown(total.toLocaleString('en-US')),
+    )
+  )
+    return
+  const shapeText = (array: { shape: number[] }) => `[${array.shape.join(', ')}]`
+  const float = (dtype: string) => dtype === 'float16' || dtype === 'float32'
+  expect(a.example < a.exampleCount, e, `${p}.example`, `< exampleCount (${a.exampleCount})`, a.example)
+  expect(
+    a.patterns.dtype === 'uint8' && a.patterns.range === undefined,
+    e,
+    `${p}.patterns.dtype`,
+    "'uint8' without range (fractions of rowMax)",
+    shown(`${a.patterns.dtype}${a.patterns.range ? ' with a range' : ''}`),
+  )
+  const want = `[${layers}, ${heads}, ${cells}]`
+  expect(shapeText(a.patterns) === want, e, `${p}.patterns.shape`, want, shown(shapeText(a.patterns)))
+  expect(float(a.rowMax.dtype), e, `${p}.rowMax.dtype`, "'float16' or 'float32'", a.rowMax.dtype)
+  const rows = `[${layers}, ${heads}, ${t}]`
+  expect(shapeText(a.rowMax) === rows, e, `${p}.rowMax.shape`, rows, shown(shapeText(a.rowMax)))
+  a.scores.forEach((score, i) =>
+    expect(
+      score.values.length === layers * heads,
+      e,
+      `${p}.scores[${i}].values`,
+      `${layers * heads} values (one per head)`,
+      score.values,
+    ),
+  )
+  if (a.rollout) {
+    expect(
+      float(a.rollout.values.dtype),
+      e,
+      `${p}.rollout.values.dtype`,
+      "'float16' or 'float32'",
+      a.rollout.values.dtype,
+    )
+    const square = `[${t}, ${t}]`
+    const got = shapeText(a.rollout.values)
+    expect(got === square, e, `${p}.rollout.values.shape`, square, shown(got))
+  }
+  if (a.flow) {
+    expect(a.flow.output < t, e, `${p}.flow.output`, `a position < ${t}`, a.flow.output)
+    expect(
+      float(a.flow.values.dtype),
+      e,
+      `${p}.flow.values.dtype`,
+      "'float16' or 'float32'",
+      a.flow.values.dtype,
+    )
+    const got = shapeText(a.flow.values)
+    expect(got === `[${t}]`, e, `${p}.flow.values.shape`, `[${t}]`, shown(got))
+  }
+}
+
 const matrix: Check = (v, p, e) => {
   shape(
     {
@@ -664,6 +767,7 @@ const CHECKS: Record<ViewKind, Check> = {
   neurons,
   features,
   surrogate,
+  attention,
   matrix,
   counterfactual,
 }

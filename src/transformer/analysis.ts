@@ -5,11 +5,15 @@
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/bundle'
+import { makeProvenance } from '../display/provenance'
+import { MIME_TYPES, type Provenance } from '../display/schema'
 import { GlasswingError, describeValue } from '../errors'
 import type { GlasswingModel } from '../model/types'
 import { attentionFlow, type FlowOptions } from './flow'
 import { attentionPatterns, patternNames, summarizeHeads, type HeadSummary, type Patterns } from './heads'
 import { tokenTensor, transformerShape } from './hooks'
+import { AttentionPattern } from './layers'
+import { attentionPayload, type AttentionShown } from './payload'
 import { headGridPng } from './picture'
 import { gradientRollout, rollout, type Matrix, type RolloutOptions } from './rollout'
 
@@ -17,7 +21,24 @@ import { gradientRollout, rollout, type Matrix, type RolloutOptions } from './ro
 export interface AttentionOptions {
   /** Each example's token strings, for labels (default: the ids). */
   labels?: readonly (readonly string[])[]
+  /** The example the view shows (default 0); the head scores are over all examples. */
+  example?: number
+  /**
+   * The shown example's attention rollout, carried to the view: true, false or rollout options.
+   * Default: computed up to 256 tokens (a 512-token, 8-layer rollout takes seconds).
+   */
+  rollout?: boolean | RolloutOptions
+  /**
+   * The shown example's attention flow from one output position (default the last), carried to the
+   * view: true, false or flow options. Default: computed when it is small (tokens x layers x tokens²
+   * at most 2,000,000: 64 tokens x 8 layers).
+   */
+  flow?: boolean | (FlowOptions & { output?: number })
 }
+
+/** Default limits of what {@link attention} computes for the view unasked. */
+const ROLLOUT_TOKENS = 256
+const FLOW_WORK = 2_000_000
 
 /** Every pattern of a batch of sequences, with head summaries, rollout and flow per example. */
 export class AttentionResult implements Displayable {
@@ -29,6 +50,9 @@ export class AttentionResult implements Displayable {
     readonly patterns: Patterns,
     readonly tokens: number[][],
     readonly labels: string[][],
+    /** What the view shows: which example, with its rollout and flow when computed. */
+    readonly shown: AttentionShown = { example: 0, rollout: null, flow: null },
+    readonly provenance: Provenance = makeProvenance({ method: 'attention', parameters: {}, seed: null }),
   ) {
     this.heads = summarizeHeads(patterns, tokens)
   }
@@ -80,8 +104,22 @@ export class AttentionResult implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    // The first example's head grid as the static picture; the text lists every head's scores.
-    return { 'text/plain': this.toString(), 'image/png': headGridPng(this.stack(0)) }
+    // The attention view of the shown example; its head grid as the static picture, and the text
+    // lists every head's scores.
+    const example = this.shown.example
+    const payload = attentionPayload({
+      stack: this.stack(example),
+      tokens: this.labels[example]!,
+      heads: this.heads,
+      exampleCount: this.tokens.length,
+      shown: this.shown,
+      provenance: this.provenance,
+    })
+    return {
+      [MIME_TYPES.attention]: payload,
+      'text/plain': this.toString(),
+      'image/png': headGridPng(this.stack(example)),
+    }
   }
 }
 
@@ -105,7 +143,25 @@ export async function attention(
     const patterns = attentionPatterns(model, tokens, where)
     const ids = tokens instanceof tf.Tensor ? (tokens.arraySync() as number[][]) : tokens.map((r) => [...r])
     const labels = ids.map((row, n) => row.map((id, i) => options.labels?.[n]?.[i] ?? String(id)))
-    return new AttentionResult(patterns, ids, labels)
+    const example = options.example ?? 0
+    checkExample(example, ids.length, `${where}: options.example`)
+    const stack = patterns.map((layer) => layer[example]!)
+    const shown: AttentionShown = {
+      example,
+      rollout: shownRollout(stack, options.rollout),
+      flow: shownFlow(stack, options.flow, lastToken(ids[example]!, padIdOf(model))),
+    }
+    const provenance = makeProvenance({
+      method: 'attention',
+      parameters: {
+        example,
+        rollout: shown.rollout ? { ...shown.rollout, matrix: undefined } : false,
+        flow: shown.flow ? { output: shown.flow.output } : false,
+      },
+      seed: null,
+      model: model.kind === 'layers' ? (model.tfModel as tf.LayersModel) : null,
+    })
+    return new AttentionResult(patterns, ids, labels, shown, provenance)
   } catch (error) {
     throw explainBackendError(error, where)
   }
@@ -172,6 +228,49 @@ export async function gradientRolloutOf(
 export function meanRow(matrix: Matrix, positions?: readonly number[]): number[] {
   const rows = positions ?? matrix.map((_, i) => i)
   return matrix[0]!.map((_, j) => rows.reduce((s, i) => s + matrix[i]![j]!, 0) / rows.length)
+}
+
+/** The shown example's rollout when asked for, or by default up to ROLLOUT_TOKENS tokens. */
+function shownRollout(stack: Matrix[][], option: AttentionOptions['rollout']): AttentionShown['rollout'] {
+  const t = stack[0]![0]!.length
+  if (option === false || (option === undefined && t > ROLLOUT_TOKENS)) return null
+  const options: RolloutOptions = typeof option === 'object' ? option : {}
+  return {
+    matrix: rollout(stack, options),
+    residual: options.residual ?? true,
+    headFusion: options.headFusion ?? 'mean',
+    startLayer: options.startLayer ?? 0,
+  }
+}
+
+/** The padding token id of a hooked transformer (-1 for none). */
+function padIdOf(model: GlasswingModel): number {
+  const layers = model.kind === 'layers' ? (model.tfModel as tf.LayersModel).layers : []
+  const pattern = layers.find((l) => l instanceof AttentionPattern) as AttentionPattern | undefined
+  return pattern?.padId ?? -1
+}
+
+/** The last position that is not padding (the last position when every one is). */
+function lastToken(ids: readonly number[], padId: number): number {
+  for (let i = ids.length - 1; i >= 0; i--) if (ids[i] !== padId) return i
+  return ids.length - 1
+}
+
+/**
+ * The shown example's flow from one output position (default the last that is not padding) when
+ * asked for, or by default when small.
+ */
+function shownFlow(
+  stack: Matrix[][],
+  option: AttentionOptions['flow'],
+  last: number,
+): AttentionShown['flow'] {
+  const t = stack[0]![0]!.length
+  const options = typeof option === 'object' ? option : {}
+  const layers = stack.length - (options.startLayer ?? 0)
+  if (option === false || (option === undefined && t * layers * t * t > FLOW_WORK)) return null
+  const output = options.output ?? last
+  return { output, values: attentionFlow(stack, output, options) }
 }
 
 function checkExample(example: number, count: number, where: string): void {

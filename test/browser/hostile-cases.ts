@@ -16,6 +16,7 @@ import {
   tabularPayload,
   textPayload,
 } from '../unit/extension/fixtures'
+import { attentionPayloadSample } from '../unit/extension/attention-fixtures'
 
 /** What the user must see for a case. */
 export type Outcome =
@@ -38,7 +39,7 @@ export const LONG = 'w'.repeat(100_000)
 
 /** Fields that identify or classify rather than name: never replaced. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate|scale|colourBy)$|^\.provenance\.(library|backend|parameters)|\.view\./
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate|scale|colourBy|layout)$|^\.provenance\.(library|backend|parameters)|\.view\./
 
 /** The payload with every string outside KEPT (and base64 data) made by `replace`. */
 export function replaceStrings(value: unknown, replace: (text: string) => string, path = ''): unknown {
@@ -75,6 +76,7 @@ const samples: { [K in ViewKind]: () => PayloadOf[K] } = {
     fidelity: { agreement: 0.8, heldOutAgreement: 0.7, r2: null },
     text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
   }),
+  attention: () => attentionPayloadSample({ layers: 2, heads: 2, tokens: 9 }),
   matrix: () => matrixPayloadSample({ rows: 6, columns: 4 }),
   counterfactual: () => counterfactualPayloadSample(),
 }
@@ -247,6 +249,29 @@ function numberCases(): HostileCase[] {
     kind: 'matrix',
     payload: transposed,
     expected: { outcome: 'error', message: /matrix\.values\.shape: expected \[6, 4\], got \[4, 6\]/ },
+  })
+  const nanRow = samples.attention()
+  nanRow.rowMax = encodeArray(poke(decodeArray(nanRow.rowMax), [9 + 4], NaN), [2, 2, 9], 'float16')
+  cases.push({
+    name: 'attention with a query row that is not finite',
+    kind: 'attention',
+    payload: nanRow,
+    expected: {
+      outcome: 'notice',
+      message:
+        /^1 query row of 36 has weights that are not finite .* drawn empty \(first: layer 0, head 1, query 4\)/,
+    },
+  })
+  const cut = samples.attention()
+  cut.patterns = encodeArray(new Uint8Array(2 * 2 * 9), [2, 2, 9], 'uint8', { quantise: false })
+  cases.push({
+    name: 'attention patterns of the wrong shape',
+    kind: 'attention',
+    payload: cut,
+    expected: {
+      outcome: 'error',
+      message: /attention\.patterns\.shape: expected \[2, 2, 45\], got \[2, 2, 9\]/,
+    },
   })
   const nan = samples.counterfactual()
   nan.counterfactuals = encodeArray(

@@ -11,6 +11,7 @@ import {
   tabularPayload,
   textPayload,
 } from './fixtures'
+import { attentionPayloadSample } from './attention-fixtures'
 
 const RLO = '\u202egnp.exe'
 const LONG = 'w'.repeat(100_000)
@@ -34,7 +35,7 @@ function rightToLeft(value: unknown, path = ''): unknown {
 
 /** Fields never shown as names: identifiers, enumerations and provenance other than the method. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|surrogate|scale|colourBy)$|^\.provenance\.(library|backend|parameters)/
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|surrogate|scale|colourBy|layout)$|^\.provenance\.(library|backend|parameters)/
 
 const payloads: { [K in ViewKind]: PayloadOf[K] } = {
   saliency: saliencyPayload({ count: 2, methods: ['saliency', 'grad-cam'] }),
@@ -58,6 +59,7 @@ const payloads: { [K in ViewKind]: PayloadOf[K] } = {
     fidelity: { agreement: 0.8, heldOutAgreement: 0.7, r2: null },
     text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
   },
+  attention: attentionPayloadSample(),
   matrix: matrixPayloadSample(),
   counterfactual: counterfactualPayloadSample(),
 }

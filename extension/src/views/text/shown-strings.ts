@@ -116,6 +116,19 @@ const surrogate = (p: PayloadOf['surrogate'], show: Shown): PayloadOf['surrogate
   text: p.text.map((line) => show(line, SENTENCE_MAX)),
 })
 
+const attention = (p: PayloadOf['attention'], show: Shown): PayloadOf['attention'] => ({
+  ...p,
+  provenance: { ...p.provenance, method: show(p.provenance.method) },
+  title: show(p.title, SENTENCE_MAX),
+  tokens: p.tokens.map((t) => show(t, NAME_MAX)),
+  scores: p.scores.map((s) => ({
+    ...s,
+    name: show(s.name, NAME_MAX),
+    description: show(s.description, SENTENCE_MAX),
+  })),
+  rollout: p.rollout ? { ...p.rollout, headFusion: show(p.rollout.headFusion, NAME_MAX) } : null,
+})
+
 const matrix = (p: PayloadOf['matrix'], show: Shown): PayloadOf['matrix'] => ({
   ...p,
   provenance: { ...p.provenance, method: show(p.provenance.method) },
@@ -153,6 +166,7 @@ const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] }
   neurons,
   features,
   surrogate,
+  attention,
   matrix,
   counterfactual,
 }
