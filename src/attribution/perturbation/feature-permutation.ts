@@ -115,8 +115,8 @@ export const featurePermutation: AttributionMethod<FeaturePermutationOptions> = 
       )
     }
     const repeats = checkCount(options.repeats ?? 1, 'repeats', context)
-    const { mask, count } = featureMask(context.inputs, 0, segments, context.where)
-    mask.dispose()
+    // Counted inside a tidy: building a mask makes intermediate tensors.
+    const count = tf.tidy(() => featureMask(context.inputs, 0, segments, context.where).count)
     if (repeats * count * examples > MAX_ENTRIES) {
       throw refuse(
         context,
