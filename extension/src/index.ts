@@ -5,6 +5,8 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces'
 import { MIME_TYPES, type PayloadOf, type ViewKind } from '../../src/display/schema'
 import { renderAttention } from './views/attention/view'
+import { renderAtlas } from './views/atlas/view'
+import { renderClusters } from './views/clusters/view'
 import { embeddingAtAnySize } from './views/density'
 import { renderCounterfactual } from './views/counterfactual/view'
 import { renderEmbedding } from './views/embedding'
@@ -29,6 +31,8 @@ const VIEWS: { [K in ViewKind]: RenderView<PayloadOf[K]> } = {
   attention: renderAttention,
   matrix: renderMatrix,
   counterfactual: renderCounterfactual,
+  atlas: renderAtlas,
+  clusters: renderClusters,
 }
 
 function extension<K extends ViewKind>(kind: K): IRenderMime.IExtension {

@@ -23,6 +23,10 @@ export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024
 export const MAX_MATRIX_CELLS = 1_000_000
 export const MAX_MATRIX_ITEMS = 16_000_000
 
+/** The largest atlas grid (cells across x down) and the most units a cluster view holds. */
+export const MAX_ATLAS_CELLS = 250_000
+export const MAX_CLUSTER_UNITS = 2048
+
 /** The most attention weights an attention view holds (layers x heads x cells): 1,024 tokens x 8 x 8 full. */
 export const MAX_ATTENTION_VALUES = 64 * 1024 * 1024
 

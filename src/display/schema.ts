@@ -19,6 +19,8 @@ export const MIME_TYPES = {
   attention: 'application/vnd.glasswing.attention.v1+json',
   matrix: 'application/vnd.glasswing.matrix.v1+json',
   counterfactual: 'application/vnd.glasswing.counterfactual.v1+json',
+  atlas: 'application/vnd.glasswing.atlas.v1+json',
+  clusters: 'application/vnd.glasswing.clusters.v1+json',
 } as const
 
 export type ViewKind = keyof typeof MIME_TYPES
@@ -420,6 +422,8 @@ export interface PayloadOf {
   attention: AttentionPayload
   matrix: MatrixPayload
   counterfactual: CounterfactualPayload
+  atlas: AtlasPayload
+  clusters: ClustersPayload
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -636,4 +640,101 @@ export interface CounterfactualPayload extends PayloadBase {
   reason: string | null
   /** Wall time of the search. */
   seconds: number
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Atlas (gw.similarity.atlas): an activation atlas, a grid over a 2-D layout of a layer's activations
+
+/**
+ * An activation atlas (Carter et al. 2019): activation vectors of one layer sampled over many images,
+ * laid out in 2-D (UMAP on cosine distance), binned into a `columns` x `rows` grid; each cell shown
+ * with at least `minCount` samples carries its count, its samples' most frequent classes and an icon.
+ *
+ * @example
+ * { version: 1, provenance, kind: 'atlas', title: 'Activation atlas of conv2d_2', layer: 'conv2d_2',
+ *   method: 'umap', columns: 20, rows: 20, samples: 10000, images: 10000, minCount: 3,
+ *   classNames: ['0', ..., '9'], icons: { dtype: 'uint8', shape: [180, 12, 12, 1], data },
+ *   iconKind: 'patch', visualizations: null,
+ *   cells: [{ column: 3, row: 0, count: 41, icon: 0, visualization: null, classes: [{ class: 7, count: 30 }] }] }
+ */
+export interface AtlasPayload extends PayloadBase {
+  kind: 'atlas'
+  title: string
+  layer: string
+  /** The 2-D layout's method ('umap', 'tsne'). */
+  method: string
+  /** Grid cells across and down. */
+  columns: number
+  rows: number
+  /** Activation vectors laid out, and the images they were sampled from. */
+  samples: number
+  images: number
+  /** Cells with fewer samples are left empty. */
+  minCount: number
+  /** Class names by index (for `cells[].classes`), or null where the images had no labels. */
+  classNames: string[] | null
+  /**
+   * The cells' icons, `uint8` [m, height, width, channels] (1 or 3 channels): the input patch under the
+   * sample nearest the cell's mean activation ('patch').
+   */
+  icons: EncodedArray
+  iconKind: 'patch'
+  /**
+   * Feature visualizations of the cells' mean directions, `uint8` [v, height, width, channels], for the
+   * most populated cells (`cells[].visualization` indexes it); null where none were made.
+   */
+  visualizations?: EncodedArray | null
+  cells: AtlasCell[]
+  /** One line under the title: how the atlas was made. */
+  caption?: string | null
+}
+
+/** One non-empty cell of an atlas. */
+export interface AtlasCell {
+  /** Grid position, row 0 at the top. */
+  column: number
+  row: number
+  /** Samples in the cell. */
+  count: number
+  /** Index into `icons`, or null. */
+  icon: number | null
+  /** Index into `visualizations`, or null. */
+  visualization?: number | null
+  /** The classes of the images its samples came from, most frequent first (at most 3). */
+  classes: { class: number; count: number }[]
+  /** Data set indices of images whose samples lie nearest the cell's mean (at most 4). */
+  examples?: number[] | null
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Clusters (gw.similarity.clusterUnits): units clustered by correlation, a dendrogram and a heatmap
+
+/**
+ * Units of a layer clustered hierarchically on 1 - Pearson r: the dendrogram (scipy-style merges) beside
+ * the correlation heatmap in leaf order, flat clusters, and optionally each unit's top examples.
+ *
+ * @example
+ * { version: 1, provenance, kind: 'clusters', title: 'Units of conv2d_2 clustered', units: ['0', '1', '2'],
+ *   correlation: { dtype: 'float32', shape: [3, 3], data }, merges: [[0, 2, 0.1, 2], [1, 3, 0.8, 3]],
+ *   order: [0, 2, 1], clusters: [0, 1, 0], constantUnits: [], linkage: 'average', examples: null }
+ */
+export interface ClustersPayload extends PayloadBase {
+  kind: 'clusters'
+  title: string
+  /** Unit names, in the original order (every index below refers to it). */
+  units: string[]
+  /** `float32` [d, d]: Pearson r between units, original order. */
+  correlation: EncodedArray
+  /** [a, b, height, size] per merge; clusters numbered from d up, as scipy's linkage. */
+  merges: [number, number, number, number][]
+  /** Leaf order of the dendrogram: a permutation of 0..d-1. */
+  order: number[]
+  /** Flat cluster of each unit (0-based). */
+  clusters: number[]
+  /** Units that never varied (no correlation). */
+  constantUnits: number[]
+  /** 'average', 'complete' or 'single'. */
+  linkage: string
+  /** Each unit's top examples: `uint8` [d, k, height, width, channels], strongest first; null: none. */
+  examples?: EncodedArray | null
 }

@@ -241,6 +241,34 @@ function counterfactual(p: PayloadOf['counterfactual'], found: NumberFindings): 
 }
 
 /**
+ * An atlas's icons are bytes (always finite); their declared size is bounded. A cluster view's
+ * correlations that are not finite are drawn empty, said in a notice; merge heights are JSON numbers.
+ */
+function atlas(p: PayloadOf['atlas'], found: NumberFindings): void {
+  for (const [name, array] of [
+    ['icons', p.icons],
+    ['visualizations', p.visualizations],
+  ] as const) {
+    const side = array?.shape[1] ?? 0
+    if (side > 1024)
+      found.errors.push(
+        `atlas.${name}: expected icons at most 1024x1024 pixels, got ${side}x${side}. Send smaller icons`,
+      )
+  }
+}
+
+function clusters(p: PayloadOf['clusters'], found: NumberFindings): void {
+  const d = p.units.length
+  const bad = nonFinite(p.correlation)
+  if (bad.count > 0)
+    found.notices.push(
+      `${plural(bad.count, 'correlation')} of ${(d * d).toLocaleString('en-US')} ${bad.count === 1 ? 'is' : 'are'} ` +
+        `${NOT_FINITE} and ${bad.count === 1 ? 'is' : 'are'} drawn empty (first: units ` +
+        `${quoted(p.units[Math.floor(bad.first / d)] ?? '')} and ${quoted(p.units[bad.first % d] ?? '')}).`,
+    )
+}
+
+/**
  * Checks a payload whose shape is valid (see `validatePayload`): picture sizes, and values that are
  * not finite, refused or noted as the module comment says.
  *
@@ -257,6 +285,8 @@ export function checkNumbers<K extends ViewKind>(kind: K, payload: PayloadOf[K])
     else if (kind === 'attention') attention(payload as PayloadOf['attention'], found)
     else if (kind === 'features') features(payload as PayloadOf['features'], found)
     else if (kind === 'counterfactual') counterfactual(payload as PayloadOf['counterfactual'], found)
+    else if (kind === 'atlas') atlas(payload as PayloadOf['atlas'], found)
+    else if (kind === 'clusters') clusters(payload as PayloadOf['clusters'], found)
   } catch (error) {
     // An array the shape checks do not cover (an example's activation map) that is not base64.
     found.errors.push(`${kind}: could not read an array's numbers (${String(error)})`)

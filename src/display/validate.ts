@@ -14,7 +14,7 @@ import {
   shortPath,
   tooDeep,
 } from './limits'
-import type { PayloadOf, ViewKind } from './schema'
+import type { EncodedArray, PayloadOf, ViewKind } from './schema'
 import { checkNumbers } from './validate-numbers'
 
 /**
@@ -761,6 +761,175 @@ const counterfactual: Check = (v, p, e) => {
     )
 }
 
+const atlasCell = shape(
+  {
+    column: index,
+    row: index,
+    count: index,
+    icon: nullable(index),
+    classes: list(shape({ class: index, count: index })),
+  },
+  { visualization: nullable(index), examples: nullable(list(index)) },
+)
+
+/** An icon array: uint8 without range, [m, size, size, 1 or 3]. */
+function iconArray(array: EncodedArray, path: string, e: string[]): number {
+  const [m, height, width, channels] = array.shape
+  expect(
+    array.dtype === 'uint8' && array.range === undefined,
+    e,
+    `${path}.dtype`,
+    "'uint8' without range",
+    array.dtype,
+  )
+  expect(
+    array.shape.length === 4 && height === width && (channels === 1 || channels === 3),
+    e,
+    `${path}.shape`,
+    '[icons, size, size, 1 or 3 channels]',
+    shown(`[${array.shape.join(', ')}]`),
+  )
+  return m ?? 0
+}
+
+const atlas: Check = (v, p, e) => {
+  shape(
+    {
+      ...base,
+      kind: oneOf('atlas'),
+      title: str,
+      layer: str,
+      method: str,
+      columns: index,
+      rows: index,
+      samples: index,
+      images: index,
+      minCount: index,
+      classNames: nullable(list(str)),
+      icons: encodedArray,
+      iconKind: oneOf('patch'),
+      cells: list(atlasCell),
+    },
+    { visualizations: nullable(encodedArray), caption: nullable(str) },
+  )(v, p, e)
+  if (e.length > 0) return
+  const t = v as PayloadOf['atlas']
+  if (
+    !expect(
+      t.columns >= 1 && t.rows >= 1 && t.columns * t.rows <= MAX_ATLAS_CELLS,
+      e,
+      `${p}.columns`,
+      `a grid of 1 to ${MAX_ATLAS_CELLS} cells`,
+      shown(`${t.columns} x ${t.rows}`),
+    )
+  )
+    return
+  const icons = iconArray(t.icons, `${p}.icons`, e)
+  const pictures = t.visualizations ? iconArray(t.visualizations, `${p}.visualizations`, e) : 0
+  const seen = new Set<number>()
+  t.cells.forEach((cell, i) => {
+    const at = `${p}.cells[${i}]`
+    if (
+      !expect(
+        cell.column < t.columns && cell.row < t.rows,
+        e,
+        at,
+        `a cell inside the ${t.columns} x ${t.rows} grid`,
+        shown(`(${cell.column}, ${cell.row})`),
+      )
+    )
+      return
+    const key = cell.row * t.columns + cell.column
+    expect(!seen.has(key), e, at, 'one entry per grid cell', shown(`a second (${cell.column}, ${cell.row})`))
+    seen.add(key)
+    if (cell.icon !== null) expect(cell.icon < icons, e, `${at}.icon`, `an icon index < ${icons}`, cell.icon)
+    if (cell.visualization !== null && cell.visualization !== undefined)
+      expect(
+        cell.visualization < pictures,
+        e,
+        `${at}.visualization`,
+        `a visualization index < ${pictures}`,
+        cell.visualization,
+      )
+    if (t.classNames)
+      cell.classes.forEach((k, j) =>
+        expect(
+          k.class < t.classNames!.length,
+          e,
+          `${at}.classes[${j}].class`,
+          `a class index < ${t.classNames!.length}`,
+          k.class,
+        ),
+      )
+  })
+}
+
+const clusters: Check = (v, p, e) => {
+  shape(
+    {
+      ...base,
+      kind: oneOf('clusters'),
+      title: str,
+      units: list(str),
+      correlation: encodedArray,
+      merges: list(
+        (m, mp, me) =>
+          void expect(
+            Array.isArray(m) && m.length === 4 && m.every(isNum),
+            me,
+            mp,
+            '[a, b, height, size]',
+            m,
+          ),
+      ),
+      order: list(index),
+      clusters: list(index),
+      constantUnits: list(index),
+      linkage: str,
+    },
+    { examples: nullable(encodedArray) },
+  )(v, p, e)
+  if (e.length > 0) return
+  const t = v as PayloadOf['clusters']
+  const d = t.units.length
+  if (!expect(d >= 1 && d <= MAX_CLUSTER_UNITS, e, `${p}.units`, `1 to ${MAX_CLUSTER_UNITS} units`, t.units))
+    return
+  const got = `[${t.correlation.shape.join(', ')}]`
+  expect(t.correlation.dtype === 'float32', e, `${p}.correlation.dtype`, "'float32'", t.correlation.dtype)
+  expect(got === `[${d}, ${d}]`, e, `${p}.correlation.shape`, `[${d}, ${d}]`, shown(got))
+  if (!expect(t.merges.length === d - 1, e, `${p}.merges`, `${d - 1} merges (units - 1)`, t.merges)) return
+  t.merges.forEach(([a, b], i) =>
+    expect(
+      [a, b].every((x) => Number.isInteger(x) && x >= 0 && x < d + i) && a !== b,
+      e,
+      `${p}.merges[${i}]`,
+      `two different earlier clusters (indices < ${d + i})`,
+      shown(`[${a}, ${b}]`),
+    ),
+  )
+  const sorted = [...t.order].sort((x, y) => x - y)
+  expect(
+    t.order.length === d && sorted.every((x, i) => x === i),
+    e,
+    `${p}.order`,
+    `a permutation of 0..${d - 1}`,
+    t.order,
+  )
+  expect(t.clusters.length === d, e, `${p}.clusters`, `${d} cluster numbers (one per unit)`, t.clusters)
+  t.constantUnits.forEach((u, i) => expect(u < d, e, `${p}.constantUnits[${i}]`, `a unit index < ${d}`, u))
+  if (t.examples) {
+    const s = t.examples.shape
+    expect(t.examples.dtype === 'uint8', e, `${p}.examples.dtype`, "'uint8'", t.examples.dtype)
+    expect(
+      s.length === 5 && s[0] === d && (s[4] === 1 || s[4] === 3) && s[2]! <= 256 && s[3]! <= 256,
+      e,
+      `${p}.examples.shape`,
+      `[${d}, examples, height <= 256, width <= 256, 1 or 3]`,
+      shown(`[${s.join(', ')}]`),
+    )
+  }
+}
+
 const CHECKS: Record<ViewKind, Check> = {
   saliency,
   embedding,
@@ -770,6 +939,8 @@ const CHECKS: Record<ViewKind, Check> = {
   attention,
   matrix,
   counterfactual,
+  atlas,
+  clusters,
 }
 
 /**

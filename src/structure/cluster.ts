@@ -10,6 +10,8 @@ import type { GlasswingModel } from '../model/types'
 import type { MatrixLike } from '../representation/matrix'
 import { throwIfInterrupted } from '../session/interrupt'
 import { readRepresentation } from './linalg'
+import { makeProvenance } from '../display/provenance'
+import { ClusteredUnits, unitExamples } from './cluster-result'
 
 export type Linkage = 'average' | 'complete' | 'single'
 
@@ -166,6 +168,15 @@ export interface ClusterOptions {
   linkage?: Linkage
   /** Unit labels (default unit 0, unit 1, ...). */
   labels?: string[]
+  /**
+   * The images the rows came from (rows = images x positions, as `spatialActivations` lays them out):
+   * each unit's top examples, shown on hover in the clusters view.
+   */
+  examples?: tf.Tensor
+  /** Top examples per unit. Default 4. */
+  examplesPerUnit?: number
+  /** The view's title. */
+  title?: string
 }
 
 /**
@@ -175,7 +186,7 @@ export interface ClusterOptions {
  * const c = gw.similarity.clusterUnits(acts, { clusters: 4 })
  * c.order // leaf order for a reordered heatmap
  */
-export function clusterUnits(x: MatrixLike, options: ClusterOptions = {}): UnitClusters {
+export function clusterUnits(x: MatrixLike, options: ClusterOptions = {}): ClusteredUnits {
   const where = 'gw.similarity.clusterUnits'
   const m = readRepresentation(x, where, 'x', 3)
   const d = m.columns
@@ -209,7 +220,41 @@ export function clusterUnits(x: MatrixLike, options: ClusterOptions = {}): UnitC
   const merges = agglomerate(distance, d, linkage)
   const { order, clusters } = leavesAndClusters(merges, d, k)
   const units = options.labels ?? Array.from({ length: d }, (_, i) => `unit ${i}`)
-  return { units, correlation: r, merges, order, clusters, constantUnits: constant, linkage }
+  if (units.length !== d || !units.every((u) => typeof u === 'string'))
+    throw new GlasswingError({
+      where,
+      argument: 'options.labels',
+      expected: `${d} strings (one per unit)`,
+      received: describeValue(units),
+    })
+  const perUnit = options.examplesPerUnit ?? 4
+  if (options.examples !== undefined && !(options.examples instanceof tf.Tensor))
+    throw new GlasswingError({
+      where,
+      argument: 'options.examples',
+      expected: 'the images the rows came from, a tensor [images, height, width, channels]',
+      received: describeValue(options.examples),
+    })
+  const examples = options.examples ? unitExamples(m.values, m.rows, d, options.examples, perUnit) : null
+  if (options.examples && !examples)
+    throw new GlasswingError({
+      where,
+      argument: 'options.examples',
+      expected: `images [n, height <= 64, width <= 64, 1 or 3] whose count divides the ${m.rows} rows`,
+      received: describeValue(options.examples),
+      hint: 'Pass the images given to spatialActivations, or leave examples out.',
+    })
+  const provenance = makeProvenance({
+    method: 'cluster-units',
+    parameters: { linkage, clusters: k, distance: '1 - pearson r', rows: m.rows },
+    seed: null,
+  })
+  return new ClusteredUnits(
+    { units, correlation: r, merges, order, clusters, constantUnits: constant, linkage },
+    options.title ?? `${d} units clustered by correlation (${linkage} linkage, ${k} clusters)`,
+    provenance,
+    examples,
+  )
 }
 
 /**

@@ -7,6 +7,7 @@ import { layerSimilarity } from './layers'
 import { nmf } from './nmf'
 import { spray } from './spray'
 import { clusterUnits, spatialActivations } from './cluster'
+import { atlas } from './atlas'
 
 /** Similarity measures between two representations of the same examples (rows). */
 export const similarity = {
@@ -24,10 +25,14 @@ export const similarity = {
   spray,
   clusterUnits,
   spatialActivations,
+  atlas,
 }
 
 export { cka, minibatchCka, cca, svcca, pwcca, procrustes, rsa, rdm, compareRdms, layerSimilarity }
-export { nmf, spray, clusterUnits, spatialActivations }
+export { nmf, spray, clusterUnits, spatialActivations, atlas }
+export type { AtlasOptions } from './atlas'
+export { ActivationAtlas, type AtlasCellData } from './atlas-result'
+export { ClusteredUnits, type UnitExamples } from './cluster-result'
 export type { SprayOptions, SprayResult } from './spray'
 export type { NmfOptions, NmfResult } from './nmf'
 export type { ClusterOptions, UnitClusters, Linkage } from './cluster'

@@ -16,6 +16,7 @@ import {
   tabularPayload,
   textPayload,
 } from '../unit/extension/fixtures'
+import { atlasPayloadSample, clustersPayloadSample } from '../unit/extension/structure-fixtures'
 import { attentionPayloadSample } from '../unit/extension/attention-fixtures'
 
 /** What the user must see for a case. */
@@ -39,7 +40,7 @@ export const LONG = 'w'.repeat(100_000)
 
 /** Fields that identify or classify rather than name: never replaced. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate|scale|colourBy|layout)$|^\.provenance\.(library|backend|parameters)|\.view\./
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate|scale|colourBy|layout|iconKind)$|^\.provenance\.(library|backend|parameters)|\.view\./
 
 /** The payload with every string outside KEPT (and base64 data) made by `replace`. */
 export function replaceStrings(value: unknown, replace: (text: string) => string, path = ''): unknown {
@@ -79,6 +80,8 @@ const samples: { [K in ViewKind]: () => PayloadOf[K] } = {
   attention: () => attentionPayloadSample({ layers: 2, heads: 2, tokens: 9 }),
   matrix: () => matrixPayloadSample({ rows: 6, columns: 4 }),
   counterfactual: () => counterfactualPayloadSample(),
+  atlas: () => atlasPayloadSample({ visualizations: true }),
+  clusters: () => clustersPayloadSample(),
 }
 
 /** Float32 values with these positions set to `value`. */
@@ -348,6 +351,51 @@ function numberCases(): HostileCase[] {
     kind: 'counterfactual',
     payload: counterfactualPayloadSample({ modality: 'image', found: 0 }),
     expected: { outcome: 'drawn' },
+  })
+  const outside = samples.atlas()
+  outside.cells[2]!.column = 6
+  cases.push({
+    name: 'atlas cell outside its grid',
+    kind: 'atlas',
+    payload: outside,
+    expected: {
+      outcome: 'error',
+      message: /atlas\.cells\[2\]: expected a cell inside the 6 x 6 grid, got \(6, 0\)/,
+    },
+  })
+  const noIcon = samples.atlas()
+  noIcon.cells[9]!.icon = 10
+  cases.push({
+    name: 'atlas icon index past the icons',
+    kind: 'atlas',
+    payload: noIcon,
+    expected: { outcome: 'error', message: /atlas\.cells\[9\]\.icon: expected an icon index < 10, got 10/ },
+  })
+  const clusterHoles = samples.clusters()
+  clusterHoles.correlation = encodeArray(
+    poke(decodeArray(clusterHoles.correlation), [1, 5], NaN),
+    [5, 5],
+    'float32',
+  )
+  cases.push({
+    name: 'clusters with two correlations that are not finite',
+    kind: 'clusters',
+    payload: clusterHoles,
+    expected: {
+      outcome: 'notice',
+      message: /^2 correlations of 25 are not finite .* drawn empty \(first: units "u0" and "u1"\)/,
+    },
+  })
+  const short = samples.clusters()
+  short.merges = short.merges.slice(0, 3)
+  cases.push({
+    name: 'clusters missing a merge',
+    kind: 'clusters',
+    payload: short,
+    expected: {
+      outcome: 'error',
+      message: /clusters\.merges: expected 4 merges \(units - 1\), got an array of 3/,
+    },
   })
   return cases
 }

@@ -93,7 +93,7 @@ describe.runIf(kernel.glasswing)('hostile and malformed payloads (Glasswing kern
         notice: node.querySelector('.gw-notice')?.textContent ?? null,
         drawn:
           node.querySelector(
-            '.gw-saliency, .gw-embedding, .gw-neurons, .gw-features, .gw-surrogate, .gw-matrix, .gw-counterfactual, .gw-attention',
+            '.gw-saliency, .gw-embedding, .gw-neurons, .gw-features, .gw-surrogate, .gw-matrix, .gw-counterfactual, .gw-attention, .gw-atlas, .gw-clusters',
           ) !== null,
         height: node.getBoundingClientRect().height,
         width: node.getBoundingClientRect().width,

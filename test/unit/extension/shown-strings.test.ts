@@ -11,6 +11,7 @@ import {
   tabularPayload,
   textPayload,
 } from './fixtures'
+import { atlasPayloadSample, clustersPayloadSample } from './structure-fixtures'
 import { attentionPayloadSample } from './attention-fixtures'
 
 const RLO = '\u202egnp.exe'
@@ -35,7 +36,7 @@ function rightToLeft(value: unknown, path = ''): unknown {
 
 /** Fields never shown as names: identifiers, enumerations and provenance other than the method. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|surrogate|scale|colourBy|layout)$|^\.provenance\.(library|backend|parameters)/
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|surrogate|scale|colourBy|layout|iconKind)$|^\.provenance\.(library|backend|parameters)/
 
 const payloads: { [K in ViewKind]: PayloadOf[K] } = {
   saliency: saliencyPayload({ count: 2, methods: ['saliency', 'grad-cam'] }),
@@ -62,6 +63,8 @@ const payloads: { [K in ViewKind]: PayloadOf[K] } = {
   attention: attentionPayloadSample(),
   matrix: matrixPayloadSample(),
   counterfactual: counterfactualPayloadSample(),
+  atlas: atlasPayloadSample({ visualizations: true }),
+  clusters: clustersPayloadSample(),
 }
 
 describe('shownStrings', () => {

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
+import { JUPYTER_DISPLAY } from '../../../src/display/bundle'
+import { MIME_TYPES, type ClustersPayload } from '../../../src/display/schema'
+import { validatePayload } from '../../../src/display/validate'
 import { clusterUnits } from '../../../src/structure/cluster'
 
 const REF = JSON.parse(
@@ -45,5 +49,40 @@ describe('gw.similarity.clusterUnits against scipy linkage on 1 - r', () => {
     expect(() => clusterUnits(REF.inputs, { clusters: 40 })).toThrow(
       /gw.similarity.clusterUnits: options.clusters expected a whole number from 1 to 12/,
     )
+  })
+
+  it('displays as the clusters view (valid payload, heatmap PNG in leaf order, text per cluster)', () => {
+    const c = clusterUnits(REF.inputs, { clusters: 3 })
+    const bundle = c[JUPYTER_DISPLAY]()
+    const payload = bundle[MIME_TYPES.clusters] as ClustersPayload
+    expect(validatePayload('clusters', JSON.parse(JSON.stringify(payload))).ok).toBe(true)
+    expect(payload.merges).toHaveLength(11)
+    expect(payload.examples).toBeNull()
+    expect(typeof bundle['image/png']).toBe('string')
+    expect(bundle['text/plain']).toMatch(
+      /12 units clustered by correlation \(average linkage, 3 clusters\).*\n  cluster 0 \(\d+ units?\): unit/,
+    )
+    const broken = { ...payload, order: [...payload.order.slice(1), payload.order[0], 99] }
+    const checked = validatePayload('clusters', broken)
+    expect(checked.ok).toBe(false)
+    if (!checked.ok)
+      expect(checked.errors.join('\n')).toMatch(/clusters\.order: expected a permutation of 0\.\.11/)
+  })
+  it("keeps each unit's top examples from the images its rows came from", () => {
+    // 6 images x 2 positions x 3 units; unit u peaks in image u + 1
+    const rows: number[][] = []
+    for (let image = 0; image < 6; image++)
+      for (let p = 0; p < 2; p++)
+        rows.push([0, 1, 2].map((u) => (image === u + 1 && p === 1 ? 5 : Math.sin(image * 3 + p + u))))
+    const images = tf.tidy(() => tf.range(0, 6).reshape([6, 1, 1, 1]).tile([1, 4, 4, 1]))
+    const before = tf.memory().numTensors
+    const c = clusterUnits(rows, { clusters: 2, examples: images, examplesPerUnit: 2 })
+    expect(tf.memory().numTensors).toBe(before)
+    expect(c.examples!.indices.map((l) => l[0])).toEqual([1, 2, 3])
+    expect(c.toPayload().examples!.shape).toEqual([3, 2, 4, 4, 1])
+    expect(() => clusterUnits(rows, { examples: images.slice(0, 5) })).toThrow(
+      /options.examples expected images/,
+    )
+    images.dispose()
   })
 })

@@ -160,6 +160,24 @@ const counterfactual = (p: PayloadOf['counterfactual'], show: Shown): PayloadOf[
   reason: p.reason === null ? null : show(p.reason, SENTENCE_MAX),
 })
 
+const atlas = (p: PayloadOf['atlas'], show: Shown): PayloadOf['atlas'] => ({
+  ...p,
+  provenance: { ...p.provenance, method: show(p.provenance.method) },
+  title: show(p.title, SENTENCE_MAX),
+  layer: show(p.layer),
+  method: show(p.method, NAME_MAX),
+  classNames: strings(p.classNames, show) ?? null,
+  ...(p.caption ? { caption: show(p.caption, SENTENCE_MAX) } : {}),
+})
+
+const clusters = (p: PayloadOf['clusters'], show: Shown): PayloadOf['clusters'] => ({
+  ...p,
+  provenance: { ...p.provenance, method: show(p.provenance.method) },
+  title: show(p.title, SENTENCE_MAX),
+  units: p.units.map((u) => show(u, NAME_MAX)),
+  linkage: show(p.linkage, NAME_MAX),
+})
+
 const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] } = {
   saliency,
   embedding,
