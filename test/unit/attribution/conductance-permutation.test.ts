@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GlasswingError, backend } from '../../../src'
+import { JUPYTER_DISPLAY, MIME_TYPES, validatePayload } from '../../../src/display'
 import { explain, type ExplainOptions } from '../../../src/attribution'
 import { permutationOf } from '../../../src/attribution/perturbation/feature-permutation'
 import { createRandom } from '../../../src/attribution/random'
@@ -296,5 +297,34 @@ describe('feature permutation', () => {
     }
     tf.dispose(image)
     cnn.dispose()
+  })
+})
+
+describe('display', () => {
+  it('shows each new method as the others: a payload its view accepts, a PNG and text', async () => {
+    const cnn = await load(tinyCnn(), { warmup: false, classNames: ['a', 'b', 'c'] })
+    const images = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 5)
+    const unit = { layer: 'conv', index: [2, 3, 1] }
+    const cases: ExplainOptions[] = [
+      { method: 'layer-conductance', layer: 'conv', steps: 4 },
+      { method: 'internal-influence', layer: 'conv', steps: 4 },
+      { method: 'neuron-conductance', through: unit, steps: 4 },
+      { method: 'neuron-deeplift', neuron: unit },
+      { method: 'feature-permutation', segments: { method: 'grid', cellSize: 4 } },
+    ]
+    try {
+      for (const options of cases) {
+        const result = await run(cnn, images, options)
+        if (!result) continue
+        const bundle = await result[JUPYTER_DISPLAY]()
+        const checked = validatePayload('saliency', bundle[MIME_TYPES.saliency])
+        expect(checked.ok, `${options.method}: ${checked.ok ? '' : checked.errors.join('; ')}`).toBe(true)
+        expect(bundle['image/png']).toBeTruthy()
+        expect(String(bundle['text/plain'])).toMatch(new RegExp(result.data.title.split(' ')[0]!, 'i'))
+      }
+    } finally {
+      images.dispose()
+      cnn.dispose()
+    }
   })
 })
