@@ -187,6 +187,8 @@ const TABLE: { [K in ViewKind]: (p: PayloadOf[K], show: Shown) => PayloadOf[K] }
   attention,
   matrix,
   counterfactual,
+  atlas,
+  clusters,
 }
 
 /**
