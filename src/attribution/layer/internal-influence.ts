@@ -9,7 +9,7 @@ import { makeBaseline } from '../gradient/baselines'
 import { resolvePathOptions, type IntegratedGradientsOptions } from '../gradient/integrated-gradients'
 import { quadrature } from '../gradient/quadrature'
 import { resolveLayer, type LayerOptions } from './layer-gradient-x-activation'
-import { alongPath, layerActivationAndGradient, weightedStepSum } from './layer-path'
+import { alongPath, refuseNeuron, layerActivationAndGradient, weightedStepSum } from './layer-path'
 
 /** Internal influence's options: IG's path options (steps, rule, baseline), plus the layer. */
 export interface InternalInfluenceOptions extends IntegratedGradientsOptions, LayerOptions {}
@@ -26,10 +26,10 @@ export const internalInfluence: AttributionMethod<InternalInfluenceOptions> = {
   needsGradients: true,
   stochastic: false,
   signed: () => true,
-  resolve: (options, context) => ({
-    ...resolvePathOptions(options, context),
-    layer: resolveLayer(options, context),
-  }),
+  resolve: (options, context) => {
+    refuseNeuron(options, context)
+    return { ...resolvePathOptions(options, context), layer: resolveLayer(options, context) }
+  },
   attribute(context, options) {
     const { layer } = options
     const baseline = makeBaseline(context, options.baseline, options.blurSigma, 'options.baseline')

@@ -16,7 +16,7 @@ import {
 } from '../gradient/integrated-gradients'
 import { quadrature } from '../gradient/quadrature'
 import { resolveLayer, type LayerOptions } from './layer-gradient-x-activation'
-import { alongPath, layerActivationAndGradient } from './layer-path'
+import { alongPath, refuseNeuron, layerActivationAndGradient } from './layer-path'
 
 /** Layer conductance's options: IG's path options (steps, rule, baseline), plus the layer. */
 export interface LayerConductanceOptions extends IntegratedGradientsOptions, LayerOptions {}
@@ -33,10 +33,10 @@ export const layerConductance: AttributionMethod<LayerConductanceOptions> = {
   needsGradients: true,
   stochastic: false,
   signed: () => true,
-  resolve: (options, context) => ({
-    ...resolvePathOptions(options, context),
-    layer: resolveLayer(options, context),
-  }),
+  resolve: (options, context) => {
+    refuseNeuron(options, context)
+    return { ...resolvePathOptions(options, context), layer: resolveLayer(options, context) }
+  },
   attribute(context, options) {
     const { layer } = options
     const baseline = makeBaseline(context, options.baseline, options.blurSigma, 'options.baseline')

@@ -6,8 +6,25 @@
  * `pointsPerPass` (rows x steps), each pass in its own `tf.tidy`, so memory stays bounded.
  */
 import * as tf from '@tensorflow/tfjs'
+import { GlasswingError, describeValue } from '../../errors'
 import { throwIfInterrupted } from '../../session/interrupt'
-import type { AttributionContext } from '../types'
+import type { AttributionContext, CommonOptions } from '../types'
+
+/**
+ * Layer conductance and internal influence explain the target through a layer; a unit of that layer is
+ * what neuron conductance takes (`through`). The common `neuron` would replace the target: refused.
+ */
+export function refuseNeuron(options: object, context: AttributionContext): void {
+  const neuron = (options as CommonOptions).neuron
+  if (neuron === undefined) return
+  throw new GlasswingError({
+    where: context.where,
+    argument: 'options.neuron',
+    expected: 'no neuron (this method explains the target through a layer)',
+    received: describeValue(neuron),
+    hint: "For one unit's share use method 'neuron-conductance' with through: { layer, index }.",
+  })
+}
 
 /** One pass of path points: `count` steps from `first`, each the context's `rows` rows (step-major). */
 export interface PathPass {

@@ -188,6 +188,14 @@ describe('conductance, internal influence and neuron DeepLIFT', () => {
         /options\.neuron.*'neuron-deeplift'/s,
       ],
       [{ method: 'layer-conductance' } as ExplainOptions, /options\.layer/],
+      [
+        { method: 'layer-conductance', layer: 'conv', neuron: { layer: 'conv', index: [0, 0, 0] } },
+        /options\.neuron.*'neuron-conductance'/s,
+      ],
+      [
+        { method: 'internal-influence', layer: 'conv', neuron: { layer: 'conv', index: [0, 0, 0] } },
+        /options\.neuron.*'neuron-conductance'/s,
+      ],
     ]
     for (const [options, message] of cases) {
       const before = tf.memory().numTensors
