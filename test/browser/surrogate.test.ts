@@ -1,7 +1,9 @@
 /**
  * gw.distill in JupyterLab and Chromium: a real depth-3 surrogate of the credit MLP in the Glasswing
  * kernel, drawn by the surrogate view as the fidelity curve beside the tree; a linear surrogate shows its
- * equation; markup in feature names is text. Screenshots: .cache/screenshots/surrogate-*.png.
+ * equation; markup in feature names is text; a GAM drawn as step charts of its shape functions per
+ * class; a rule list as an ordered list with coverage and precision.
+ * Screenshots: .cache/screenshots/surrogate-*.png.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -32,6 +34,8 @@ beforeAll(async () => {
       'const hostile = { features: train.features, featureNames: train.featureNames.map((n, i) => i === 3 ? \'<img src=x onerror="window.gwPwned=1">\' : n) }',
       'await gw.distill(model, hostile, { maxDepth: 2, seed: 1 })',
     ].join('\n'),
+    "const gam = await gw.distill(model, train, { surrogate: 'gam', seed: 1 }); gam",
+    "const list = await gw.distill(model, train, { surrogate: 'rules', seed: 1 }); list",
   ]
   page = await openNotebook(lab, 'surrogate.ipynb', cells, kernel)
 }, 300_000)
@@ -74,6 +78,61 @@ describe.skipIf(!kernel.glasswing)('gw.distill in JupyterLab (Glasswing kernel)'
     expect(await view.locator('.gw-surrogate-tree').count()).toBe(0)
     expect(await view.locator('.gw-surrogate-rules').textContent()).toMatch(/^p\(good\) = /)
     await view.screenshot({ path: join(SCREENSHOTS, 'surrogate-linear.png') })
+  })
+
+  it("draws a GAM's shape functions as step charts, strongest first, per class", async () => {
+    const view = cell(4).locator('.gw-surrogate')
+    await view.waitFor({ timeout: 60_000 })
+    expect(await cell(4).locator('.gw-error').count()).toBe(0)
+    expect(await view.locator('.gw-surrogate-title').textContent()).toMatch(/^Surrogate gam: .* R² 0\.\d+/)
+    expect(await view.locator('.gw-surrogate-tree').count()).toBe(0)
+    const charts = view.locator('.gw-surrogate-shape')
+    expect(await charts.count()).toBe(16)
+    // The same order as the text's strongest shape functions.
+    const names = await view.locator('.gw-surrogate-shape-name').allTextContents()
+    const text = (await view.locator('.gw-surrogate-rules').textContent())!
+    const firstInText = /^p\(good\) = [-\d.]+ \+ f\(([^)]+)\)/.exec(text)![1]
+    expect(names[0]).toBe(firstInText)
+    expect(await view.locator('.gw-surrogate-shape-note').textContent()).toMatch(
+      /^f\(feature\) added to p\(good\)/,
+    )
+    // Each bin says its range and value on hover; every chart has a step line.
+    expect(await charts.first().locator('.gw-surrogate-shape-line').count()).toBe(1)
+    const bins = await charts.first().locator('.gw-surrogate-shape-bin title').allTextContents()
+    expect(bins.length).toBeGreaterThanOrEqual(2)
+    expect(bins[0]!.startsWith(`${names[0]} ≤ `)).toBe(true)
+    expect(bins[0]).toMatch(/: [-+][\d.]+(e-?\d+)?$/)
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'surrogate-gam.png') })
+    // The other class: its own shape functions (mirrored for two classes).
+    await view.locator('select').selectOption({ label: 'bad' })
+    expect(await view.locator('.gw-surrogate-shape-note').textContent()).toMatch(
+      /^f\(feature\) added to p\(bad\)/,
+    )
+    expect(await charts.count()).toBe(16)
+  })
+
+  it("draws a rule list as an ordered list with each rule's coverage and precision", async () => {
+    const view = cell(5).locator('.gw-surrogate')
+    await view.waitFor({ timeout: 60_000 })
+    expect(await cell(5).locator('.gw-error').count()).toBe(0)
+    expect(await view.locator('.gw-surrogate-title').textContent()).toMatch(
+      /^Surrogate rule list of \d+ rules? and a default: agreement/,
+    )
+    const rules = view.locator('.gw-surrogate-rule')
+    const count = await rules.count()
+    expect(count).toBeGreaterThanOrEqual(2)
+    const keywords = await view.locator('.gw-surrogate-rule-keyword').allTextContents()
+    expect(keywords[0]).toBe('if')
+    expect(keywords.at(-1)).toBe('else')
+    for (const figures of await view.locator('.gw-surrogate-rule-figures').allTextContents())
+      expect(figures).toMatch(/^held out: covers \d+\.\d %, precision (\d+\.\d %|n\/a); \d+ training rows$/)
+    expect(await view.locator('.gw-surrogate-curve').textContent()).toContain('rules before the default')
+    expect(await view.locator('.gw-surrogate-curve .gw-surrogate-point').count()).toBe(2 * count)
+    // The folded text says the same rules.
+    expect((await view.locator('.gw-surrogate-rules').textContent())!.split('\n')).toHaveLength(count)
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'surrogate-rules.png') })
   })
 
   it('shows markup in a feature name as text', async () => {

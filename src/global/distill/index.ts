@@ -61,7 +61,7 @@ export interface DistillOptions {
   maxDepth?: number
   /** Least rows in a leaf (default 1, as scikit-learn). */
   minSamplesLeaf?: number
-  /** Rule lists: rules before the default (default 8), conditions per rule (default 2), cost of a condition as a share of the rows (default 0.005). */
+  /** Rule lists: rules before the default (default 8), conditions per rule (default 2), cost of a condition as a share of the rows (default 0.002). */
   maxRules?: number
   maxConditions?: number
   ruleCost?: number
@@ -179,7 +179,7 @@ export class Distillation implements Displayable {
     const f = this.fidelity
     const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)} %`)
     const lines = [
-      `Distillation (${this.surrogate}${this.tree ? `, depth ${this.provenance.parameters.maxDepth}, ${this.tree.nodes.filter((n) => n.feature < 0).length} leaves` : ''}${this.ruleList ? `, ${this.ruleList.length - 1} rules and a default` : ''}): agreement ${pct(f.agreement)}, held out ${pct(f.heldOutAgreement)}` +
+      `Distillation (${this.surrogate}${this.tree ? `, depth ${this.provenance.parameters.maxDepth}, ${this.tree.nodes.filter((n) => n.feature < 0).length} leaves` : ''}${this.ruleList ? `, ${this.ruleList.length - 1} rule${this.ruleList.length === 2 ? '' : 's'} and a default` : ''}): agreement ${pct(f.agreement)}, held out ${pct(f.heldOutAgreement)}` +
         (f.r2 !== null ? `, R^2 ${f.r2.toFixed(3)}` : '') +
         (f.importanceRankAgreement !== null
           ? `, importance rank agreement ${f.importanceRankAgreement.toFixed(2)}`
@@ -310,7 +310,7 @@ export async function distill(
     )
     const ruleCost = numberOption(
       options.ruleCost,
-      0.005,
+      0.002,
       WHERE,
       'options.ruleCost',
       (v) => v >= 0 && v < 1,

@@ -171,7 +171,7 @@ describe("gw.distill(model, data, { surrogate: 'rules' })", () => {
       expect.objectContaining({ feature: expect.stringMatching(/^x[012]$/), operator: expect.any(String) }),
     )
     const text = result.toString()
-    expect(text).toMatch(/^Distillation \(rules, \d rules and a default\): agreement (9\d|100)\.\d %/)
+    expect(text).toMatch(/^Distillation \(rules, \d rules? and a default\): agreement (9\d|100)\.\d %/)
     expect(text).toContain('fidelity by rules (agreement / held out):')
     expect(result.toText().split('\n')[0]).toMatch(/^if x[012] /)
     // The view's payload: the ordered rules with coverage and precision, valid.

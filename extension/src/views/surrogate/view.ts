@@ -1,12 +1,13 @@
 /**
  * The surrogate view (gw.distill): the fidelity-versus-depth curve (agreement with the model on the
- * training rows and held out, the chosen depth marked) beside the tree drawn as a tree, and the rules
- * as text. Every payload string goes in as text.
+ * training rows and held out, the chosen depth marked) beside the tree drawn as a tree; a rule list as
+ * an ordered list with each rule's coverage and precision; a GAM as one small step chart per feature,
+ * strongest first, per class; and the rules or equations as text. Every payload string goes in as text.
  */
 import type { SurrogatePayload } from '../../../../src/display/schema'
-import { el, svg } from '../dom'
+import { el, select, svg } from '../dom'
 import type { RenderView } from '../view'
-import { curveSeries, layoutTree } from './model'
+import { curveSeries, layoutTree, ruleRows, shapeCharts } from './model'
 
 const NODE_WIDTH = 140
 const NODE_HEIGHT = 34
@@ -48,7 +49,8 @@ function drawCurve(document: Document, payload: SurrogatePayload): SVGElement {
       text(document, pad.left - 4, y(v) + 4, v.toFixed(2), { 'text-anchor': 'end', 'font-size': 10 }),
     )
   for (const d of depths) root.append(text(document, x(d), y(low) + 14, String(d), { 'font-size': 10 }))
-  root.append(text(document, (width + pad.left) / 2, height - 4, 'tree depth', { 'font-size': 11 }))
+  const axis = payload.surrogate === 'rules' ? 'rules before the default' : 'tree depth'
+  root.append(text(document, (width + pad.left) / 2, height - 4, axis, { 'font-size': 11 }))
   root.append(text(document, pad.left, 12, 'agreement with the model', { 'text-anchor': 'start' }))
   if (payload.chosenDepth !== null)
     root.append(
@@ -85,7 +87,7 @@ function drawCurve(document: Document, payload: SurrogatePayload): SVGElement {
         class: 'gw-surrogate-point',
       })
       const title = svg(document, 'title')
-      title.textContent = `${name}, depth ${d}: ${(100 * v).toFixed(1)} %`
+      title.textContent = `${name}, ${payload.surrogate === 'rules' ? `${d} rules` : `depth ${d}`}: ${(100 * v).toFixed(1)} %`
       dot.append(title)
       root.append(dot)
     }
@@ -169,6 +171,112 @@ function drawTree(document: Document, payload: SurrogatePayload): SVGElement {
   return root
 }
 
+/** A rule list as an ordered list: if / else if / else, the conditions, the label, a coverage bar and figures. */
+function drawRuleList(document: Document, payload: SurrogatePayload): HTMLElement {
+  const list = el(document, 'ol', 'gw-surrogate-rulelist')
+  for (const row of ruleRows(payload)) {
+    const item = el(document, 'li', 'gw-surrogate-rule')
+    const when = el(document, 'div', 'gw-surrogate-rule-when')
+    when.append(el(document, 'b', 'gw-surrogate-rule-keyword', row.keyword))
+    if (row.conditions)
+      when.append(el(document, 'span', 'gw-surrogate-rule-conditions', ` ${row.conditions} `))
+    if (row.keyword !== 'else' && row.keyword !== 'always') when.append(el(document, 'b', '', 'then '))
+    when.append(el(document, 'span', 'gw-surrogate-rule-label', row.label))
+    const bar = el(document, 'div', 'gw-surrogate-rule-bar')
+    const fill = el(document, 'div', 'gw-surrogate-rule-fill')
+    fill.style.width = `${Math.max(0, Math.min(1, row.coverage)) * 100}%`
+    bar.append(fill)
+    item.append(when, bar, el(document, 'div', 'gw-surrogate-rule-figures', row.figures))
+    list.append(item)
+  }
+  return list
+}
+
+const CHART = { width: 150, height: 60 }
+
+/** A GAM as one small step chart per feature (strongest first, one shared scale), for the chosen class. */
+function drawShapes(document: Document, payload: SurrogatePayload): HTMLElement {
+  const root = el(document, 'div', 'gw-surrogate-shapes')
+  const groups = payload.shapes ?? []
+  const grid = el(document, 'div', 'gw-surrogate-shape-grid')
+  const note = el(document, 'div', 'gw-surrogate-shape-note')
+  const draw = (group: number): void => {
+    grid.replaceChildren()
+    const { low, high, charts } = shapeCharts(payload, group, CHART)
+    const shapes = groups[group]
+    const show = (v: number) => String(Number(v.toPrecision(2)))
+    for (const chart of charts) {
+      const cell = el(document, 'figure', 'gw-surrogate-shape')
+      cell.append(el(document, 'figcaption', 'gw-surrogate-shape-name', chart.feature))
+      const pad = { left: 34, top: 4, bottom: 14 }
+      const picture = svg(document, 'svg', {
+        width: CHART.width + pad.left + 4,
+        height: CHART.height + pad.top + pad.bottom,
+        role: 'img',
+      })
+      const inner = svg(document, 'g', { transform: `translate(${pad.left},${pad.top})` })
+      for (const bin of chart.bins) {
+        const column = svg(document, 'rect', {
+          x: bin.x,
+          y: Math.min(bin.y, chart.zero),
+          width: Math.max(1, bin.width - 1),
+          height: Math.max(1, Math.abs(chart.zero - bin.y)),
+          fill: bin.y <= chart.zero ? '#c6dbef' : '#fcbba1',
+          class: 'gw-surrogate-shape-bin',
+        })
+        const title = svg(document, 'title')
+        title.textContent = bin.text
+        column.append(title)
+        inner.append(column)
+      }
+      inner.append(
+        svg(document, 'line', { x1: 0, y1: chart.zero, x2: CHART.width, y2: chart.zero, stroke: '#999' }),
+        svg(document, 'polyline', {
+          points: chart.points.map(([x, y]) => `${x},${y}`).join(' '),
+          fill: 'none',
+          stroke: '#08519c',
+          'stroke-width': 1.5,
+          class: 'gw-surrogate-shape-line',
+        }),
+      )
+      inner.append(
+        text(document, -3, 8, show(high), { 'text-anchor': 'end', 'font-size': 9, fill: '#555' }),
+        text(document, -3, CHART.height, show(low), { 'text-anchor': 'end', 'font-size': 9, fill: '#555' }),
+        text(document, 0, CHART.height + 11, chart.ends[0], {
+          'text-anchor': 'start',
+          'font-size': 9,
+          fill: '#555',
+        }),
+        text(document, CHART.width, CHART.height + 11, chart.ends[1], {
+          'text-anchor': 'end',
+          'font-size': 9,
+          fill: '#555',
+        }),
+      )
+      picture.append(inner)
+      cell.append(picture)
+      grid.append(cell)
+    }
+    note.textContent =
+      `f(feature) added to p(${shapes?.className ?? ''}) = ${shapes ? shapes.intercept.toPrecision(3) : ''} + ..., ` +
+      `strongest first, one scale (${show(low)} to ${show(high)}); hover a bin for its values` +
+      (shapes && shapes.omitted > 0 ? `; ${shapes.omitted} weaker features not drawn` : '')
+  }
+  if (groups.length > 1)
+    root.append(
+      select(
+        document,
+        'Class ',
+        groups.map((g, i) => ({ value: String(i), text: g.className })),
+        '0',
+        (value) => draw(Number(value)),
+      ).root,
+    )
+  root.append(note, grid)
+  draw(0)
+  return root
+}
+
 /** Draws the fidelity curve, the tree (or the linear model's equation) and the rules. */
 export const renderSurrogate: RenderView<SurrogatePayload> = (host, payload, { document }) => {
   const root = el(document, 'div', 'gw-surrogate')
@@ -179,7 +287,7 @@ export const renderSurrogate: RenderView<SurrogatePayload> = (host, payload, { d
       document,
       'div',
       'gw-surrogate-title',
-      `Surrogate ${payload.surrogate}${payload.chosenDepth !== null ? ` of depth ${payload.chosenDepth}` : ''}: agreement ${pct(f.agreement)}, held out ${pct(f.heldOutAgreement)}${f.r2 !== null ? `, R² ${f.r2.toFixed(3)}` : ''}`,
+      `Surrogate ${payload.surrogate === 'rules' ? `rule list of ${payload.chosenDepth} rule${payload.chosenDepth === 1 ? '' : 's'} and a default` : `${payload.surrogate}${payload.chosenDepth !== null ? ` of depth ${payload.chosenDepth}` : ''}`}: agreement ${pct(f.agreement)}, held out ${pct(f.heldOutAgreement)}${f.r2 !== null ? `, R² ${f.r2.toFixed(3)}` : ''}`,
     ),
   )
   const row = el(document, 'div', 'gw-surrogate-row')
@@ -189,11 +297,18 @@ export const renderSurrogate: RenderView<SurrogatePayload> = (host, payload, { d
   row.style.overflowX = 'auto'
   if (payload.curve.length) row.append(drawCurve(document, payload))
   if (payload.nodes.length) row.append(drawTree(document, payload))
+  if (payload.rules?.length) row.append(drawRuleList(document, payload))
   root.append(row)
+  if (payload.shapes?.length) root.append(drawShapes(document, payload))
   const rules = el(document, 'pre', 'gw-surrogate-rules', payload.text.join('\n'))
   rules.style.fontSize = '11px'
   rules.style.whiteSpace = 'pre-wrap'
-  root.append(rules)
+  // Drawn rule lists and shape functions keep their text folded away (it is long for a GAM).
+  if (payload.rules?.length || payload.shapes?.length) {
+    const folded = el(document, 'details', 'gw-surrogate-text')
+    folded.append(el(document, 'summary', '', 'as text'), rules)
+    root.append(folded)
+  } else root.append(rules)
   host.append(root)
   return { dispose: () => root.remove() }
 }

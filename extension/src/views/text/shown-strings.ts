@@ -114,6 +114,8 @@ const surrogate = (p: PayloadOf['surrogate'], show: Shown): PayloadOf['surrogate
   classNames: p.classNames.map((c) => show(c, NAME_MAX)),
   nodes: p.nodes.map((n) => ({ ...n, label: show(n.label, NAME_MAX) })),
   text: p.text.map((line) => show(line, SENTENCE_MAX)),
+  ...(p.rules ? { rules: p.rules.map((r) => ({ ...r, label: show(r.label, NAME_MAX) })) } : {}),
+  ...(p.shapes ? { shapes: p.shapes.map((s) => ({ ...s, className: show(s.className, NAME_MAX) })) } : {}),
 })
 
 const attention = (p: PayloadOf['attention'], show: Shown): PayloadOf['attention'] => ({
