@@ -42,6 +42,12 @@ export interface AtlasData {
   modelName: string
 }
 
+/** A model's short name: the last folder of its source ('mnist-cnn' of '.../mnist-cnn/model.json'). */
+function modelName(source: string): string {
+  const parts = source.split(/[\\/]/).filter((p) => p && p !== 'model.json')
+  return parts[parts.length - 1] ?? 'model'
+}
+
 /** Largest side of the static picture's grid, in pixels. */
 const PICTURE_SIDE = 720
 
@@ -109,7 +115,7 @@ export class ActivationAtlas implements Displayable {
       version: 1,
       provenance: this.provenance,
       kind: 'atlas',
-      title: `Activation atlas of ${d.layer} (${d.modelName.split(/[\\/]/).filter(Boolean).pop() ?? 'model'})`,
+      title: `Activation atlas of ${d.layer} (${modelName(d.modelName)})`,
       layer: d.layer,
       method: 'umap',
       columns: d.grid,
