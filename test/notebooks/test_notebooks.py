@@ -89,7 +89,7 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "10-trust.ipynb": {
-        "mime": ["image/png", "text/html"],
+        "mime": ["image/png", "text/html", "application/vnd.glasswing.matrix.v1+json"],
         "text": [
             (
                 r"deletion AUC: integrated-gradients ([\d.]+), saliency ([\d.]+), random ([\d.]+)",
@@ -172,7 +172,7 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "12-global.ipynb": {
-        "mime": ["image/png"],
+        "mime": ["image/png", "application/vnd.glasswing.surrogate.v1+json", "application/vnd.glasswing.matrix.v1+json"],
         "text": [
             (r"depth-3 surrogate: agreement ([\d.]+) %, held out ([\d.]+) %", lambda a, h: float(a) > 75 and float(h) > 70),
             (r"watermark at dense_1: .* significant: (\w+)", lambda v: v == "yes"),
@@ -186,7 +186,7 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "09-interventions.ipynb": {
-        "mime": ["image/png"],
+        "mime": ["image/png", "application/vnd.glasswing.matrix.v1+json"],
         "text": [
             (
                 r"held-out misled digits: ([\d.]+) % -> ([\d.]+) % with the watermark pathway ablated",
@@ -200,7 +200,7 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "11-hierarchy.ipynb": {
-        "mime": [],
+        "mime": ["application/vnd.glasswing.matrix.v1+json"],
         "text": [
             (
                 r"conv2d_1 vs conv2d_2 ([\d.]+), conv2d_1 vs logits ([\d.]+); random dense_1 ([\d.]+)",
