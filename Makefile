@@ -95,8 +95,7 @@ $(FASHION_MNIST):
 
 # The JupyterLab extension, prebuilt (webpack through @jupyterlab/builder) and pip-installed into the venv.
 EXTENSION_SOURCES := $(shell find extension/src extension/style -type f 2>/dev/null) \
-	src/display/schema.ts src/display/codec.ts src/display/validate.ts src/display/feature-comparison.ts \
-	src/display/palette.ts src/quality/metrics.ts
+	$(shell find src/display -name '*.ts' 2>/dev/null) src/quality/metrics.ts
 extension: $(STAMPS)/extension
 $(STAMPS)/extension: $(EXTENSION_SOURCES) extension/package.json extension/pyproject.toml extension/build.sh extension/webpack.config.js \
 		$(NODE_STAMP) $(VENV)/.installed
