@@ -68,7 +68,7 @@ export function scoreSummary(
     return payload.methods.length > 1 ? `${payload.methods[method]}: ${mean}` : mean
   })
   const took = seconds === null ? '' : ` (the kernel took ${seconds.toFixed(1)} s)`
-  return `${first.title}, ${direction} is better: ${means.filter((m) => m !== null).join('; ')}${took}.`
+  return `${first.title} under each overlay, ${direction} is better: ${means.filter((m) => m !== null).join('; ')}${took}.`
 }
 
 /** What the view says when the kernel could not score the maps. */

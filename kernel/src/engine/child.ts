@@ -10,7 +10,7 @@
  */
 import path from 'node:path'
 import { createCellRunner, type CellRunner, type LibrarySession } from './cells'
-import { watchInterrupts } from './interrupt-flag'
+import { OUTSIDE_CELLS, watchInterrupts } from './interrupt-flag'
 import { connectTslabDisplay } from './tslab-display'
 import { fromChannel, toChannel, type EngineEvent, type EngineMessage, type EngineRequest } from './messages'
 import {
@@ -44,6 +44,9 @@ function main(): void {
   installTypeResolution(ts.sys, process.cwd(), root)
 
   let origin = 0
+  // Requests are served one at a time, so while a cell executes no comm message is handled; work a view
+  // asked for may still be running (detached) when it starts.
+  let executing = false
   let controller = new AbortController()
   let rejectInterrupt: (error: Error) => void = () => undefined
   let interruptPromise: Promise<never> = new Promise<never>(() => undefined)
@@ -74,7 +77,10 @@ function main(): void {
       return controller.signal
     },
     // Read between batches of synchronous work, where the SIGINT handler cannot run: see interrupt-flag.ts.
-    interruptRequested: () => interruptFlag.requested(origin) || controller.signal.aborted,
+    interruptRequested: () =>
+      interruptFlag.requested(origin) ||
+      (!executing && interruptFlag.requested(OUTSIDE_CELLS)) ||
+      controller.signal.aborted,
     comms: {
       open: (commId: string, targetName: string, data: unknown, buffers: Uint8Array[]) =>
         emit({ kind: 'commOpen', commId, targetName, data, buffers }),
@@ -135,7 +141,12 @@ function main(): void {
     switch (request.op) {
       case 'execute': {
         resetInterrupt()
-        return runner.execute(request.code)
+        executing = true
+        try {
+          return await runner.execute(request.code)
+        } finally {
+          executing = false
+        }
       }
       case 'complete':
         return runner.complete(request.code, request.cursor)
@@ -150,6 +161,10 @@ function main(): void {
           }
         })
       case 'commMsg':
+        // A view's request starts afresh: an earlier interrupt (of a cell, or of a view's work, with its
+        // SIGINT aborting the signal) would otherwise stop it at once, until the next cell ran.
+        resetInterrupt()
+        interruptFlag.clearOutsideCells()
         return guard(() => session.receiveCommMessage(request.commId, request.data, request.buffers))
       case 'commClose':
         return guard(() => session.receiveCommClose(request.commId, request.data))

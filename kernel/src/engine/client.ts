@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { INTERRUPT_STDIO, sendInterrupt } from './interrupt-flag'
+import { INTERRUPT_STDIO, OUTSIDE_CELLS, sendInterrupt } from './interrupt-flag'
 import { fromChannel, toChannel, type EngineEvent, type EngineMessage, type EngineRequest } from './messages'
 import {
   describeExit,
@@ -231,7 +231,8 @@ export function startEngine(options: EngineOptions): Engine {
       if (child.exitCode !== null || child.pid === undefined) return
       child.kill('SIGINT')
       const executing = [...pending.entries()].find(([, waiter]) => waiter.op === 'execute')?.[0]
-      if (executing !== undefined) sendInterrupt(child, executing)
+      // No cell runs: the interrupt is for work a view asked for (it checks the same flag between batches).
+      sendInterrupt(child, executing ?? OUTSIDE_CELLS)
       if (executing === undefined) return
       if (graceTimer && graceExecution === executing) return
       if (graceTimer) clearTimeout(graceTimer)

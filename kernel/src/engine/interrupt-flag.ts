@@ -18,6 +18,12 @@ export const INTERRUPT_FD = 4
 export const INTERRUPT_STDIO = 'pipe'
 
 /**
+ * The id sent when no execution runs: work a view asked for over a comm (a saliency view's score, say)
+ * runs outside any cell, and an interrupt then means that work.
+ */
+export const OUTSIDE_CELLS = -1
+
+/**
  * Tells the engine that execution `requestId` is interrupted (kernel side). Does nothing when the engine
  * has no interrupt pipe or it is closed.
  *
@@ -36,6 +42,8 @@ export function sendInterrupt(child: ChildProcess, requestId: number): void {
 export interface InterruptFlag {
   /** Whether execution `requestId` has been interrupted; one atomic load, safe in synchronous code. */
   requested(requestId: number): boolean
+  /** Forgets an interrupt of work outside cells ({@link OUTSIDE_CELLS}), once a new request starts. */
+  clearOutsideCells(): void
   /** Whether the pipe is there (false: only SIGINT, seen when the event loop turns). */
   readonly connected: boolean
 }
@@ -49,7 +57,7 @@ let pending = ''
 socket.on('data', (chunk) => {
   const lines = (pending + chunk).split('\\n')
   pending = lines.pop()
-  for (const line of lines) if (/^\\d+$/.test(line)) Atomics.store(workerData.flag, 0, Number(line))
+  for (const line of lines) if (/^-?\\d+$/.test(line)) Atomics.store(workerData.flag, 0, Number(line))
 })
 socket.on('error', () => undefined)
 `
@@ -76,6 +84,7 @@ export function watchInterrupts(fd: number = INTERRUPT_FD): InterruptFlag {
   }
   return {
     requested: (requestId) => Atomics.load(flag, 0) === requestId,
+    clearOutsideCells: () => void Atomics.compareExchange(flag, 0, OUTSIDE_CELLS, 0),
     connected,
   }
 }

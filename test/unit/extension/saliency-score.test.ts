@@ -69,11 +69,11 @@ describe('saliency Score control', () => {
   it('says the metric, its direction and the mean per method row, and why a score failed', () => {
     const one = saliencyPayload({ count: 2 })
     expect(scoreSummary(one, [scored([0.1, 0.3], 0.2)], 1.26)).toBe(
-      'Deletion AUC, lower is better: mean 0.200000 over 2 inputs (the kernel took 1.3 s).',
+      'Deletion AUC under each overlay, lower is better: mean 0.200000 over 2 inputs (the kernel took 1.3 s).',
     )
     const two = saliencyPayload({ count: 2, methods: ['saliency', 'integrated-gradients'] })
     expect(scoreSummary(two, [scored([0.1, null], 0.1), scored([0.2, 0.4], 0.3)], null)).toBe(
-      'Deletion AUC, lower is better: saliency: mean 0.100000 over 1 input; integrated-gradients: mean 0.300000 over 2 inputs.',
+      'Deletion AUC under each overlay, lower is better: saliency: mean 0.100000 over 1 input; integrated-gradients: mean 0.300000 over 2 inputs.',
     )
     expect(scoreNote('Deletion AUC', 'No kernel is connected.')).toBe(
       'Could not score Deletion AUC: no kernel is connected to this notebook; start one and run the cell again to score its maps.',
