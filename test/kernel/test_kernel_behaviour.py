@@ -212,6 +212,49 @@ def test_comm_round_trip_with_a_binary_buffer(kernel):
             break
 
 
+def test_interrupt_with_no_cell_running_stops_a_views_synchronous_work_and_does_not_stick(kernel):
+    # A view's request (a saliency view's score) runs outside any cell, synchronously between its checks:
+    # the interrupt button must stop it through the flag that synchronous code reads, and the view's next
+    # request must run (the interrupt used to stick until a cell ran).
+    km, kc = kernel
+    setup = run(
+        kc,
+        "import { throwIfInterrupted } from 'glasswing/dist/session/interrupt'\n"
+        "let viewSpins = 0\n"
+        "gw.registerExplainer('spin-view', async () => ({ maps: [] }), () => {}, async (request) => {\n"
+        "  while (request.metric === 'spin') { viewSpins++; throwIfInterrupted('spin view') }\n"
+        "  return { metric: request.metric, title: 'quick', higherIsBetter: true, scores: [1], mean: 1 }\n"
+        "})",
+    )
+    assert setup.status == "ok", setup.reply["content"]
+    comm_id = "test-view-score"
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "glasswing.v1", "data": {}}))
+
+    def ask(request_id, metric):
+        data = {"type": "score", "requestId": request_id, "displayId": "spin-view", "metric": metric, "method": 0, "targets": [0]}
+        kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
+
+    def answer(request_id):
+        deadline = time.monotonic() + 30
+        while True:
+            msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if msg["msg_type"] == "comm_msg" and msg["content"]["data"].get("requestId") == request_id:
+                return msg["content"]["data"]
+
+    ask("spin-1", "spin")
+    time.sleep(1.5)
+    started = time.monotonic()
+    km.interrupt_kernel()
+    stopped = answer("spin-1")
+    took = time.monotonic() - started
+    assert stopped["type"] == "error" and "interrupted" in stopped["message"], stopped
+    assert took < 1.5, f"interrupt took {took:.2f} s"
+    ask("quick-1", "quick")
+    assert answer("quick-1") == {"type": "scored", "requestId": "quick-1", "metric": "quick", "title": "quick", "higherIsBetter": True, "scores": [1], "mean": 1}
+    spins = run(kc, "viewSpins > 1000")
+    assert spins.of_type("execute_result")[0]["content"]["data"]["text/plain"] == "true"
+
+
 def test_kernel_opens_a_comm_to_the_front_end(kernel):
     _, kc = kernel
     cell = run(kc, "const comm = gw.openComm('glasswing.view', { kind: 'embedding' }, [new Uint8Array([7, 8])]); comm.id.length")
