@@ -177,6 +177,17 @@ function toBytes(values: Float32Array): Uint8Array {
 function quantize(values: Float32Array, shape: number[]): SaliencyMap['values'] {
   let [lo, hi] = [Infinity, -Infinity]
   for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)]
+  if (Number.isFinite(lo) && lo === hi) {
+    // A constant map (a unit that never fires, say): byte 0 decodes to the constant itself. A midpoint
+    // byte would decode to a tiny value of its own, which the view's percentile scale saturates.
+    const bytes = new Uint8Array(values.length)
+    return {
+      dtype: 'uint8',
+      shape,
+      data: bytesToBase64(bytes),
+      range: [lo, lo + Math.max(Math.abs(lo) * 1e-6, 1e-12)],
+    }
+  }
   if (!(hi > lo)) [lo, hi] = [lo - 1e-12, lo + 1e-12]
   const bytes = Uint8Array.from(values, (v) => Math.round(((v - lo) / (hi - lo)) * 255))
   return { dtype: 'uint8', shape, data: bytesToBase64(bytes), range: [lo, hi] }

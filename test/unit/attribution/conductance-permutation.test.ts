@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GlasswingError, backend } from '../../../src'
-import { JUPYTER_DISPLAY, MIME_TYPES, validatePayload } from '../../../src/display'
+import { JUPYTER_DISPLAY, MIME_TYPES, decodeArray, validatePayload } from '../../../src/display'
+import type { SaliencyPayload } from '../../../src/display/schema'
 import { explain, type ExplainOptions } from '../../../src/attribution'
 import { permutationOf } from '../../../src/attribution/perturbation/feature-permutation'
 import { createRandom } from '../../../src/attribution/random'
@@ -333,6 +334,29 @@ describe('display', () => {
     } finally {
       images.dispose()
       cnn.dispose()
+    }
+  })
+})
+
+describe('a map that is zero everywhere', () => {
+  it('decodes to zeros (a unit that never fires is not drawn as saturated)', async () => {
+    const zero = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [4, 4, 1] }),
+        tf.layers.dense({ units: 2, kernelInitializer: 'zeros' }),
+      ],
+    })
+    const model = await load(zero, { warmup: false })
+    const images = tf.randomUniform([2, 4, 4, 1], 0, 1, 'float32', 6)
+    try {
+      const result = await explain(model, images, { method: 'input-x-gradient', target: 0 })
+      const payload = (await result[JUPYTER_DISPLAY]())[MIME_TYPES.saliency] as SaliencyPayload
+      expect(validatePayload('saliency', payload).ok).toBe(true)
+      for (const map of payload.maps)
+        expect(Array.from(decodeArray(map.values))).toEqual(new Array(16).fill(0))
+    } finally {
+      images.dispose()
+      model.dispose()
     }
   })
 })
