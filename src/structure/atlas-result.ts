@@ -169,19 +169,22 @@ export function atlasPicture(d: AtlasData): string {
     colour: [20, 60, 140],
   })
   const top = pad + titleHeight
+  // Each cell drawn one pixel short of its size: a white line between neighbouring icons.
+  const gap = cell >= 8 ? 1 : 0
   for (let r = 0; r < d.grid; r++)
-    for (let c = 0; c < d.grid; c++) fill(image, pad + c * cell, top + r * cell, cell, cell, [236, 236, 236])
+    for (let c = 0; c < d.grid; c++)
+      fill(image, pad + c * cell, top + r * cell, cell - gap, cell - gap, [236, 236, 236])
   for (const c of d.cells) {
     const x0 = pad + c.column * cell
     const y0 = top + c.row * cell
     if (c.icon === null || !d.patches) {
-      fill(image, x0, y0, cell, cell, [180, 180, 180])
+      fill(image, x0, y0, cell - gap, cell - gap, [180, 180, 180])
       continue
     }
     const { pixels, size, channels } = d.patches
     const offset = c.icon * size * size * channels
-    for (let y = 0; y < cell; y++)
-      for (let x = 0; x < cell; x++) {
+    for (let y = 0; y < cell - gap; y++)
+      for (let x = 0; x < cell - gap; x++) {
         const at = offset + (Math.floor(y / scale) * size + Math.floor(x / scale)) * channels
         const target = ((y0 + y) * width + x0 + x) * 4
         for (let k = 0; k < 3; k++) image.rgba[target + k] = pixels[at + (channels === 3 ? k : 0)]!

@@ -90,16 +90,19 @@ export class ClusteredUnits implements UnitClusters, Displayable {
   [JUPYTER_DISPLAY](): MimeBundle {
     const d = this.units.length
     const names = this.order.map((u) => `${this.units[u]} (c${this.clusters[u]})`)
+    // Column heads are narrow: a prefix every name shares ('unit ', 'channel ') is left out there.
+    const prefix = commonPrefix(this.units).replace(/[^ ]*$/, '')
+    const columns = this.order.map((u) => this.units[u]!.slice(prefix.length))
     return {
       [MIME_TYPES.clusters]: this.toPayload(),
       'image/png': matrixPicture({
         title: this.title,
-        caption: `Pearson r between units, in the dendrogram's leaf order (${this.linkage} linkage); (cN) is the cluster`,
+        caption: `Pearson r in the dendrogram's leaf order; (cN): cluster N`,
         rowTitle: 'unit',
         columnTitle: 'unit',
         valueLabel: 'Pearson r',
         rows: names,
-        columns: names,
+        columns,
         values: this.order.map((a) => this.order.map((b) => this.correlation[a * d + b]!)),
         scale: 'diverging',
         range: [-1, 1],
@@ -157,4 +160,10 @@ export function unitExamples(
     )
   })
   return { pixels, perUnit: take, height, width, channels, indices }
+}
+
+function commonPrefix(names: string[]): string {
+  let prefix = names[0] ?? ''
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1)
+  return prefix
 }

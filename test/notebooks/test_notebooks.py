@@ -200,7 +200,11 @@ EXPECTATIONS: dict[str, dict] = {
         ],
     },
     "11-hierarchy.ipynb": {
-        "mime": ["application/vnd.glasswing.matrix.v1+json"],
+        "mime": [
+            "application/vnd.glasswing.matrix.v1+json",
+            "application/vnd.glasswing.clusters.v1+json",
+            "application/vnd.glasswing.atlas.v1+json",
+        ],
         "text": [
             (
                 r"conv2d_1 vs conv2d_2 ([\d.]+), conv2d_1 vs logits ([\d.]+); random dense_1 ([\d.]+)",
@@ -217,6 +221,10 @@ EXPECTATIONS: dict[str, dict] = {
             ),
             (r"4 modules of conv2d_2, sizes (\d+), (\d+), (\d+), (\d+)", lambda *v: sum(int(x) for x in v) == 16),
             (r"NMF of conv2d_2 into 4 factors: relative error ([\d.]+)", lambda v: 0 < float(v) < 0.7),
+            (
+                r"atlas top-digit share per cell: conv2d_2 ([\d.]+), dense_1 ([\d.]+)",
+                lambda early, late: float(late) > 0.8 and float(late) > float(early) + 0.3,
+            ),
         ],
     },
     "06-sentiment.ipynb": {
