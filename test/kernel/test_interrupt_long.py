@@ -102,6 +102,8 @@ HELPER_CALLS = {
     # Structure (issue 14): layer x layer CKA over 4-digit batches then a million bootstrap resamples; NMF updates.
     "gw.similarity.layers": "gw.similarity.layers(model, many, { batchSize: 4, bootstrap: 1_000_000 })",
     "gw.similarity.nmf": "Promise.resolve().then(() => gw.similarity.nmf(gw.similarity.spatialActivations(model, some, 'conv2d_2'), { iterations: 1_000_000 }))",
+    # The activation atlas: 5 positions of each of 2,000 digits streamed, then UMAP for a million epochs.
+    "gw.similarity.atlas": "gw.similarity.atlas(model, many, { layer: 'conv2d_2', positionsPerImage: 5, epochs: 1_000_000 })",
     # Interventions (issue 12): a channel sweep of 2,000 pairs, 8 per pass; every unit of dense_1 ablated over 8,000 digits.
     "gw.patch": "Promise.resolve().then(() => gw.patch(model, { clean: many, corrupt: many }, { layers: ['conv2d_1', 'conv2d_2'], over: 'channels', metric: 'logit-diff', batchSize: 8 }))",
     # (conv2d_2's 16 units over 2,000 digits finished within the wait on a quiet machine; dense_1's 64 over
