@@ -59,7 +59,7 @@ export function withLiveLink(bundle: MimeBundle, items: readonly Attribution[]):
     bound.push(one)
   }
   const displayId = `glasswing-saliency-${randomUUID()}`
-  const computed = new Computed(bound)
+  const computed = new Computed(bound, items)
   const score = viewScorer({
     model: bound[0]!.model,
     items: items.map((item) => item.data),
@@ -74,34 +74,31 @@ export function withLiveLink(bundle: MimeBundle, items: readonly Attribution[]):
 }
 
 /**
- * The attributions computed for other classes, the latest {@link KEPT_COMPUTED} kept: what a view asked
- * for is what it then shows and may ask to score, so scoring reuses them instead of computing again.
+ * The attribution last computed for another class, per grid row: what a view asked for is what it then
+ * shows and may ask to score, so scoring reuses it instead of computing again. One class per row, and no
+ * copy of the inputs (the row's own are shared), so a result's explainer holds at most one more
+ * result's worth of values.
  */
-const KEPT_COMPUTED = 8
-
 class Computed {
-  private readonly kept = new Map<string, AttributionData>()
-  constructor(private readonly bound: readonly BoundRecompute[]) {}
+  private readonly kept = new Map<number, AttributionData>()
+  constructor(
+    private readonly bound: readonly BoundRecompute[],
+    private readonly items: readonly Attribution[],
+  ) {}
 
   /** Grid row `row`'s attribution of class `target`, kept or computed now. */
   async get(row: number, target: number): Promise<AttributionData> {
-    const key = `${row}/${target}`
-    const held = this.kept.get(key)
-    if (held) return held
-    const data = await this.bound[row]!.run(target)
-    this.kept.delete(key)
-    this.kept.set(key, data)
-    for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= KEPT_COMPUTED) break
-      this.kept.delete(oldest)
-    }
-    return data
+    const held = this.kept.get(row)
+    if (held && held.targets.every((t) => t === target)) return held
+    return this.fresh(row, target)
   }
 
-  /** Recomputes (the view asked again: it wants fresh maps, not kept ones). */
+  /** Computes it again (the view asked again: it wants fresh maps, not kept ones), and keeps it. */
   async fresh(row: number, target: number): Promise<AttributionData> {
-    this.kept.delete(`${row}/${target}`)
-    return this.get(row, target)
+    this.kept.delete(row)
+    const data = { ...(await this.bound[row]!.run(target)), inputs: this.items[row]!.data.inputs }
+    this.kept.set(row, data)
+    return data
   }
 
   clear(): void {
