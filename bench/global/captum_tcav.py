@@ -52,7 +52,31 @@ with tempfile.TemporaryDirectory() as save:
     tcav = TCAV(model, layers=["act"], save_path=save)
     sets = [[mark, r] for r in randoms] + [[n, r] for n, r in zip(nulls, randoms)]
     scores = tcav.interpret(inputs, experimental_sets=sets, target=data["target"])
-elapsed = time.perf_counter() - start
-keys = list(scores.keys())
-concept_scores = [float(scores[k]["act"]["sign_count"][0]) for k in keys[: len(randoms)]]
-print(json.dumps({"what": "captum TCAV", "captum": captum.__version__, "seconds": elapsed, "meanScore": float(np.mean(concept_scores)), "cavs": len(sets)}))
+    elapsed = time.perf_counter() - start
+    # Each set's score of its first concept, and that concept's CAV (the classifier's row for its class),
+    # so that the bench can score Captum's own CAVs on Glasswing's gradients.
+    per_set = []
+    for pair in sets:
+        key = "-".join(str(c.id) for c in pair)
+        stats = tcav.cavs[key]["act"].stats
+        row = [int(c) for c in stats["classes"]].index(pair[0].id)
+        per_set.append(
+            {
+                "score": float(scores[key]["act"]["sign_count"][0]),
+                "cav": stats["weights"][row].float().tolist(),
+                "accuracy": float(stats["accs"]),
+            }
+        )
+concept_scores = [s["score"] for s in per_set[: len(randoms)]]
+print(
+    json.dumps(
+        {
+            "what": "captum TCAV",
+            "captum": captum.__version__,
+            "seconds": elapsed,
+            "meanScore": float(np.mean(concept_scores)),
+            "cavs": len(sets),
+            "sets": per_set,
+        }
+    )
+)
