@@ -110,6 +110,15 @@ export function checkJob(value: unknown, where = WHERE): JobSpec {
         options,
       )
     }
+    if (options!.method === 'feature-permutation') {
+      // Each shard would shuffle its features among its own rows only: not the data set's importance.
+      fail(
+        'job.operation.options.method',
+        'a method that explains each example on its own',
+        options!.method,
+        'Feature permutation shuffles across all the examples passed: run gw.explain in the notebook.',
+      )
+    }
   } else if (op.kind === 'activations') {
     if (typeof op.layer !== 'string') fail('job.operation.layer', 'a layer name', op.layer)
   } else if (op.kind === 'evaluate') {

@@ -71,6 +71,11 @@ describe('job descriptions', () => {
     expect(() => jobs.write(job({ shards: 0 }))).toThrow(/job\.shards.*an integer from 1/)
     expect(() => jobs.write(job({ operation: { kind: 'nope' } as never }))).toThrow(/job\.operation\.kind/)
     expect(() => jobs.write(job({ data: { dataset: 'cifar' } as never }))).toThrow(/job\.data\.dataset/)
+    // Shards would each shuffle within themselves: feature permutation needs all the examples at once.
+    const permutation = { kind: 'explain', options: { method: 'feature-permutation' } } as const
+    expect(() => jobs.write(job({ operation: permutation }))).toThrow(
+      /job\.operation\.options\.method.*in the notebook/s,
+    )
   })
 
   it('hash the description: another job in the same folder does not reuse its parts', () => {
