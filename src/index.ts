@@ -68,8 +68,15 @@ export { report, Report, type ReportOptions, type ReportItem, type ReportTable }
 export { matrix, Matrix, type MatrixSpec } from './display/matrix'
 /** Host-side session API (the kernel installs its hooks here); notebooks rarely need it. */
 export * as session from './session'
-/** Live link with the views: the embedding selection, explainers for other targets. */
-export { selection, registerExplainer, type Explainer } from './display/live'
+/** Live link with the views: the embedding selection, explainers for other targets, scorers of shown maps. */
+export {
+  selection,
+  registerExplainer,
+  type Explainer,
+  type ViewScorer,
+  type ScoreRequest,
+  type ScoreAnswer,
+} from './display/live'
 /** Neurons: feature visualization, top examples, tuning curves, dissection, ablation; gw.neurons gathers them. */
 export {
   neurons,
