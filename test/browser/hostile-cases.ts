@@ -40,7 +40,7 @@ export const LONG = 'w'.repeat(100_000)
 
 /** Fields that identify or classify rather than name: never replaced. */
 const KEPT =
-  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate|scale|colourBy|layout|iconKind)$|^\.provenance\.(library|backend|parameters)|\.view\./
+  /\.(version|kind|modality|type|role|dtype|encoding|displayId|selectivityIndex|createdAt|modelFingerprint|mode|surrogate|operator|scale|colourBy|layout|iconKind)$|^\.provenance\.(library|backend|parameters)|\.view\./
 
 /** The payload with every string outside KEPT (and base64 data) made by `replace`. */
 export function replaceStrings(value: unknown, replace: (text: string) => string, path = ''): unknown {
@@ -76,6 +76,25 @@ const samples: { [K in ViewKind]: () => PayloadOf[K] } = {
     ],
     fidelity: { agreement: 0.8, heldOutAgreement: 0.7, r2: null },
     text: ['if age <= 30 then bad (0.75 of 4)', 'if age > 30 then good (0.83 of 6)'],
+    // A rule list and a GAM's shape functions too, so their names are tried as well.
+    rules: [
+      {
+        conditions: [{ feature: 0, operator: '<=', threshold: 30 }],
+        label: 'bad',
+        samples: 4,
+        coverage: 0.4,
+        precision: 0.75,
+      },
+      { conditions: [], label: 'good', samples: 6, coverage: 0.6, precision: 0.83 },
+    ],
+    shapes: [
+      {
+        className: 'good',
+        intercept: 0.6,
+        shapes: [{ feature: 1, cuts: [12, 24], values: [0.1, 0, -0.2] }],
+        omitted: 0,
+      },
+    ],
   }),
   attention: () => attentionPayloadSample({ layers: 2, heads: 2, tokens: 9 }),
   matrix: () => matrixPayloadSample({ rows: 6, columns: 4 }),
