@@ -685,6 +685,11 @@ export interface AtlasPayload extends PayloadBase {
    */
   visualizations?: EncodedArray | null
   cells: AtlasCell[]
+  /**
+   * Input patches of each cell's nearest distinct images (`cells[i].examples`), `uint8` [cells, k, size,
+   * size, channels] in the order of `cells`; zero where a cell has fewer than k. Null or absent: none.
+   */
+  examplePatches?: EncodedArray | null
   /** One line under the title: how the atlas was made. */
   caption?: string | null
 }

@@ -812,7 +812,11 @@ const atlas: Check = (v, p, e) => {
       iconKind: oneOf('patch'),
       cells: list(atlasCell),
     },
-    { visualizations: nullable(encodedArray), caption: nullable(str) },
+    {
+      visualizations: nullable(encodedArray),
+      examplePatches: nullable(encodedArray),
+      caption: nullable(str),
+    },
   )(v, p, e)
   if (e.length > 0) return
   const t = v as PayloadOf['atlas']
@@ -828,6 +832,21 @@ const atlas: Check = (v, p, e) => {
     return
   const icons = iconArray(t.icons, `${p}.icons`, e)
   const pictures = t.visualizations ? iconArray(t.visualizations, `${p}.visualizations`, e) : 0
+  if (t.examplePatches) {
+    const s = t.examplePatches.shape
+    expect(
+      t.examplePatches.dtype === 'uint8' &&
+        s.length === 5 &&
+        s[0] === t.cells.length &&
+        s[2] === s[3] &&
+        s[2]! <= 1024 &&
+        (s[4] === 1 || s[4] === 3),
+      e,
+      `${p}.examplePatches`,
+      `uint8 [${t.cells.length} cells, k, size, size, 1 or 3]`,
+      shown(`${t.examplePatches.dtype} [${s.join(', ')}]`),
+    )
+  }
   const seen = new Set<number>()
   t.cells.forEach((cell, i) => {
     const at = `${p}.cells[${i}]`

@@ -39,6 +39,11 @@ export interface AtlasData {
   /** Patch icons, uint8 [cells with icons, size, size, channels]. */
   patches: { pixels: Uint8Array; size: number; channels: number } | null
   visualizations: { pixels: Uint8Array; size: number; channels: number; count: number } | null
+  /**
+   * Patches of each cell's nearest distinct images, uint8 [cells, perCell, size, size, channels] (zero
+   * where a cell has fewer), the same size as `patches`; null without patches.
+   */
+  examplePatches?: { pixels: Uint8Array; perCell: number } | null
   modelName: string
 }
 
@@ -129,6 +134,15 @@ export class ActivationAtlas implements Displayable {
       visualizations: v
         ? encodeArray(v.pixels, [v.count, v.size, v.size, v.channels], 'uint8', { quantise: false })
         : null,
+      examplePatches:
+        patches && d.examplePatches
+          ? encodeArray(
+              d.examplePatches.pixels,
+              [d.cells.length, d.examplePatches.perCell, patches.size, patches.size, patches.channels],
+              'uint8',
+              { quantise: false },
+            )
+          : null,
       cells: d.cells.map((c) => ({
         column: c.column,
         row: c.row,

@@ -25,6 +25,8 @@ import { ActivationAtlas, type AtlasCellData } from './atlas-result'
 import { cropPatch, patchGeometry } from './atlas-patches'
 
 const WHERE = 'gw.similarity.atlas'
+/** Nearest distinct images kept per cell (their patches are shown on hover). */
+const EXAMPLES_PER_CELL = 4
 
 /** Options of {@link atlas}. */
 export interface AtlasOptions {
@@ -300,6 +302,7 @@ async function computeAtlas(
       : null
   const cells: AtlasCellData[] = []
   const patches: Uint8Array[] = []
+  const examplePatches: Uint8Array[] = []
   for (const [c, list] of [...members.entries()].sort((a, b) => a[0] - b[0])) {
     throwIfInterrupted(WHERE, { done: cells.length, total: members.size, unit: 'cells' })
     const mean = new Float32Array(channels)
@@ -312,16 +315,26 @@ async function computeAtlas(
     })
     scored.sort((a, b) => b.dot - a.dot || a.k - b.k)
     const examples: number[] = []
+    const exampleSamples: number[] = []
     for (const { k } of scored) {
       const index = imageIndex(k)
-      if (!examples.includes(index)) examples.push(index)
-      if (examples.length === 4) break
+      if (!examples.includes(index)) {
+        examples.push(index)
+        exampleSamples.push(k)
+      }
+      if (examples.length === EXAMPLES_PER_CELL) break
     }
     let icon: number | null = null
     if (geometry) {
-      const nearest = scored[0]!.k
-      patches.push(cropPatch(images, imageIndex(nearest), samples.position[nearest]!, geometry, inputRange))
+      const crops = exampleSamples.map((k) =>
+        cropPatch(images, imageIndex(k), samples.position[k]!, geometry, inputRange),
+      )
+      patches.push(crops[0]!)
       icon = patches.length - 1
+      const bytes = geometry.size * geometry.size * inputChannels
+      const block = new Uint8Array(EXAMPLES_PER_CELL * bytes)
+      crops.forEach((crop, j) => block.set(crop, j * bytes))
+      examplePatches.push(block)
     }
     const perClass = classCounts.get(c)
     const classes = perClass
@@ -384,6 +397,7 @@ async function computeAtlas(
       cells,
       classNames,
       patches: geometry ? { pixels: concat(patches), size: geometry.size, channels: inputChannels } : null,
+      examplePatches: geometry ? { pixels: concat(examplePatches), perCell: EXAMPLES_PER_CELL } : null,
       visualizations,
       modelName: model.source,
     },

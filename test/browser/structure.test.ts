@@ -83,6 +83,13 @@ describe.skipIf(!kernel.glasswing)('the structure views in JupyterLab (Glasswing
     await view.screenshot({ path: join(SCREENSHOTS, 'atlas-whole.png') })
     const hovered = await hoverSomeCell(view, 14)
     expect(hovered.text).toMatch(/^cell \(\d+, \d+\): \d+ samples · \d \d+ %/)
+    // the hovered cell's nearest images, as their patches
+    const nearest = await view.locator('.gw-atlas-example').count()
+    expect(nearest).toBeGreaterThanOrEqual(1)
+    expect(nearest).toBeLessThanOrEqual(4)
+    expect(plain(await view.locator('.gw-atlas-examples-title').textContent())).toMatch(
+      /^Nearest images of cell \(\d+, \d+\): #\d+/,
+    )
     const status = view.locator('.gw-atlas-status')
     expect(await status.textContent()).toBe('zoom 1.0×')
     await view.locator('.gw-atlas-zoom-in').click()

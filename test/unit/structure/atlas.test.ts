@@ -68,6 +68,12 @@ describe('gw.similarity.atlas (activation atlas)', () => {
     expect(checked.ok).toBe(true)
     expect(payload.icons.shape).toEqual([result.cells.length, 10, 10, 1])
     expect(payload.cells.every((c, i) => c.icon === i)).toBe(true)
+    expect(payload.examplePatches!.shape).toEqual([result.cells.length, 4, 10, 10, 1])
+    // the first example patch of a cell is its icon
+    const examples = decodeArray(payload.examplePatches!)
+    expect(Array.from(examples.subarray(0, 100))).toEqual(
+      Array.from(decodeArray(payload.icons).subarray(0, 100)),
+    )
     // the icon is a patch of a digit: some ink in it
     const icons = decodeArray(payload.icons)
     expect(Math.max(...icons.subarray(0, 100))).toBeGreaterThan(100)

@@ -4,6 +4,7 @@
  * class dominates, switch between input patches and feature visualizations where the payload has both.
  */
 import type { AtlasPayload } from '../../../../src/display/schema'
+import { base64ToBytes } from '../../../../src/display/codec'
 import { el, select } from '../dom'
 import type { RenderView } from '../view'
 import {
@@ -174,6 +175,48 @@ export const renderAtlas: RenderView<AtlasPayload> = (host, payload, { document 
   const tooltip = el(document, 'div', 'gw-atlas-tooltip')
   tooltip.hidden = true
   root.append(tooltip)
+  const examples = el(document, 'div', 'gw-atlas-examples')
+  root.append(examples)
+  const examplePatches = payload.examplePatches ? base64ToBytes(payload.examplePatches.data) : null
+  let examplesOf = -1
+  /** The hovered cell's nearest images, as their input patches (four times their size). */
+  function showExamples(index: number): void {
+    if (index === examplesOf) return
+    examplesOf = index
+    examples.replaceChildren()
+    const cell = payload.cells[index]
+    if (!cell || !payload.examplePatches || !examplePatches) return
+    const [, k, size, , channels] = payload.examplePatches.shape as [number, number, number, number, number]
+    const shown = Math.min(k, cell.examples?.length ?? k)
+    examples.append(
+      el(
+        document,
+        'div',
+        'gw-atlas-examples-title',
+        `Nearest images of cell (${cell.column}, ${cell.row})` +
+          (cell.examples?.length ? `: ${cell.examples.map((i) => `#${i}`).join(', ')}` : ''),
+      ),
+    )
+    for (let j = 0; j < shown; j++) {
+      const c = el(document, 'canvas', 'gw-atlas-example')
+      c.width = size
+      c.height = size
+      c.style.width = `${size * 4}px`
+      c.style.height = `${size * 4}px`
+      const g = c.getContext('2d')
+      if (g) {
+        const image = g.createImageData(size, size)
+        const offset = (index * k + j) * size * size * channels
+        for (let p = 0; p < size * size; p++) {
+          for (let q = 0; q < 3; q++)
+            image.data[p * 4 + q] = examplePatches[offset + p * channels + (channels === 3 ? q : 0)]!
+          image.data[p * 4 + 3] = 255
+        }
+        g.putImageData(image, 0, 0)
+      }
+      examples.append(c)
+    }
+  }
 
   const ratio = () => document.defaultView?.devicePixelRatio ?? 1
   function redraw(): void {
@@ -233,6 +276,7 @@ export const renderAtlas: RenderView<AtlasPayload> = (host, payload, { document 
     hovered = cell ? { column: cell.column, row: cell.row } : null
     tooltip.hidden = !cell
     if (cell) {
+      showExamples(model.cellAt.get(cell.row * payload.columns + cell.column) ?? -1)
       tooltip.textContent = hoverText(model, cell)
       const box = root.getBoundingClientRect()
       tooltip.style.left = `${event.clientX - box.left + 14}px`
