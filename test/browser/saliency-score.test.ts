@@ -157,7 +157,8 @@ describe.skipIf(!kernel.glasswing)('Score on the saliency view (Glasswing kernel
     await status.locator('.gw-spinner').waitFor({ timeout: 10_000 })
     await view.scrollIntoViewIfNeeded()
     await view.screenshot({ path: join(SCREENSHOTS, 'saliency-score-busy.png') })
-    await page.waitForTimeout(500)
+    // Long enough for the request to reach the engine under load (the whole score takes ~16 s at load 15).
+    await page.waitForTimeout(1500)
     const asked = Date.now()
     await interruptKernel()
     await expect

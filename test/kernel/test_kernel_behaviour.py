@@ -242,7 +242,7 @@ def test_interrupt_with_no_cell_running_stops_a_views_synchronous_work_and_does_
                 return msg["content"]["data"]
 
     ask("spin-1", "spin")
-    time.sleep(1.5)
+    time.sleep(3)  # the request must reach the engine first (an interrupt before it is for nothing)
     started = time.monotonic()
     km.interrupt_kernel()
     stopped = answer("spin-1")
