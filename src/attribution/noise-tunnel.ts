@@ -60,6 +60,9 @@ export function noiseTunnel<Options extends object>(
       const noise = context.draws.normalBlock(samples * size)
       let sum: tf.Tensor | null = null
       let squares: tf.Tensor | null = null
+      // The wrapped method's own shape and layer (a layer method's values are the layer's, not the input's).
+      let valueShape: number[] = inputs.shape.slice(1)
+      let layer: string | undefined
       for (let first = 0; first < total; first += samplesPerPass) {
         const n = Math.min(samplesPerPass, total - first)
         const [partSum, partSquares] = tf.tidy(() => {
@@ -72,7 +75,10 @@ export function noiseTunnel<Options extends object>(
             count: n,
             total: context.span.total * samples,
           }
-          const values = method.attribute(context.derive(noisy, copyRows, span), options).values
+          const output = method.attribute(context.derive(noisy, copyRows, span), options)
+          const values = output.values
+          valueShape = values.shape.slice(1)
+          layer = output.layer
           const membership = membershipMatrix(copyRows, rows)
           const flat = values.reshape([n, -1])
           return [tf.matMul(membership, flat), tf.matMul(membership, tf.square(flat))]
@@ -88,9 +94,8 @@ export function noiseTunnel<Options extends object>(
           : type === 'smoothgrad-squared'
             ? meanSquares
             : tf.sub(meanSquares, tf.square(mean))
-      const layerShape = sum!.shape[1] === size ? inputs.shape.slice(1) : null
-      const values = aggregated.reshape(layerShape ? [rows, ...layerShape] : [rows, -1])
-      return { values }
+      const values = aggregated.reshape([rows, ...valueShape])
+      return { values, ...(layer !== undefined ? { layer } : {}) }
     },
   }
 }

@@ -362,3 +362,29 @@ describe('a map that is zero everywhere', () => {
     }
   })
 })
+
+describe('the noise tunnel around a layer method', () => {
+  it("keeps the layer's shape and name (layer conductance, layer IG)", async () => {
+    const model = await load(tinyCnn(), { warmup: false })
+    const x = tf.randomUniform([3, 8, 8, 1], 0, 1, 'float32', 2)
+    try {
+      for (const method of ['layer-conductance', 'layer-integrated-gradients'] as const) {
+        const before = tf.memory().numTensors
+        const result = await run(model, x, {
+          method,
+          layer: 'conv',
+          steps: 4,
+          noise: { samples: 2 },
+          seed: 1,
+        })
+        expect(tf.memory().numTensors).toBe(before)
+        if (!result) continue
+        expect(result.shape).toEqual([3, 6, 6, 4])
+        expect(result.data.layer).toBe('conv')
+      }
+    } finally {
+      x.dispose()
+      model.dispose()
+    }
+  })
+})
