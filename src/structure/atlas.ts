@@ -21,7 +21,9 @@ import { runUmap } from '../representation/umap'
 import { throwIfInterrupted } from '../session/interrupt'
 import { progress } from '../session/progress'
 import { richFrontEnd } from '../neurons/live'
-import { ActivationAtlas, type AtlasCellData } from './atlas-result'
+import { ActivationAtlas, type AtlasCellData, type AtlasData } from './atlas-result'
+import { JUPYTER_DISPLAY } from '../display/bundle'
+import { display } from '../session/display'
 import { cropPatch, patchGeometry } from './atlas-patches'
 
 const WHERE = 'gw.similarity.atlas'
@@ -355,14 +357,7 @@ async function computeAtlas(
     })
   }
 
-  let visualizations: { pixels: Uint8Array; size: number; channels: number; count: number } | null = null
-  if (visualizeCells > 0 && cells.length > 0)
-    visualizations = await visualizeCellsOf(model, layer, cells, visualizeCells, {
-      steps: wholeNumber(options.visualizeSteps ?? 64, 'options.visualizeSteps', 1, 4096),
-      seed,
-      inputRange,
-    })
-
+  const visualizeSteps = wholeNumber(options.visualizeSteps ?? 64, 'options.visualizeSteps', 1, 4096)
   const classNames = labels
     ? (options.classNames ?? Array.from({ length: Math.max(...labels) + 1 }, (_, i) => String(i))).map(String)
     : null
@@ -385,24 +380,42 @@ async function computeAtlas(
     seed,
     model: model.tfModel as tf.LayersModel,
   })
-  return new ActivationAtlas(
-    {
-      layer,
-      grid,
-      minCount,
-      samples: count,
-      images: useImages,
-      zeroPositions: samples.zeroPositions,
-      coordinates: layout.coordinates,
-      cells,
-      classNames,
-      patches: geometry ? { pixels: concat(patches), size: geometry.size, channels: inputChannels } : null,
-      examplePatches: geometry ? { pixels: concat(examplePatches), perCell: EXAMPLES_PER_CELL } : null,
-      visualizations,
-      modelName: model.source,
-    },
-    provenance,
-  )
+  const data: AtlasData = {
+    layer,
+    grid,
+    minCount,
+    samples: count,
+    images: useImages,
+    zeroPositions: samples.zeroPositions,
+    coordinates: layout.coordinates,
+    cells,
+    classNames,
+    patches: geometry ? { pixels: concat(patches), size: geometry.size, channels: inputChannels } : null,
+    examplePatches: geometry ? { pixels: concat(examplePatches), perCell: EXAMPLES_PER_CELL } : null,
+    visualizations: null,
+    modelName: model.source,
+  }
+  if (visualizeCells > 0 && cells.length > 0) {
+    // Progressive: in a notebook the atlas shows with its patch icons while the visualizations run; that
+    // preview then becomes one line, and the returned atlas shows both.
+    const preview = richFrontEnd()
+      ? display(new ActivationAtlas({ ...data, cells: cells.map((c) => ({ ...c })) }, provenance))
+      : null
+    try {
+      data.visualizations = await visualizeCellsOf(model, layer, cells, visualizeCells, {
+        steps: visualizeSteps,
+        seed,
+        inputRange,
+      })
+    } finally {
+      preview?.update({
+        [JUPYTER_DISPLAY]: () => ({
+          'text/plain': `Activation atlas of ${layer}: the patch icons showed here while ${visualizeCells} feature visualizations ran.`,
+        }),
+      })
+    }
+  }
+  return new ActivationAtlas(data, provenance)
 }
 
 function chooseImages(n: number, m: number, seed: number): Int32Array {

@@ -73,6 +73,14 @@ describe.skipIf(!kernel.glasswing)('the structure views in JupyterLab (Glasswing
     const view = cell(1).locator('.gw-atlas')
     await view.waitFor({ timeout: 120_000 })
     expect(await cell(1).locator('.gw-error').count()).toBe(0)
+    // Progressive: the patch icons showed while the feature visualizations ran, then became one line
+    expect(await cell(1).locator('.gw-atlas').count()).toBe(1)
+    expect(
+      await cell(1)
+        .locator('.jp-OutputArea-output')
+        .filter({ hasText: 'the patch icons showed here while 12 feature visualizations ran' })
+        .count(),
+    ).toBe(1)
     expect(plain(await view.locator('.gw-atlas-title').textContent())).toMatch(
       /^Activation atlas of conv2d_2 \(mnist-cnn\)/,
     )
