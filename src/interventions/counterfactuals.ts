@@ -216,69 +216,15 @@ export function counterfactuals(
   const lowT = tf.tensor1d(low.map((v) => (Number.isFinite(v) ? v : -1e30)))
   const highT = tf.tensor1d(high.map((v) => (Number.isFinite(v) ? v : 1e30)))
   const origin = tf.tensor2d([original])
-  let current = tf.tensor2d(starts)
-  let multiplier = new Float32Array(count)
   const rho = 10
   const iterations = options.iterations ?? 12
   const steps = options.steps ?? 60
   const learningRate = options.learningRate ?? 0.1
   let stopped: 'budget' | null = null
-  let previous: Float32Array | null = null
   try {
-    for (let outer = 0; outer < iterations && !stopped; outer++) {
-      const mu = tf.tensor1d(multiplier)
-      const rate = learningRate * 0.8 ** outer // decays so that the iterates settle on the constraint
-      let m: tf.Tensor = tf.zerosLike(current)
-      let v: tf.Tensor = tf.zerosLike(current)
-      for (let step = 1; step <= steps; step++) {
-        if (performance.now() - started > budget) {
-          stopped = 'budget'
-          break
-        }
-        if (step % 25 === 0)
-          throwIfInterrupted(where, { done: outer * steps + step, total: iterations * steps, unit: 'steps' })
-        const [next, nextM, nextV] = tf.tidy(() => {
-          const loss = (rows: tf.Tensor) => {
-            const delta = rows.sub(origin)
-            const d = distance === 'l2' ? delta.square().sum(1) : delta.abs().mul(weights).sum(1)
-            const h = tf.scalar(level).sub(targetLogOdds(rows as tf.Tensor2D)) // <= 0 when met
-            const penalty = tf
-              .relu(mu.add(h.mul(rho)))
-              .square()
-              .sub(mu.square())
-              .div(2 * rho)
-            return d.add(penalty).sum()
-          }
-          const g = tf.grad(loss)(current).mul(mask)
-          const m2 = m.mul(0.9).add(g.mul(0.1))
-          const v2 = v.mul(0.999).add(g.square().mul(0.001))
-          const mHat = m2.div(1 - 0.9 ** step)
-          const vHat = v2.div(1 - 0.999 ** step)
-          const moved = current
-            .sub(mHat.div(vHat.sqrt().add(1e-8)).mul(rate))
-            .maximum(lowT)
-            .minimum(highT)
-          return [moved, m2, v2]
-        })
-        tf.dispose([current, m, v])
-        current = next as tf.Tensor2D
-        m = nextM!
-        v = nextV!
-      }
-      tf.dispose([m, v, mu])
-      const h = tf.tidy(() => targetLogOdds(current).neg().add(level).dataSync() as Float32Array)
-      multiplier = multiplier.map((value, k) => Math.max(0, value + rho * h[k]!))
-      // Settled: every row meets the constraint (to 1e-4 in log-odds) and barely moved this round.
-      const rows = current.dataSync() as Float32Array
-      const moved = previous
-        ? rows.reduce((a, v, i) => Math.max(a, Math.abs(v - previous![i]!)), 0)
-        : Infinity
-      previous = Float32Array.from(rows)
-      if (h.every((value) => value <= 1e-4) && moved < 1e-4) break
-    }
     // Newton steps onto the constraint's level set for rows left just short of it (the multiplier
     // converges from below): along the masked gradient of the log-odds, the shortest move in L2.
-    const newton = (start: tf.Tensor2D, free: tf.Tensor1D): tf.Tensor2D => {
+    const newton = (start: tf.Tensor2D, free: tf.Tensor): tf.Tensor2D => {
       let at = start
       for (let k = 0; k < 10; k++) {
         const h = tf.tidy(
@@ -302,29 +248,101 @@ export function counterfactuals(
       }
       return at
     }
-    const settled = newton(current, mask as tf.Tensor1D)
-    if (settled !== current) {
-      current.dispose()
-      current = settled
-    }
-    let rows = current.arraySync() as number[][]
-    // One-hot groups back to one category each; then revert features greedily while valid.
-    rows = rows.map((row) => {
-      for (const g of groups) {
-        const best = g.reduce((a, b) => (row[b]! > row[a]! ? b : a))
-        for (const j of g) row[j] = j === best ? 1 : 0
+    /**
+     * The augmented-Lagrangian search from `startRows` (one per counterfactual, in one batch) moving only
+     * the features `free` marks, then Newton-repaired onto the constraint, one-hot groups projected back
+     * to one category and repaired with the other free features. Valid or not: the caller checks.
+     */
+    const search = (startRows: number[][], free: tf.Tensor1D): number[][] => {
+      let current = tf.tensor2d(startRows)
+      let multiplier = new Float32Array(startRows.length)
+      let previous: Float32Array | null = null
+      try {
+        for (let outer = 0; outer < iterations && !stopped; outer++) {
+          const mu = tf.tensor1d(multiplier)
+          const rate = learningRate * 0.8 ** outer // decays so that the iterates settle on the constraint
+          let m: tf.Tensor = tf.zerosLike(current)
+          let v: tf.Tensor = tf.zerosLike(current)
+          for (let step = 1; step <= steps; step++) {
+            if (performance.now() - started > budget) {
+              stopped = 'budget'
+              break
+            }
+            if (step % 25 === 0)
+              throwIfInterrupted(where, {
+                done: outer * steps + step,
+                total: iterations * steps,
+                unit: 'steps',
+              })
+            const [next, nextM, nextV] = tf.tidy(() => {
+              const loss = (rows: tf.Tensor) => {
+                const delta = rows.sub(origin)
+                const d = distance === 'l2' ? delta.square().sum(1) : delta.abs().mul(weights).sum(1)
+                const h = tf.scalar(level).sub(targetLogOdds(rows as tf.Tensor2D)) // <= 0 when met
+                const penalty = tf
+                  .relu(mu.add(h.mul(rho)))
+                  .square()
+                  .sub(mu.square())
+                  .div(2 * rho)
+                return d.add(penalty).sum()
+              }
+              const g = tf.grad(loss)(current).mul(free)
+              const m2 = m.mul(0.9).add(g.mul(0.1))
+              const v2 = v.mul(0.999).add(g.square().mul(0.001))
+              const mHat = m2.div(1 - 0.9 ** step)
+              const vHat = v2.div(1 - 0.999 ** step)
+              const moved = current
+                .sub(mHat.div(vHat.sqrt().add(1e-8)).mul(rate))
+                .maximum(lowT)
+                .minimum(highT)
+              return [moved, m2, v2]
+            })
+            tf.dispose([current, m, v])
+            current = next as tf.Tensor2D
+            m = nextM!
+            v = nextV!
+          }
+          tf.dispose([m, v, mu])
+          const h = tf.tidy(() => targetLogOdds(current).neg().add(level).dataSync() as Float32Array)
+          multiplier = multiplier.map((value, k) => Math.max(0, value + rho * h[k]!))
+          // Settled: every row meets the constraint (to 1e-4 in log-odds) and barely moved this round.
+          const rows = current.dataSync() as Float32Array
+          const moved = previous
+            ? rows.reduce((a, v, i) => Math.max(a, Math.abs(v - previous![i]!)), 0)
+            : Infinity
+          previous = Float32Array.from(rows)
+          if (h.every((value) => value <= 1e-4) && moved < 1e-4) break
+        }
+        const freeList = Array.from(free.dataSync())
+        const settled = newton(current, free)
+        if (settled !== current) {
+          current.dispose()
+          current = settled
+        }
+        let rows = current.arraySync() as number[][]
+        // One-hot groups back to one category each; then revert features greedily while valid.
+        rows = rows.map((row) => {
+          for (const g of groups) {
+            const best = g.reduce((a, b) => (row[b]! > row[a]! ? b : a))
+            for (const j of g) row[j] = j === best ? 1 : 0
+          }
+          return row
+        })
+        if (groups.length) {
+          // Projection to one category can undo the move; repair with the other mutable features.
+          const inGroup = new Set(groups.flat())
+          const projected = tf.tensor2d(rows)
+          const others = tf.tensor1d(freeList.map((m, j) => (inGroup.has(j) ? 0 : m)))
+          const repaired = newton(projected, others)
+          rows = repaired.arraySync() as number[][]
+          tf.dispose([projected, others, repaired])
+        }
+        return rows
+      } finally {
+        current.dispose()
       }
-      return row
-    })
-    if (groups.length) {
-      // Projection to one category can undo the move; repair with the other mutable features.
-      const inGroup = new Set(groups.flat())
-      const projected = tf.tensor2d(rows)
-      const free = tf.tensor1d(movable.map((m, j) => (inGroup.has(j) ? 0 : m)))
-      const repaired = newton(projected, free)
-      rows = repaired.arraySync() as number[][]
-      tf.dispose([projected, free, repaired])
     }
+    const rows = search(starts, mask as tf.Tensor1D)
     const valid = (row: number[]) => probabilityOf([row])[0]! >= probability - 1e-4
     /**
      * The fewest of a valid row's changes (largest scaled change first, one-hot groups kept as they
@@ -363,16 +381,96 @@ export function counterfactuals(
       }
       return found
     }
-    rows = rows.map((row) =>
-      options.sparse !== false && valid(row) ? sparsify(fewest(row), original, groups, valid, scale) : row,
-    )
-    const p = probabilityOf(rows)
-    const keep = rows.map((_, k) => p[k]! >= probability - 1e-4)
+    /** The valid rows of a search, each cut to its fewest changes (unless `sparse: false`). */
+    const polish = (found: number[][]): number[][] =>
+      found
+        .map((row) =>
+          options.sparse !== false && valid(row)
+            ? sparsify(fewest(row), original, groups, valid, scale)
+            : row,
+        )
+        .filter((row) => valid(row))
     const unique: number[][] = []
-    rows.forEach((row, k) => {
-      if (keep[k] && !unique.some((u) => u.every((value, j) => Math.abs(value - row[j]!) < 1e-6)))
-        unique.push(row)
+    /** Scaled L1 distance below which two counterfactuals are one (a hundredth of a MAD in all). */
+    const SAME = 1e-2
+    const apart = (a: number[], b: number[]) => a.reduce((d, v, j) => d + Math.abs(v - b[j]!) / scale[j]!, 0)
+    const add = (found: number[][]): void => {
+      for (const row of found) if (!unique.some((u) => apart(u, row) < SAME)) unique.push(row)
+    }
+    add(polish(rows))
+    // Diversity: seeded starts often settle on the same sparse edit. The set is filled the way DiCE's
+    // random method fills it, with a Newton repair in place of blind sampling: seeded random small sets
+    // of mutable features (1 to 3 numeric ones, every other round only those the set does not change yet;
+    // often with one or two categorical groups moved, drawn by how much the first-order gain of their best
+    // category is), each repaired onto the target moving only those numeric features, 32 in one batch;
+    // the closest valid ones are cut to their fewest changes.
+    const inGroup = new Set(groups.flat())
+    const numeric = original.flatMap((_, j) => (movable[j] && !inGroup.has(j) ? [j] : []))
+    const mutableGroups = groups.filter((g) => g.every((j) => movable[j]))
+    // Which category of each group the target's log-odds grow most towards (first order), and by how much.
+    const slope = tf.tidy(
+      () =>
+        tf
+          .grad((r: tf.Tensor) => targetLogOdds(r as tf.Tensor2D).sum())(origin)
+          .dataSync() as Float32Array,
+    )
+    const towards = mutableGroups.map((g) => {
+      const now = g.find((j) => original[j] === 1) ?? g[0]!
+      const best = g.reduce((a, j) => (slope[j]! > slope[a]! ? j : a))
+      return { g, best, gain: Math.max(0, slope[best]! - slope[now]!) + 1e-3 }
     })
+    const totalGain = towards.reduce((a, t) => a + t.gain, 0)
+    /** A group drawn in proportion to its first-order gain, moved to its best category (else a random one). */
+    const moveGroup = (start: number[]): void => {
+      let u = random() * totalGain
+      const { g, best } = towards.find((t) => (u -= t.gain) <= 0) ?? towards[towards.length - 1]!
+      const pick = random() < 0.7 ? best : g[Math.floor(random() * g.length)]!
+      for (const j of g) start[j] = j === pick ? 1 : 0
+    }
+    for (let round = 0; unique.length < count && numeric.length && round < 8; round++) {
+      if (performance.now() - started > budget) {
+        stopped = 'budget'
+        break
+      }
+      throwIfInterrupted(where, { done: unique.length, total: count, unit: 'counterfactuals' })
+      const used = new Set(
+        unique.flatMap((row) => original.flatMap((v, j) => (Math.abs(row[j]! - v) > 1e-9 ? [j] : []))),
+      )
+      const fresh = numeric.filter((j) => !used.has(j))
+      const pool = round % 2 === 0 && fresh.length ? fresh : numeric // fresh ones may not reach it
+      const candidates: number[][] = []
+      const masks: number[][] = []
+      for (let c = 0; c < 32; c++) {
+        const size = 1 + Math.floor(random() * Math.min(3, pool.length))
+        const chosen = new Set<number>()
+        while (chosen.size < size) chosen.add(pool[Math.floor(random() * pool.length)]!)
+        const start = [...original]
+        if (towards.length && random() < 0.6) moveGroup(start)
+        if (towards.length && random() < 0.3) moveGroup(start)
+        candidates.push(start)
+        masks.push(original.map((_, j) => (chosen.has(j) ? 1 : 0)))
+      }
+      const at = tf.tensor2d(candidates)
+      const free = tf.tensor2d(masks)
+      const repaired = newton(at, free)
+      const found = repaired.arraySync() as number[][]
+      tf.dispose([at, free, repaired])
+      const reached = probabilityOf(found)
+      const valids = found
+        .filter((_, k) => reached[k]! >= probability - 1e-4)
+        .sort((a, b) => apart(a, original) - apart(b, original))
+      for (const row of valids) {
+        if (unique.length >= count) break
+        if (unique.some((u) => apart(u, row) < SAME)) continue
+        // Its fewest changes may be an edit the set has; then the edit as found, reverted only while valid.
+        const [cut] = polish([row])
+        add([
+          cut && !unique.some((u) => apart(u, cut) < SAME)
+            ? cut
+            : sparsify(row, original, groups, valid, scale),
+        ])
+      }
+    }
     let reason: string | null = null
     if (unique.length === 0) {
       const corner = [...original]
@@ -433,7 +531,7 @@ export function counterfactuals(
       }),
     })
   } finally {
-    tf.dispose([weights, mask, lowT, highT, origin, current])
+    tf.dispose([weights, mask, lowT, highT, origin])
   }
 }
 

@@ -88,6 +88,34 @@ describe('gw.counterfactuals', () => {
     expect(payload.probabilities).toEqual(cf.probabilities)
   })
 
+  it('a set of several is diverse: distinct edits, not one edit found from every start', () => {
+    // p = sigmoid(1.5 a - 2 b + 0.5 c + d - 0.25): any one feature alone can reach the target.
+    const x = tf.tensor1d([-1, 0.5, 0.2, -0.3])
+    const reference = tf.tensor2d([
+      [-2, -1, -1, -1],
+      [2, 1, 1, 1],
+      [0, 0, 0, 0],
+      [1, -1, 1, -1],
+      [-1, 1, -1, 1],
+    ])
+    const before = tf.memory().numTensors
+    const cf = counterfactuals(model, x, {
+      reference,
+      target: 1,
+      count: 3,
+      seed: 4,
+      iterations: 4,
+      steps: 30,
+    })
+    expect(tf.memory().numTensors).toBe(before)
+    tf.dispose([x, reference])
+    expect(cf.validity).toBe(1)
+    cf.probabilities.forEach((p) => expect(p).toBeGreaterThanOrEqual(0.5 - 1e-4))
+    const edits = cf.counterfactuals.map((_, k) => cf.changed(k).join('+'))
+    expect(new Set(edits).size).toBeGreaterThan(1) // not the same edit three times
+    expect(cf.diversity).toBeGreaterThan(0.1)
+  })
+
   it('says why when the target is unreachable within the permitted ranges', () => {
     const x = tf.tensor1d([-1, 0.5, 0.2, -0.3])
     const cf = counterfactuals(model, x, {
