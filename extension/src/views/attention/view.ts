@@ -24,6 +24,8 @@ import {
 
 type Direction = 'from' | 'to'
 
+const PATTERN_HINT = 'Hover the pattern: query row, key column.'
+
 /** A token for a sentence: quoted, its position after it. */
 const named = (model: AttentionModel, position: number): string =>
   `${model.payload.tokens[position] ?? ''} (${position})`
@@ -179,7 +181,7 @@ export const renderAttention: RenderView<AttentionPayload> = (host, payload, { d
   }
   pattern.setAttribute('role', 'img')
   stage.append(pattern, overlay)
-  const readout = el(document, 'div', 'gw-attention-readout', 'Hover the pattern: query row, key column.')
+  const readout = el(document, 'div', 'gw-attention-readout', PATTERN_HINT)
   const axes = el(document, 'div', 'gw-attention-axes', 'rows: queries (top: first token) · columns: keys')
   detail.append(detailTitle, stage, axes, readout)
   body.append(grid.root, detail)
@@ -272,6 +274,7 @@ export const renderAttention: RenderView<AttentionPayload> = (host, payload, { d
     for (const [name, figure] of grid.figures)
       figure.classList.toggle('gw-attention-selected', name === selectionName(next))
     drawEnlarged()
+    readout.textContent = PATTERN_HINT
     if (hovered !== null) hover(hovered)
     else tokensTitle.textContent = `Hover a token to shade the others by ${selectionName(next)}.`
   }
