@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { ensureBackend, explainBackendError } from '../backend'
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from '../display/bundle'
+import { MAX_ATTENTION_VALUES } from '../display/limits'
 import { makeProvenance } from '../display/provenance'
 import { MIME_TYPES, type Provenance } from '../display/schema'
 import { GlasswingError, describeValue } from '../errors'
@@ -13,7 +14,7 @@ import { attentionFlow, type FlowOptions } from './flow'
 import { attentionPatterns, patternNames, summarizeHeads, type HeadSummary, type Patterns } from './heads'
 import { tokenTensor, transformerShape } from './hooks'
 import { AttentionPattern } from './layers'
-import { attentionPayload, type AttentionShown } from './payload'
+import { attentionPayload, attentionValues, isLowerTriangular, type AttentionShown } from './payload'
 import { headGridPng } from './picture'
 import { gradientRollout, rollout, type Matrix, type RolloutOptions } from './rollout'
 
@@ -107,8 +108,15 @@ export class AttentionResult implements Displayable {
     // The attention view of the shown example; its head grid as the static picture, and the text
     // lists every head's scores.
     const example = this.shown.example
+    const stack = this.stack(example)
+    const t = stack[0]![0]!.length
+    if (attentionValues(stack.length, stack[0]!.length, t, isLowerTriangular(stack)) > MAX_ATTENTION_VALUES) {
+      // The view would refuse it (and the notebook could not hold it): the picture and the text only.
+      const note = `(${stack.length} layers x ${stack[0]!.length} heads x ${t} tokens is too large for the interactive view: at most ${MAX_ATTENTION_VALUES.toLocaleString('en')} weights.)`
+      return { 'text/plain': `${this.toString()}\n${note}`, 'image/png': headGridPng(stack) }
+    }
     const payload = attentionPayload({
-      stack: this.stack(example),
+      stack,
       tokens: this.labels[example]!,
       heads: this.heads,
       exampleCount: this.tokens.length,
@@ -118,7 +126,7 @@ export class AttentionResult implements Displayable {
     return {
       [MIME_TYPES.attention]: payload,
       'text/plain': this.toString(),
-      'image/png': headGridPng(this.stack(example)),
+      'image/png': headGridPng(stack),
     }
   }
 }

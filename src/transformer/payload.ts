@@ -28,6 +28,11 @@ export function isLowerTriangular(stack: readonly (readonly Matrix[])[]): boolea
   return true
 }
 
+/** How many weights the view's payload holds: layers x heads x cells (T² full, T(T + 1)/2 lower). */
+export function attentionValues(layers: number, heads: number, tokens: number, lower: boolean): number {
+  return layers * heads * (lower ? (tokens * (tokens + 1)) / 2 : tokens * tokens)
+}
+
 /**
  * Packs a stack [layer][head][query][key] as uint8 row fractions and the rows' largest weights.
  *

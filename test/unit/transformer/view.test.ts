@@ -6,6 +6,8 @@ import { decodeArray } from '../../../src/display/codec'
 import { MIME_TYPES, type AttentionPayload } from '../../../src/display/schema'
 import { validatePayload } from '../../../src/display/validate'
 import { attention, attentionFlow, rollout } from '../../../src/transformer'
+import { MAX_ATTENTION_VALUES } from '../../../src/display/limits'
+import { attentionValues } from '../../../src/transformer/payload'
 import { fixtureModel, forwardCases } from './helpers'
 
 describe('gw.transformer.attention displays the attention view', () => {
@@ -52,5 +54,11 @@ describe('gw.transformer.attention displays the attention view', () => {
       /options.example.*example index from 0 to/,
     )
     model.dispose()
+  })
+
+  it('counts the weights against the limit of the view (1,024 tokens x 8 x 8 full is the most it accepts)', () => {
+    expect(attentionValues(8, 8, 1024, false)).toBe(MAX_ATTENTION_VALUES)
+    expect(attentionValues(8, 8, 512, true)).toBe(8 * 8 * 131_328)
+    expect(attentionValues(16, 16, 1024, true)).toBeGreaterThan(MAX_ATTENTION_VALUES)
   })
 })
