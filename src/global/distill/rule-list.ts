@@ -46,7 +46,9 @@ interface Candidate {
 
 interface Scored {
   conditions: number[]
-  cover: Uint32Array
+  /** The rows the rule covers are `parent & bits`. */
+  parent: Uint32Array
+  bits: Uint32Array
   label: number
   counts: number[]
   gain: number
@@ -160,15 +162,33 @@ export function fitRuleList(
     if (leftTotal === 0) break
     const errorsBefore = leftTotal - Math.max(...left)
     if (errorsBefore === 0) break
-    const evaluate = (conditions: number[], cover: Uint32Array): Scored | null => {
-      const counts = majority(cover)
-      const covered = counts.reduce((a, b) => a + b, 0)
+    const gainOf = (counts: number[]): { label: number; gain: number } | null => {
+      const covered = sum(counts)
       if (covered < minSamples) return null
       const label = argmax(counts)
       const rest = left.map((c, k) => c - counts[k]!)
       const errorsAfter = covered - counts[label]! + (leftTotal - covered - Math.max(...rest))
-      const gain = errorsBefore - errorsAfter
-      return { conditions, cover, label, counts, gain, score: gain / n - options.cost * conditions.length }
+      return { label, gain: errorsBefore - errorsAfter }
+    }
+    // Scores `parent & bits` from fused counts; the cover itself is made only for the rules kept.
+    const evaluate = (conditions: number[], parent: Uint32Array, bits: Uint32Array): Scored | null => {
+      const counts = classBits.map((classRows) => {
+        let count = 0
+        for (let w = 0; w < words; w++) count += popcount(parent[w]! & bits[w]! & classRows[w]!)
+        return count
+      })
+      const found = gainOf(counts)
+      if (!found) return null
+      const { label, gain } = found
+      return {
+        conditions,
+        parent,
+        bits,
+        label,
+        counts,
+        gain,
+        score: gain / n - options.cost * conditions.length,
+      }
     }
     // Beam search: rules of one condition, then the most promising extended by one more, and so on.
     // A conjunction can gain where none of its parts does (x0 > 0.7 and x1 <= 0.3 -> A, where neither
@@ -178,28 +198,41 @@ export function fitRuleList(
     const better = (a: Scored, b: Scored): number =>
       b.score - a.score || a.conditions.length - b.conditions.length
     const lift = (s: Scored, c: number): number => s.counts[c]! - (sum(s.counts) * left[c]!) / leftTotal
-    const prune = (all: Scored[]): Scored[] => {
-      const kept = new Set<Scored>([...all].sort(better).slice(0, beamWidth))
-      for (let c = 0; c < classCount; c++)
-        for (const s of [...all].sort((a, b) => lift(b, c) - lift(a, c)).slice(0, beamWidth))
-          if (lift(s, c) > 0) kept.add(s)
-      return [...kept]
-    }
+    const perClass = Math.max(1, Math.ceil(beamWidth / classCount))
     let best: Scored | null = null
-    const consider = (all: Scored[]): void => {
-      for (const s of all) if (!best || better(s, best) < 0) best = s
+    // One level of the search, kept as it streams by: the best rule, the best `beamWidth` by score and
+    // the `perClass` that concentrate each class most (a few small sorted lists, no sort of the level).
+    const level = () => {
+      const byScore: Scored[] = []
+      const byLift: Scored[][] = Array.from({ length: classCount }, () => [])
+      const insert = (list: Scored[], s: Scored, before: (a: Scored, b: Scored) => boolean, k: number) => {
+        if (list.length === k && !before(s, list[k - 1]!)) return
+        let at = list.length
+        while (at > 0 && before(s, list[at - 1]!)) at--
+        list.splice(at, 0, s)
+        if (list.length > k) list.pop()
+      }
+      return {
+        add(s: Scored): void {
+          if (!best || better(s, best) < 0) best = s
+          insert(byScore, s, (a, b) => better(a, b) < 0, beamWidth)
+          for (let c = 0; c < classCount; c++)
+            if (lift(s, c) > 0) insert(byLift[c]!, s, (a, b) => lift(a, c) > lift(b, c), perClass)
+        },
+        beam: (): Scored[] => [...new Set([...byScore, ...byLift.flat()])],
+      }
     }
-    let level: Scored[] = []
+    let current = level()
     candidates.forEach((c, k) => {
-      const scored = evaluate([k], and(c.bits, remaining))
-      if (scored) level.push(scored)
+      const scored = evaluate([k], remaining, c.bits)
+      if (scored) current.add(scored)
     })
-    consider(level)
-    let beam = prune(level)
+    let beam = current.beam()
     for (let length = 2; length <= options.maxConditions && beam.length; length++) {
       const seen = new Set<string>()
-      level = []
-      for (const parent of beam)
+      current = level()
+      for (const parent of beam) {
+        const cover = and(parent.parent, parent.bits)
         candidates.forEach((c, k) => {
           if (
             parent.conditions.some(
@@ -211,39 +244,51 @@ export function fitRuleList(
           const key = conditions.join(',')
           if (seen.has(key)) return
           seen.add(key)
-          const scored = evaluate(conditions, and(parent.cover, c.bits))
-          if (scored) level.push(scored)
+          const scored = evaluate(conditions, cover, c.bits)
+          if (scored) current.add(scored)
         })
-      consider(level)
-      beam = prune(level)
+      }
+      beam = current.beam()
     }
     const chosen = best as Scored | null
     if (!chosen || chosen.score <= 0) break
-    // The cuts are quantiles: move each threshold to the best point between its neighbouring cuts.
+    // The cuts are quantiles: move each threshold to the best point between its neighbouring cuts,
+    // sweeping the rows the other conditions leave in order of the feature's value.
     const conditions: Picked[] = chosen.conditions.map((k) => ({ ...candidates[k]! }))
     conditions.forEach((condition, k) => {
-      const others = conditions.filter((_, o) => o !== k)
-      const base = others.reduce((bits, o) => and(bits, o.bits), remaining)
+      const base = conditions.filter((_, o) => o !== k).reduce((bits, o) => and(bits, o.bits), remaining)
       const cuts = candidates.filter((c) => c.feature === condition.feature && c.operator === '<=')
       const at = cuts.findIndex((c) => c.threshold === condition.threshold)
       const low = cuts[at - 1]?.threshold ?? -Infinity
       const high = cuts[at + 1]?.threshold ?? Infinity
-      const values = [
-        ...new Set(x.map((r) => r[condition.feature]!).filter((v) => v > low && v < high)),
-      ].sort((a, b) => a - b)
-      let bestGain = evaluate([0], and(base, condition.bits))?.gain ?? -Infinity
-      for (let i = 0; i + 1 < values.length; i++) {
-        const threshold = values[i]! / 2 + values[i + 1]! / 2
-        const bits = bitsOf((r) =>
-          condition.operator === '<='
-            ? x[r]![condition.feature]! <= threshold
-            : !(x[r]![condition.feature]! <= threshold),
-        )
-        const scored = evaluate([0], and(base, bits))
-        if (scored && scored.gain > bestGain) {
-          bestGain = scored.gain
-          conditions[k] = { ...condition, threshold, bits }
+      const rows: number[] = []
+      for (let i = 0; i < n; i++) if (base[i >>> 5]! & (1 << (i & 31))) rows.push(i)
+      const value = (i: number) => x[i]![condition.feature]!
+      rows.sort((a, b) => value(a) - value(b))
+      const total = new Array<number>(classCount).fill(0)
+      for (const i of rows) total[classes[i]!]! += 1
+      const below = new Array<number>(classCount).fill(0)
+      // Start from the cut found, so that the refined threshold is never worse.
+      let bestGain = gainOf(classBits.map((c) => countAnd(and(base, condition.bits), c)))?.gain ?? -Infinity
+      let bestThreshold = condition.threshold
+      for (let r = 0; r < rows.length; r++) {
+        below[classes[rows[r]!]!]! += 1
+        const v = value(rows[r]!)
+        const next = r + 1 < rows.length ? value(rows[r + 1]!) : Infinity
+        if (next === v || next === Infinity) continue
+        const threshold = v / 2 + next / 2
+        if (!(threshold > low && threshold < high)) continue
+        const counts = condition.operator === '<=' ? below : total.map((t, c) => t - below[c]!)
+        const found = gainOf(counts)
+        if (found && found.gain > bestGain) {
+          bestGain = found.gain
+          bestThreshold = threshold
         }
+      }
+      if (bestThreshold !== condition.threshold) {
+        const t = bestThreshold
+        const bits = bitsOf((r) => (condition.operator === '<=' ? value(r) <= t : !(value(r) <= t)))
+        conditions[k] = { ...condition, threshold: t, bits }
       }
     })
     const cover = conditions.reduce((bits, c) => and(bits, c.bits), remaining)
