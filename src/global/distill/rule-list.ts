@@ -33,7 +33,7 @@ export interface RuleListOptions {
   minSamples?: number
   /** Candidate rules kept at each length of the beam search (default 8). */
   beamWidth?: number
-  /** Called before each rule's search (the caller checks for interrupts there). */
+  /** Called before each rule's search and between its steps, with the rule's number (the caller checks for interrupts there). */
   onRule?: (rule: number) => void
 }
 
@@ -232,6 +232,7 @@ export function fitRuleList(
       const seen = new Set<string>()
       current = level()
       for (const parent of beam) {
+        options.onRule?.(turn)
         const cover = and(parent.parent, parent.bits)
         candidates.forEach((c, k) => {
           if (
