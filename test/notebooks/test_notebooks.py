@@ -175,6 +175,8 @@ EXPECTATIONS: dict[str, dict] = {
         "mime": ["image/png", "application/vnd.glasswing.surrogate.v1+json", "application/vnd.glasswing.matrix.v1+json"],
         "text": [
             (r"depth-3 surrogate: agreement ([\d.]+) %, held out ([\d.]+) %", lambda a, h: float(a) > 75 and float(h) > 70),
+            (r"rule list: (\d+) rules and a default, agreement ([\d.]+) %, held out ([\d.]+) %", lambda n, a, h: int(n) >= 2 and float(h) > 70),
+            (r"GAM: R\^2 ([\d.]+) on the model's probabilities, held out agreement ([\d.]+) %", lambda r, h: float(r) > 0.5 and float(h) > 75),
             (r"watermark at dense_1: .* significant: (\w+)", lambda v: v == "yes"),
             (r"random at dense_1: .* significant: (\w+)", lambda v: v == "no"),
             (
