@@ -16,8 +16,8 @@ import {
   tabularPayload,
   textPayload,
 } from '../unit/extension/fixtures'
-import { atlasPayloadSample, clustersPayloadSample } from '../unit/extension/structure-fixtures'
 import { attentionPayloadSample } from '../unit/extension/attention-fixtures'
+import { atlasPayloadSample, clustersPayloadSample } from '../unit/extension/structure-fixtures'
 
 /** What the user must see for a case. */
 export type Outcome =

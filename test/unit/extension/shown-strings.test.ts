@@ -11,8 +11,8 @@ import {
   tabularPayload,
   textPayload,
 } from './fixtures'
-import { atlasPayloadSample, clustersPayloadSample } from './structure-fixtures'
 import { attentionPayloadSample } from './attention-fixtures'
+import { atlasPayloadSample, clustersPayloadSample } from './structure-fixtures'
 
 const RLO = '\u202egnp.exe'
 const LONG = 'w'.repeat(100_000)
