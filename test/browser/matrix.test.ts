@@ -37,6 +37,11 @@ beforeAll(async () => {
       "gw.patch(model, { clean, corrupt }, { layers: ['conv2d_1', 'conv2d_2'], grid: 4 })",
     ].join('\n'),
     [
+      `const credit = await gw.load(${JSON.stringify(join(ROOT, 'notebooks', 'models', 'credit-mlp'))})`,
+      "const applicants = await gw.datasets.creditG({ split: 'test' })",
+      "await gw.fairness(credit, applicants, { sensitive: 'age', cut: 25, favorable: 'good', resamples: 20, seed: 1 })",
+    ].join('\n'),
+    [
       "gw.matrix({ title: '<img src=x onerror=\"window.gwPwned=1\">', rows: ['<b>bold</b>', '\u202egnp.exe'],",
       "  columns: ['a', 'b'], values: [[1, 2], [3, NaN]] })",
     ].join('\n'),
@@ -155,12 +160,38 @@ describe.skipIf(!kernel.glasswing)('the matrix view in JupyterLab (Glasswing ker
     await view.screenshot({ path: join(SCREENSHOTS, 'matrix-patching.png') })
   })
 
-  it("shows a user's matrix with markup in its names as text, and says which cell is empty", async () => {
+  it("draws a fairness report's attributions by group on a diverging scale, its summary above, the gap's parts last", async () => {
     const view = cell(4).locator('.gw-matrix')
+    await view.waitFor({ timeout: 120_000 })
+    expect(await cell(4).locator('.gw-error').count()).toBe(0)
+    expect(await view.locator('.gw-matrix-title').textContent()).toMatch(
+      /Mean attribution toward .good. by age/,
+    )
+    expect(await view.locator('.gw-matrix-notes').textContent()).toMatch(
+      /^Fairness by age .*demographic parity difference/,
+    )
+    const columns = (await view.locator('.gw-matrix-column').allTextContents()).map((c) =>
+      c.replace(/[\u2066-\u2069]/g, ''),
+    )
+    expect(columns).toHaveLength(3)
+    expect(columns[2]).toMatch(/^gap /)
+    // Diverging: the colour bar is symmetric about 0.
+    const low = Number(await view.locator('.gw-matrix-legend-low').textContent())
+    const high = Number(await view.locator('.gw-matrix-legend-high').textContent())
+    expect(low).toBeCloseTo(-high, 6)
+    // Sorting by the gap column puts the feature that widens the gap most on top.
+    await view.locator('.gw-matrix-column').nth(2).click()
+    expect(await view.locator('select.gw-matrix-sort').inputValue()).toBe('2:d')
+    await view.scrollIntoViewIfNeeded()
+    await view.screenshot({ path: join(SCREENSHOTS, 'matrix-fairness.png') })
+  })
+
+  it("shows a user's matrix with markup in its names as text, and says which cell is empty", async () => {
+    const view = cell(5).locator('.gw-matrix')
     await view.waitFor({ timeout: 60_000 })
     expect(await view.locator('img, b').count()).toBe(0)
     expect(await page.evaluate(() => (window as unknown as { gwPwned?: number }).gwPwned)).toBeUndefined()
-    expect(await cell(4).locator('.gw-notice').textContent()).toMatch(
+    expect(await cell(5).locator('.gw-notice').textContent()).toMatch(
       /1 cell of 4 has no finite value and is drawn empty/,
     )
   })
