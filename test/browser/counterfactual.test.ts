@@ -1,6 +1,7 @@
 /**
  * The counterfactual view in JupyterLab and Chromium with real results of the Glasswing kernel: a
  * rejected credit applicant of the credit MLP with age and foreign_worker immutable (as lab 09 asks),
+ * the same applicant allowed to move only its duration by a month (none found: the reason is shown),
  * and an MNIST digit of mnist-cnn edited pixel by pixel into its runner-up class. The table's changed
  * cells, its "only changed features" toggle, a hovered cell and the before/after probabilities; the
  * triptych's pictures drawn from the arrays, its changed pixels counted on the canvas and hovered.
@@ -46,6 +47,15 @@ beforeAll(async () => {
       "console.log('CF ' + JSON.stringify({ validity: cf.validity, n: cf.counterfactuals.length,",
       '  changed: cf.counterfactuals.map((_, k) => cf.changed(k)), immutable: immutable.map((j) => names[j]) }))',
       'cf',
+    ].join('\n'),
+    // None to find: only duration may move, within a month of the applicant's.
+    [
+      "const d = names.indexOf('duration')",
+      'const value = applicants.features.slice([rejected, d], [1, 1]).dataSync()[0]',
+      'gw.counterfactuals(credit, applicants.features.slice([rejected], [1]), {',
+      '  target: 0, reference: train.features, immutable: names.flatMap((_, j) => (j === d ? [] : [j])),',
+      '  ranges: { [d]: [value - 0.08, value + 0.08] }, featureNames: names, classNames: applicants.classNames,',
+      '  count: 3, seed: 1, iterations: 2, steps: 10 })',
     ].join('\n'),
     [
       "import * as tf from '@tensorflow/tfjs'",
@@ -145,17 +155,34 @@ describe.skipIf(!kernel.glasswing)('the counterfactual view in JupyterLab (Glass
     await view.screenshot({ path: join(SCREENSHOTS, 'counterfactual-credit-all.png') })
   })
 
-  it('draws a digit, its counterfactual and their difference from the arrays; the changed pixels are counted and hovered', async () => {
-    const view = cell(2).locator('.gw-counterfactual.gw-cf-image')
+  it('says why when none was found: the reason, no counterfactual column, the toggle off', async () => {
+    const view = cell(2).locator('.gw-counterfactual.gw-cf-tabular')
     await view.waitFor({ timeout: 120_000 })
-    expect(await cell(2).locator('.gw-error').count()).toBe(0)
+    expect(plain(await view.locator('.gw-cf-title').textContent())).toMatch(
+      /^No counterfactual reaches p\(good\) ≥ 0\.5/,
+    )
+    expect(plain(await view.locator('.gw-cf-reason').textContent())).toMatch(
+      /^Why none was found: the target is unreachable within the permitted ranges/,
+    )
+    expect(await view.locator('thead th').count()).toBe(2) // feature, original
+    expect(await view.locator('.gw-cf-only-changed input').isDisabled()).toBe(true)
+    expect(await view.locator('[data-metric="proximity"] .gw-cf-metric-value').textContent()).toBe('n/a')
+    await view.scrollIntoViewIfNeeded()
+    await view.locator('.gw-cf-head').screenshot({ path: join(SCREENSHOTS, 'counterfactual-none.png') })
+  })
+
+  it('draws a digit, its counterfactual and their difference from the arrays; the changed pixels are counted and hovered', async () => {
+    await cell(3).scrollIntoViewIfNeeded()
+    const view = cell(3).locator('.gw-counterfactual.gw-cf-image')
+    await view.waitFor({ timeout: 50_000 })
+    expect(await cell(3).locator('.gw-error').count()).toBe(0)
     const result = await logged<{
       target: number
       changed: number
       first: number
       before: number
       after: number
-    }>(2)
+    }>(3)
     expect(result.changed).toBeGreaterThan(0)
     expect(result.changed).toBeLessThan(784 / 4) // a sparse edit, not a new digit
     expect(await view.locator('canvas.gw-cf-picture').count()).toBe(3)

@@ -88,7 +88,11 @@ export function metrics(model: CounterfactualModel): [string, string, string][] 
   return [
     ['validity', p.validity.toFixed(2), 'share of the requested counterfactuals that reach the target'],
     ['proximity', shown(p.proximity, 3), 'mean scaled L1 distance to the original (lower is closer)'],
-    ['sparsity', `${shown(p.sparsity, 1)} ${unit}`, `mean number of changed ${unit}`],
+    [
+      'sparsity',
+      p.sparsity === null ? 'n/a' : `${p.sparsity.toFixed(1)} ${unit}`,
+      `mean number of changed ${unit}`,
+    ],
     ['diversity', shown(p.diversity, 3), 'mean scaled L1 distance between the counterfactuals'],
     ['time', `${p.seconds.toFixed(2)} s`, 'wall time of the search'],
   ]
