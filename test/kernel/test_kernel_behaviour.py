@@ -113,8 +113,18 @@ def test_interrupt_stops_a_synchronous_tensor_loop_then_the_next_cell_runs(kerne
     assert reply["content"]["ename"] == "Interrupted"
     assert took < 1.5, f"interrupt took {took:.2f} s"
     # The interrupted tf.tidy never closed its scope; the kernel closes it, disposing what it held.
-    after = run(kc, "[tf.memory().numTensors - tensorsBefore, tf.tidy(() => tf.scalar(1).add(1).dataSync()[0])]")
-    assert after.of_type("execute_result")[0]["content"]["data"]["text/plain"] == "[ 0, 2 ]"
+    after = run(
+        kc,
+        "[(tf.engine().state as any).scopeStack.length, tf.memory().numTensors - tensorsBefore, "
+        "tf.tidy(() => tf.scalar(1).add(1).dataSync()[0]), tf.memory().numTensors - tensorsBefore]",
+    )
+    scopes, left, two, left_after_tidy = json.loads(after.of_type("execute_result")[0]["content"]["data"]["text/plain"])
+    assert (scopes, two) == (0, 2)
+    # A scope left open would hold the loop's tensors (up to 3) and record every later one. At most one
+    # tensor may be orphaned: an interrupt can land inside tfjs's trackTensor, after it counts a new tensor
+    # and before it records it in the scope (seen once in three fresh-clone runs of one session); nothing can dispose that one.
+    assert left <= 1, f"{left} tensors left after the interrupted tidy"
+    assert left_after_tidy == left, "a tidy after the interrupt left tensors behind"
 
 
 def test_interrupt_stops_an_awaited_operation(kernel):
